@@ -1,0 +1,170 @@
+"""Every failure the API layer reports, as one exception family rooted in `ApiError`.
+
+Contract for callers (the UI turns each of these into an error node with a retry):
+
+- `ApiError.kind` says what went wrong (`ErrorKind`); the subclass says the same thing for
+  `except` clauses. Nothing else escapes the client: httpx and pydantic exceptions are wrapped.
+- `ApiError.message` is one line fit for a user, e.g.
+  ``503 Service Unavailable — GET /apps/v3/backups/?page=3``. It never contains the token, a
+  response body, or raw HTML; the server's `detail` is included only after sanitising.
+- `ApiError.url` is the absolute URL without userinfo (tokens travel in a header, never in URLs).
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import ClassVar
+
+import httpx
+
+__all__ = [
+    "ApiError",
+    "BadResponse",
+    "ErrorKind",
+    "NetworkError",
+    "NotFound",
+    "Refused",
+    "ServerError",
+    "Throttled",
+    "Unauthorised",
+    "clean_text",
+    "describe_request",
+    "display_url",
+    "safe_url",
+]
+
+DETAIL_MAX_CHARS = 200
+"""Server `detail` strings are cut to this length: they end up in one-line notifications."""
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+
+
+class ErrorKind(StrEnum):
+    """What went wrong, in the terms the UI shows (one icon / colour per kind)."""
+
+    UNAUTHORISED = "unauthorised"
+    NOT_FOUND = "not_found"
+    THROTTLED = "throttled"
+    SERVER = "server"
+    NETWORK = "network"
+    BAD_RESPONSE = "bad_response"
+    REFUSED = "refused"
+
+
+def safe_url(url: httpx.URL | str) -> str:
+    """Return `url` as a string with any ``user:password@`` part removed."""
+    parsed = httpx.URL(str(url))
+    if parsed.userinfo:
+        parsed = parsed.copy_with(username=None, password=None)
+    return str(parsed)
+
+
+def display_url(url: httpx.URL | str) -> str:
+    """The short form used in messages: path and query only (the host is the session's API)."""
+    parsed = httpx.URL(str(url))
+    query = parsed.query.decode("ascii", errors="replace")
+    return parsed.path + (f"?{query}" if query else "")
+
+
+def clean_text(text: str, limit: int = DETAIL_MAX_CHARS) -> str:
+    """Make untrusted server text safe for a one-line message.
+
+    Control characters (including terminal escape sequences' ESC) become spaces, runs of
+    whitespace collapse, and the result is cut to `limit` characters with an ellipsis.
+    """
+    flat = " ".join(_CONTROL_CHARS.sub(" ", text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+class ApiError(Exception):
+    """Base of every error the API layer raises.
+
+    Attributes: `kind`, `message` (user-fit, one line), `url` (token-free, absolute or None when
+    no request was involved), `method`, `status` (HTTP status or None), `detail` (the server's
+    sanitised `detail` text or None), `retry_after` (seconds, from a 429's Retry-After or None),
+    `attempts` (how many HTTP attempts were made; 0 when refused before sending).
+    """
+
+    kind: ClassVar[ErrorKind]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: httpx.URL | str | None = None,
+        method: str = "GET",
+        status: int | None = None,
+        detail: str | None = None,
+        retry_after: float | None = None,
+        attempts: int = 0,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.url = safe_url(url) if url is not None else None
+        self.method = method
+        self.status = status
+        self.detail = detail
+        self.retry_after = retry_after
+        self.attempts = attempts
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"
+
+
+class Unauthorised(ApiError):
+    """401 or 403: the token is missing, wrong, expired, or may not see this resource."""
+
+    kind = ErrorKind.UNAUTHORISED
+
+
+class NotFound(ApiError):
+    """404: the object does not exist for this token, or the page is out of range."""
+
+    kind = ErrorKind.NOT_FOUND
+
+
+class Throttled(ApiError):
+    """429 that persisted through every retry; `retry_after` says how long the server asked."""
+
+    kind = ErrorKind.THROTTLED
+
+
+class ServerError(ApiError):
+    """5xx from the server (after retries for 502/503/504)."""
+
+    kind = ErrorKind.SERVER
+
+
+class NetworkError(ApiError):
+    """No usable HTTP answer: connection refused, DNS, reset, or timeout (after retries)."""
+
+    kind = ErrorKind.NETWORK
+
+
+class BadResponse(ApiError):
+    """The server answered, but not with something we can use.
+
+    Non-JSON bodies (an HTML error page from a proxy), JSON of the wrong shape (a list where a
+    page is expected), a record that fails model validation, and unexpected statuses such as
+    400 on a GET.
+    """
+
+    kind = ErrorKind.BAD_RESPONSE
+
+
+class Refused(ApiError):
+    """The client refused to send a request: not GET/HEAD, foreign origin, or a paging loop.
+
+    Raised before anything goes on the wire, so the token cannot leak.
+    """
+
+    kind = ErrorKind.REFUSED
+
+
+def describe_request(method: str, url: httpx.URL | str | None) -> str:
+    """``GET /apps/v3/backups/?page=3`` — the tail every message ends with."""
+    return f"{method} {display_url(url)}" if url is not None else method
