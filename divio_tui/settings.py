@@ -1,0 +1,631 @@
+"""Settings: where the API is, which token to send and where it came from, limits and looks.
+
+One factory, :func:`load_settings`, builds a frozen :class:`Settings` from command-line overrides,
+an environment mapping and the configuration file; tests drive it with a fake environment and
+temporary directories. Every problem a user can fix (a bad URL, a world-readable config file
+holding the token, a malformed netrc) is raised as :class:`SettingsError` with a one-line message
+that says what to do; the CLI prints it and exits with status 2.
+
+Token sources, first found wins:
+
+1. ``--token`` (``token=`` override);
+2. the ``DIVIO_TOKEN`` environment variable;
+3. ``token`` in the configuration file ``config.toml`` (refused unless the file is private, 0600);
+4. the netrc entry ``divio login`` writes: ``machine control.<zone>``, password = token
+   (``$NETRC_PATH``, else ``~/.netrc``).
+
+The token is a :class:`pydantic.SecretStr`: ``repr``/``str`` of the settings never show it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import netrc
+import os
+import re
+import stat
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from divio_tui.logs import mask_token
+
+APP_NAME = "divio-tui"
+"""Application name used for the platformdirs config, log and cache directories."""
+
+CONFIG_FILE_NAME = "config.toml"
+"""Name of the configuration file inside the config directory."""
+
+DEFAULT_ZONE = "divio.com"
+"""Divio's public zone; the API lives at ``https://api.<zone>/apps/v3/`` like divio-cli builds it."""
+
+DEFAULT_THEME = "textual-dark"
+"""Textual theme used when the config file names none."""
+
+DEMO_ZONE = "demo.invalid"
+"""Zone of the embedded demo API. ``.invalid`` never resolves (RFC 2606), so a demo request that
+somehow escaped the in-process transport could not reach any real host."""
+
+DEMO_API_URL = f"https://api.{DEMO_ZONE}/apps/v3/"
+"""Base URL the demo client uses with the fake's in-process transport."""
+
+DEMO_TOKEN = "demo"
+"""Token sent to the demo API (the fake accepts any token unless told otherwise)."""
+
+MAX_CONCURRENCY = 32
+"""Upper bound for concurrent requests; more would only invite throttling."""
+
+MAX_PAGE_SIZE = 100
+"""The (inferred) server-side maximum ``page_size``."""
+
+ENV_CONFIG_DIR = "DIVIO_TUI_CONFIG_DIR"
+"""Overrides the config directory (tests, power users)."""
+
+ENV_LOG_DIR = "DIVIO_TUI_LOG_DIR"
+"""Overrides the log directory (tests, power users)."""
+
+ENV_CACHE_DIR = "DIVIO_TUI_CACHE_DIR"
+"""Overrides the cache directory (tests, power users)."""
+
+_PRIVATE_MODE_MASK = stat.S_IRWXG | stat.S_IRWXO
+"""Permission bits that must be clear on a file holding the token (i.e. it must be 0600 or 0400)."""
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+"""TOML keys that need no quotes."""
+
+_CONFIG_KEYS = ("api_url", "zone", "token", "concurrency", "page_size", "theme", "keys")
+"""Top-level keys the config file may hold, in the order we write them."""
+
+
+class SettingsError(Exception):
+    """A configuration problem the user can fix; ``str(error)`` is a one-line, token-free message.
+
+    Deliberately not a ``ValueError``: pydantic lets it through its validators unchanged.
+    """
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    """The per-user directories of the app (nothing is created by computing them)."""
+
+    config_dir: Path
+    log_dir: Path
+    cache_dir: Path
+
+    @property
+    def config_file(self) -> Path:
+        """The configuration file, ``<config_dir>/config.toml``."""
+        return self.config_dir / CONFIG_FILE_NAME
+
+
+def app_paths(env: Mapping[str, str] | None = None) -> AppPaths:
+    """Return the app's directories: platformdirs user dirs for ``divio-tui``.
+
+    ``DIVIO_TUI_CONFIG_DIR``, ``DIVIO_TUI_LOG_DIR`` and ``DIVIO_TUI_CACHE_DIR`` in ``env``
+    (default ``os.environ``) override each one; tests use them to stay out of the real home.
+    """
+    env = os.environ if env is None else env
+
+    def pick(var: str, default: str) -> Path:
+        value = env.get(var, "").strip()
+        return Path(value).expanduser() if value else Path(default)
+
+    return AppPaths(
+        config_dir=pick(ENV_CONFIG_DIR, platformdirs.user_config_dir(APP_NAME, appauthor=False)),
+        log_dir=pick(ENV_LOG_DIR, platformdirs.user_log_dir(APP_NAME, appauthor=False)),
+        cache_dir=pick(ENV_CACHE_DIR, platformdirs.user_cache_dir(APP_NAME, appauthor=False)),
+    )
+
+
+def config_path(env: Mapping[str, str] | None = None) -> Path:
+    """The configuration file path (``$DIVIO_TUI_CONFIG_DIR/config.toml`` if that is set)."""
+    return app_paths(env).config_file
+
+
+# --- URLs and zones --------------------------------------------------------------------------
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for ``localhost``, 127.0.0.0/8 and ::1 (the only hosts plain http may carry a token to)."""
+    host = host.strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def normalise_api_url(url: str) -> str:
+    """Return ``url`` cleaned for use as the API base, ending in ``/``.
+
+    Raises :class:`SettingsError` unless it is an ``https://`` URL, or an ``http://`` URL to a
+    loopback host: plain http elsewhere would carry the token across the network in clear.
+    Credentials, queries and fragments in the URL are refused too.
+    """
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        raise SettingsError(f"The API URL {url!r} is not a valid URL ({exc}).") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not host:
+        raise SettingsError(
+            f"The API URL {url!r} must be an absolute http(s) URL, "
+            "e.g. https://api.divio.com/apps/v3/."
+        )
+    if parts.username is not None or parts.password is not None:
+        raise SettingsError("The API URL must not contain a user name or password.")
+    if parts.query or parts.fragment:
+        raise SettingsError(f"The API URL {url!r} must not have a query or fragment.")
+    if scheme == "http" and not is_loopback_host(host):
+        raise SettingsError(
+            f"Refusing plain http:// to {host}: the token would cross the network in clear. "
+            "Use https://, or http:// only to a loopback address (127.0.0.1, ::1, localhost)."
+        )
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return f"{scheme}://{parts.netloc}{path}"
+
+
+def api_url_for_zone(zone: str) -> str:
+    """The API base of a zone, ``https://api.<zone>/apps/v3/`` (as divio-cli builds it)."""
+    return f"https://api.{zone}/apps/v3/"
+
+
+def check_zone(zone: str) -> str:
+    """Return ``zone`` lower-cased if it is a plain host name (``divio.com``, ``dev.aldryn.net``).
+
+    Raises :class:`SettingsError` otherwise (a URL belongs in ``--api-url``).
+    """
+    zone = zone.strip().lower().rstrip(".")
+    labels = zone.split(".")
+    if not zone or not all(
+        label and len(label) <= 63 and label.replace("-", "").isalnum() and label.isascii()
+        for label in labels
+    ):
+        raise SettingsError(
+            f"The zone {zone!r} is not a host name like 'divio.com'; "
+            "to point at another API use --api-url URL."
+        )
+    return zone
+
+
+# --- Settings --------------------------------------------------------------------------------
+
+
+def _default_paths() -> AppPaths:
+    return app_paths()
+
+
+class Settings(BaseModel):
+    """Everything the explorer needs to know before it starts. Frozen; build it with
+    :func:`load_settings` (or directly in tests: every field has a safe default).
+
+    ``token_source`` is the human text of where the token came from, for the header:
+    ``"flag"``, ``"env DIVIO_TOKEN"``, ``"config file <path>"``,
+    ``"netrc <path> (machine control.<zone>)"``, ``"demo"``, or ``None`` (no token).
+    ``keys`` maps Textual ``Binding`` ids to key strings (``"ctrl+r,f5"``), ready for
+    ``App.set_keymap``. ``api_url`` always ends in ``/`` and is never plain http to a
+    non-loopback host.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    api_url: str = api_url_for_zone(DEFAULT_ZONE)
+    zone: str = DEFAULT_ZONE
+    token: SecretStr | None = None
+    token_source: str | None = None
+    demo: bool = False
+    demo_latency_ms: int = Field(default=0, ge=0)
+    demo_faults: str | None = None
+    concurrency: int = Field(default=6, ge=1, le=MAX_CONCURRENCY)
+    page_size: int = Field(default=100, ge=1, le=MAX_PAGE_SIZE)
+    theme: str = DEFAULT_THEME
+    keys: dict[str, str] = Field(default_factory=dict)
+    paths: AppPaths = Field(default_factory=_default_paths)
+
+    @field_validator("api_url")
+    @classmethod
+    def _check_api_url(cls, value: str) -> str:
+        return normalise_api_url(value)
+
+    @field_validator("zone")
+    @classmethod
+    def _check_zone(cls, value: str) -> str:
+        return check_zone(value)
+
+    @property
+    def config_dir(self) -> Path:
+        """The user config directory."""
+        return self.paths.config_dir
+
+    @property
+    def config_file(self) -> Path:
+        """The configuration file (``config.toml``); it may not exist."""
+        return self.paths.config_file
+
+    @property
+    def log_dir(self) -> Path:
+        """The user log directory (``divio-tui.log`` lives there)."""
+        return self.paths.log_dir
+
+    @property
+    def cache_dir(self) -> Path:
+        """The user cache directory."""
+        return self.paths.cache_dir
+
+    @property
+    def token_value(self) -> str | None:
+        """The token in clear, for the ``Authorization`` header only."""
+        return self.token.get_secret_value() if self.token is not None else None
+
+    @property
+    def token_hint(self) -> str | None:
+        """The token masked for display (``****abcd``), or None without a token."""
+        if self.token is None:
+            return None
+        return mask_token(self.token.get_secret_value())
+
+    def with_token(self, token: str | SecretStr, source: str) -> Settings:
+        """A copy holding ``token`` from ``source`` (e.g. after the login screen), validated."""
+        value = clean_token(token.get_secret_value() if isinstance(token, SecretStr) else token, source)
+        if value is None:
+            raise SettingsError(f"The token from {source} is empty.")
+        # Not dict(self): the `keys` field would make dict() treat the model as a mapping.
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        return _build(**{**fields, "token": SecretStr(value), "token_source": source})
+
+
+# --- Config file -----------------------------------------------------------------------------
+
+
+class ConfigFile(BaseModel):
+    """The contents of ``config.toml``; every key is optional and unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    api_url: str | None = None
+    zone: str | None = None
+    token: str | None = None
+    concurrency: int | None = Field(default=None, ge=1, le=MAX_CONCURRENCY)
+    page_size: int | None = Field(default=None, ge=1, le=MAX_PAGE_SIZE)
+    theme: str | None = None
+    keys: dict[str, str] = Field(default_factory=dict)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The TOML table in ``path``, ``{}`` if the file does not exist."""
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"The config file {path} is not valid TOML: {exc}.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"Cannot read the config file {path}: {exc}.") from None
+
+
+def read_config(path: Path) -> ConfigFile:
+    """Parse the config file at ``path`` (missing = empty); raises :class:`SettingsError`.
+
+    This does not check the file mode: :func:`load_settings` does, and only when it is about to
+    use the token the file holds.
+    """
+    data = _read_toml(path)
+    try:
+        return ConfigFile.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in err['loc']) or '(top level)'}: {err['msg']}"
+            for err in exc.errors(include_url=False, include_input=False)
+        )
+        raise SettingsError(f"The config file {path} has invalid settings: {problems}.") from None
+
+
+def check_private(path: Path) -> None:
+    """Raise :class:`SettingsError` if group or others have any access to ``path``.
+
+    The message says how to fix it (``chmod 600 <path>``). Skipped on Windows, where mode bits
+    do not describe access.
+    """
+    if os.name == "nt":
+        return
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & _PRIVATE_MODE_MASK:
+        raise SettingsError(
+            f"Refusing to read the token from {path}: its mode {mode:04o} lets other users "
+            f"read it. Fix it with: chmod 600 {path}"
+        )
+
+
+def _toml_string(value: str) -> str:
+    """``value`` as a TOML basic string (all control characters escaped)."""
+    out = ['"']
+    for ch in value:
+        if ch in ('"', "\\"):
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def _toml_key(key: str) -> str:
+    """``key`` bare if TOML allows it, else quoted (binding ids such as ``tree.reload`` have dots)."""
+    return key if _BARE_KEY.fullmatch(key) else _toml_string(key)
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    raise TypeError(f"cannot write {type(value).__name__} to the config file")
+
+
+def render_config(data: Mapping[str, Any]) -> str:
+    """Render the flat config table (scalars plus the ``[keys]`` table) as TOML.
+
+    A tiny writer is enough for our schema, so there is no TOML-writing dependency; the output
+    round-trips through ``tomllib``. Comments in a hand-edited file are not preserved.
+    """
+    lines = ["# divio-tui configuration (see `divio-tui config path`).", ""]
+    ordered = [k for k in _CONFIG_KEYS if k in data] + sorted(k for k in data if k not in _CONFIG_KEYS)
+    tables = []
+    for key in ordered:
+        value = data[key]
+        if value is None:
+            continue
+        if isinstance(value, Mapping):
+            tables.append(key)
+            continue
+        lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
+    for key in tables:
+        table: Mapping[str, Any] = data[key]
+        if not table:
+            continue
+        lines.extend(["", f"[{key}]"])
+        lines.extend(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in table.items())
+    return "\n".join(lines) + "\n"
+
+
+def write_config(path: Path, data: Mapping[str, Any]) -> None:
+    """Write ``data`` to ``path`` atomically with mode 0600 (the directory is made 0700).
+
+    The file is written to a temporary file in the same directory, flushed to disk and renamed
+    over the old one, so a crash never leaves a half-written config or a readable token.
+    """
+    text = render_config(data)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        # mkstemp creates the file 0600 and os.replace keeps that mode.
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def update_config(path: Path, **changes: Any) -> None:
+    """Set (or, with ``None``, remove) top-level settings in the config file, keeping the rest.
+
+    The result is validated like a config file the user wrote, then written by
+    :func:`write_config` (atomic, 0600).
+    """
+    data = _read_toml(path)
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    try:
+        ConfigFile.model_validate(data)
+    except ValidationError as exc:
+        raise SettingsError(f"Refusing to write invalid settings to {path}: {exc}") from None
+    write_config(path, data)
+
+
+def save_token(token: str | SecretStr | None, path: Path | None = None) -> Path:
+    """Store ``token`` in the config file (default :func:`config_path`), keeping other settings.
+
+    ``None`` removes the stored token. The file is written atomically with mode 0600.
+    Returns the path written.
+    """
+    path = config_path() if path is None else path
+    value = token.get_secret_value() if isinstance(token, SecretStr) else token
+    update_config(path, token=clean_token(value, "the token to save") if value is not None else None)
+    return path
+
+
+# --- Token resolution ------------------------------------------------------------------------
+
+
+def clean_token(value: str | None, source: str) -> str | None:
+    """Strip surrounding whitespace; empty means "not set" (None).
+
+    Raises :class:`SettingsError` if the token has inner whitespace or control characters
+    (it could not travel in an HTTP header, and is most likely a paste accident).
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    if any(ch.isspace() or not ch.isprintable() for ch in value):
+        raise SettingsError(
+            f"The token from {source} contains spaces or control characters; check it was "
+            "copied whole and alone."
+        )
+    return value
+
+
+def netrc_path(env: Mapping[str, str] | None = None) -> Path:
+    """Where divio-cli keeps its netrc: ``$NETRC_PATH``, else ``~/.netrc`` (``$HOME`` of ``env``)."""
+    env = os.environ if env is None else env
+    if env.get("NETRC_PATH"):
+        return Path(env["NETRC_PATH"]).expanduser()
+    home = env.get("HOME")
+    return (Path(home) if home else Path.home()) / ".netrc"
+
+
+def read_netrc_token(path: Path, zone: str) -> str | None:
+    """The password of ``machine control.<zone>`` in the netrc at ``path`` (what ``divio login``
+    writes), or None if the file or the entry does not exist.
+
+    A ``default`` entry is deliberately ignored: it was written for some other host. A file that
+    cannot be parsed raises :class:`SettingsError` naming the file and line.
+    """
+    machine = f"control.{zone}"
+    try:
+        parsed = netrc.netrc(os.fspath(path))
+    except FileNotFoundError:
+        return None
+    except netrc.NetrcParseError as exc:
+        raise SettingsError(
+            f"The netrc file {path} is malformed (line {exc.lineno}: {exc.msg}); fix it, or run "
+            "`divio login` again, or pass the token with DIVIO_TOKEN."
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"Cannot read the netrc file {path}: {exc}.") from None
+    entry = parsed.hosts.get(machine)
+    if entry is None:
+        return None
+    return clean_token(entry[2], f"netrc {path} (machine {machine})")
+
+
+def _first_set(*values: str | None) -> str | None:
+    """The first value that is a non-blank string, stripped."""
+    for value in values:
+        if value is not None and value.strip():
+            return value.strip()
+    return None
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def load_settings(
+    *,
+    api_url: str | None = None,
+    token: str | None = None,
+    zone: str | None = None,
+    demo: bool = False,
+    demo_latency_ms: int = 0,
+    demo_faults: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    """Build the settings from overrides (the command line), ``env`` (default ``os.environ``)
+    and the config file; raises :class:`SettingsError` for anything the user must fix.
+
+    * Directories: platformdirs for ``divio-tui``; ``DIVIO_TUI_CONFIG_DIR`` (and
+      ``DIVIO_TUI_LOG_DIR``, ``DIVIO_TUI_CACHE_DIR``) in ``env`` override them.
+    * API base: ``api_url`` / ``DIVIO_API_URL`` / config ``api_url``; else
+      ``https://api.<zone>/apps/v3/`` with ``zone`` / ``DIVIO_ZONE`` / config ``zone`` / ``divio.com``.
+      An explicit ``https://api.<x>/...`` URL without an explicit zone implies zone ``<x>``.
+    * Token: ``token`` > ``DIVIO_TOKEN`` > config ``token`` (file must be 0600) > netrc
+      ``machine control.<zone>``. The netrc, being keyed by Divio host names, is only consulted
+      when the API host is ``api.<zone>`` (not for a loopback fake or another host).
+    * ``demo``: the embedded demo API (:data:`DEMO_API_URL`, token ``demo``); no stored token is
+      read, and ``api_url``/``token``/``zone`` overrides are refused. Other config values apply.
+    * Blank values (``DIVIO_TOKEN=""``) count as unset.
+    """
+    env = os.environ if env is None else env
+    paths = app_paths(env)
+    config = read_config(paths.config_file)
+    common: dict[str, Any] = {
+        "concurrency": config.concurrency,
+        "page_size": config.page_size,
+        "theme": config.theme,
+        "keys": config.keys,
+        "paths": paths,
+        "demo_latency_ms": demo_latency_ms,
+        "demo_faults": demo_faults or None,
+    }
+    common = {k: v for k, v in common.items() if v is not None}
+
+    if demo:
+        given = [flag for flag, value in (("--api-url", api_url), ("--token", token), ("--zone", zone)) if value]
+        if given:
+            raise SettingsError(
+                f"--demo runs on the built-in demo API; it cannot be combined with {', '.join(given)}."
+            )
+        return _build(
+            api_url=DEMO_API_URL,
+            zone=DEMO_ZONE,
+            token=SecretStr(DEMO_TOKEN),
+            token_source="demo",
+            demo=True,
+            **common,
+        )
+
+    zone_value = _first_set(zone, env.get("DIVIO_ZONE"), config.zone)
+    url_value = _first_set(api_url, env.get("DIVIO_API_URL"), config.api_url)
+    if url_value is not None:
+        url = normalise_api_url(url_value)
+        host = _host(url)
+        if zone_value is None and host.startswith("api.") and len(host) > len("api."):
+            zone_value = host[len("api.") :]
+    resolved_zone = check_zone(zone_value or DEFAULT_ZONE)
+    if url_value is None:
+        url = normalise_api_url(api_url_for_zone(resolved_zone))
+
+    # Sources are read lazily, in order: a later source is not even looked at (so a broken
+    # netrc does not matter when DIVIO_TOKEN is set).
+    token_value, token_source = clean_token(token, "--token"), "flag"
+    if token_value is None:
+        token_value, token_source = clean_token(env.get("DIVIO_TOKEN"), "env DIVIO_TOKEN"), "env DIVIO_TOKEN"
+    if token_value is None and config.token is not None:
+        source = f"config file {paths.config_file}"
+        value = clean_token(config.token, source)
+        if value is not None:
+            check_private(paths.config_file)
+            token_value, token_source = value, source
+    if token_value is None and _host(url) == f"api.{resolved_zone}":
+        path = netrc_path(env)
+        value = read_netrc_token(path, resolved_zone)
+        if value is not None:
+            token_value = value
+            token_source = f"netrc {path} (machine control.{resolved_zone})"
+
+    return _build(
+        api_url=url,
+        zone=resolved_zone,
+        token=SecretStr(token_value) if token_value is not None else None,
+        token_source=token_source if token_value is not None else None,
+        **common,
+    )
+
+
+def _build(**values: Any) -> Settings:
+    """``Settings(**values)`` with validation errors turned into a :class:`SettingsError`."""
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in err['loc'])}: {err['msg']}"
+            for err in exc.errors(include_url=False, include_input=False)
+        )
+        raise SettingsError(f"Invalid settings: {problems}.") from None
