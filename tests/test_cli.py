@@ -183,7 +183,12 @@ def test_run_app_without_client_factory_is_called_with_settings_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     seen: list[Settings] = []
-    monkeypatch.setattr(cli, "_load_run_app", lambda: lambda settings: seen.append(settings) or 3)
+
+    def run_app(settings: Settings) -> int:
+        seen.append(settings)
+        return 3
+
+    monkeypatch.setattr(cli, "_load_run_app", lambda: run_app)
     assert cli.main(["--demo"]) == 3
     assert seen and seen[0].demo
 
@@ -206,8 +211,13 @@ def test_an_unexpected_error_exits_1_redacted_with_the_traceback_in_the_log(
 
 def test_fake_api_gets_the_remaining_arguments_untouched(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[list[str]] = []
+
+    def run_fake_api(argv: list[str]) -> int:
+        seen.append(argv)
+        return 0
+
     module = types.ModuleType("divio_tui.fake.cli")
-    module.run_fake_api = lambda argv: seen.append(argv) or 0  # type: ignore[attr-defined]
+    module.run_fake_api = run_fake_api  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "divio_tui.fake.cli", module)
     assert cli.main(["fake-api", "--port", "8765", "--token", "x", "--help"]) == 0
     assert seen == [["--port", "8765", "--token", "x", "--help"]]

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from pydantic import SecretStr
 
 from divio_tui.logs import (
     HANDLER_NAME,
@@ -30,7 +31,7 @@ OTHER_TOKEN = "0ther0ther0ther0ther0ther0ther0ther0wxyz"
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     paths = AppPaths(tmp_path / "config", tmp_path / "log", tmp_path / "cache")
-    return Settings(token=TOKEN, token_source="flag", paths=paths)
+    return Settings(token=SecretStr(TOKEN), token_source="flag", paths=paths)
 
 
 @pytest.fixture(autouse=True)

@@ -435,4 +435,4 @@ def test_with_token_returns_a_new_validated_copy(env: dict[str, str]) -> None:
 def test_settings_are_frozen() -> None:
     settings = Settings()
     with pytest.raises(ValidationError):
-        settings.concurrency = 10  # type: ignore[misc]
+        settings.concurrency = 10
