@@ -5,6 +5,7 @@ Imports nothing from Textual/Rich and nothing from `divio_tui.fake`.
 
 from __future__ import annotations
 
+from .client import DEFAULT_BASE_URL, DivioClient, Observer, RequestEvent
 from .errors import (
     ApiError,
     BadResponse,
@@ -54,6 +55,7 @@ from .resources import (
 )
 
 __all__ = [
+    "DEFAULT_BASE_URL",
     "KINDS",
     "ROOT_KINDS",
     "ApiError",
@@ -64,6 +66,7 @@ __all__ = [
     "Build",
     "ChildLink",
     "Deployment",
+    "DivioClient",
     "DeploymentLog",
     "DeploymentSummary",
     "Domain",
@@ -75,12 +78,14 @@ __all__ = [
     "LogPage",
     "NetworkError",
     "NotFound",
+    "Observer",
     "Organisation",
     "Page",
     "Reference",
     "Refused",
     "Region",
     "Repository",
+    "RequestEvent",
     "Resource",
     "ResourceKind",
     "ServerError",

@@ -1,0 +1,523 @@
+"""`DivioClient`: read-only async access to the Divio API over `httpx.AsyncClient`.
+
+Contract:
+- Only GET and HEAD ever leave the client; anything else raises `Refused` before any I/O.
+- The token goes only to the base URL's origin: `next` links and redirects elsewhere are
+  refused (`urls.ApiUrls.pin`), and ``trust_env=False`` keeps ~/.netrc and proxy variables from
+  replacing our ``Authorization: Token …`` header (divio-api.md §2.7).
+- Every failure is an `ApiError` (see errors.py); httpx and pydantic exceptions never escape.
+- Every HTTP attempt is reported to the optional observer as a `RequestEvent`.
+- At most `concurrency` requests are in flight for the whole client, whatever the number of
+  concurrent `iter_pages` calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextlib import aclosing
+from dataclasses import dataclass
+from functools import partial
+from types import TracebackType
+from typing import Any, Self, TypeVar, overload
+
+import httpx
+
+from divio_tui import __version__
+
+from .errors import (
+    ApiError,
+    BadResponse,
+    ErrorKind,
+    NetworkError,
+    NotFound,
+    Refused,
+    ServerError,
+    Throttled,
+    Unauthorised,
+    clean_text,
+    describe_request,
+    safe_url,
+)
+from .models import ApiModel, DeploymentLog, LogPage, Page, User, parse_model, parse_page
+from .paging import ordered_concurrently
+from .resources import KINDS, ResourceKind
+from .retry import RETRY_STATUSES, RetryPolicy, parse_retry_after
+from .urls import DEFAULT_BASE_URL, ApiUrls, Params
+
+__all__ = ["DEFAULT_BASE_URL", "DivioClient", "Observer", "RequestEvent"]
+
+M = TypeVar("M", bound=ApiModel)
+
+ALLOWED_METHODS = frozenset({"GET", "HEAD"})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
+MAX_SEQUENTIAL_PAGES = 10_000
+"""Hard stop for `next`-following, in case a server invents endless fresh URLs."""
+
+
+@dataclass(frozen=True, slots=True)
+class RequestEvent:
+    """One HTTP attempt, as reported to the observer (request log, benchmarks).
+
+    `url` never contains credentials; `status` is None when no response arrived; `bytes` is
+    the response body size; `attempt` is 1-based; `error` is the kind of failure this attempt
+    had (a retried 503 reports `server` even if the next attempt succeeds), else None.
+    """
+
+    method: str
+    url: str
+    status: int | None
+    elapsed_ms: float
+    bytes: int
+    attempt: int
+    error: ErrorKind | None
+
+
+Observer = Callable[[RequestEvent], None]
+"""Called synchronously after every attempt; it must be quick and must not raise."""
+
+
+class DivioClient:
+    """Async, read-only client for one Divio API (production, another zone, or the fake).
+
+    Use as ``async with DivioClient(url, token) as client:`` or call `aclose` yourself.
+    `transport` replaces the network (the fake's in-process transport, `httpx.MockTransport`).
+    `page_size` is what list calls ask for; servers may cap it. `timeout` is per attempt.
+    `backoff_base`, `retry_after_cap`, `sleep` and `rng` tune retries (tests make them tiny).
+    """
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        token: str | None = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        concurrency: int = 6,
+        page_size: int = 100,
+        timeout: float = 10.0,
+        max_attempts: int = 4,
+        observer: Observer | None = None,
+        backoff_base: float = 0.5,
+        retry_after_cap: float = 10.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        if concurrency < 1 or page_size < 1 or timeout <= 0:
+            raise ValueError("concurrency, page_size and timeout must be positive")
+        self.urls = ApiUrls(base_url)
+        self.base_url = str(self.urls.apps)
+        self.concurrency = concurrency
+        self.page_size = page_size
+        self.timeout = timeout
+        self.observer = observer
+        self.retry = RetryPolicy(
+            max_attempts=max_attempts, base_delay=backoff_base, retry_after_cap=retry_after_cap
+        )
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        # One semaphore for the whole client: many tree nodes expanding at once still make at
+        # most `concurrency` requests together. It is held per attempt, never during backoff.
+        self._slots = asyncio.Semaphore(concurrency)
+        headers = {"User-Agent": f"divio-tui/{__version__}", "Accept": "application/json"}
+        if token is not None:
+            token = token.strip()
+            if not token or any(ch.isspace() or not ch.isprintable() for ch in token):
+                raise ValueError("token must be a single word without spaces or control chars")
+            headers["Authorization"] = f"Token {token}"
+        self._http = httpx.AsyncClient(
+            transport=transport,
+            headers=headers,
+            timeout=timeout,
+            # Never read ~/.netrc or proxy variables: a netrc entry for api.<zone> (which
+            # `divio login` writes) would replace our header with Basic auth (the how-to's
+            # "Authentication credentials were not provided." trap).
+            trust_env=False,
+            # Redirects are followed by hand, one origin-checked hop at a time.
+            follow_redirects=False,
+        )
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool (and the injected transport)."""
+        await self._http.aclose()
+
+    # -- URLs ---------------------------------------------------------------------------
+
+    def url_for(
+        self, kind: str | ResourceKind[Any], uuid: str | None = None, params: Params | None = None
+    ) -> str:
+        """Absolute URL of a kind's list, or of one object's detail when `uuid` is given."""
+        resource = _kind(kind)
+        path = resource.detail_path(uuid) if uuid else resource.path
+        return str(self.urls.resolve(path, params))
+
+    # -- raw requests -------------------------------------------------------------------
+
+    async def request(
+        self, method: str, path_or_url: str, params: Params | None = None
+    ) -> httpx.Response:
+        """Send one read-only request (with retries and same-origin redirects).
+
+        Returns the final 2xx response; raises `Refused` for methods other than GET/HEAD
+        (before anything is sent) and the matching `ApiError` for every failure.
+        """
+        method = method.upper()
+        if method not in ALLOWED_METHODS:
+            raise Refused(
+                f"Refused {method}: divio-tui is read-only — {method} {clean_text(path_or_url)}",
+                method=method,
+            )
+        url = self.urls.resolve(path_or_url, params)
+        seen = {str(url)}
+        for _ in range(MAX_REDIRECTS + 1):
+            response = await self._attempts(method, url)
+            if response.status_code < 300:
+                return response
+            if response.status_code not in REDIRECT_STATUSES:
+                raise _status_error(method, url, response, attempts=1)
+            location = response.headers.get("location")
+            if not location:
+                raise BadResponse(
+                    f"{response.status_code} redirect without a Location — "
+                    f"{describe_request(method, url)}",
+                    url=url, method=method, status=response.status_code,
+                )
+            url = self.urls.pin(url.join(location), method)
+            if str(url) in seen:
+                raise Refused(f"Redirect loop — {describe_request(method, url)}", url=url,
+                              method=method)
+            seen.add(str(url))
+        raise Refused(f"Too many redirects — {describe_request(method, url)}", url=url,
+                      method=method)
+
+    async def get_json(self, path_or_url: str, params: Params | None = None) -> Any:
+        """GET and decode JSON; a non-JSON body raises `BadResponse` (never quoting it)."""
+        response = await self.request("GET", path_or_url, params)
+        return _decode(response)
+
+    async def root(self) -> dict[str, Any]:
+        """The apps/v3 root: a map of route names to URLs (needs no token)."""
+        body = await self.get_json(str(self.urls.apps))
+        if not isinstance(body, dict):
+            raise BadResponse(f"Expected an object — GET {self.urls.apps.path}",
+                              url=self.urls.apps)
+        return body
+
+    async def me(self) -> User:
+        """The token's user (``iam/v3/me/``): the cheapest check that a token works."""
+        url = str(self.urls.iam.join("me/"))
+        return parse_model(User, await self.get_json(url), url=url)
+
+    # -- resources ----------------------------------------------------------------------
+
+    @overload
+    async def get(self, kind: ResourceKind[M], uuid: str) -> M: ...
+    @overload
+    async def get(self, kind: str, uuid: str) -> Any: ...
+    async def get(self, kind: str | ResourceKind[Any], uuid: str) -> Any:
+        """One object by uuid (detail view, which may carry more fields than list items)."""
+        resource = _kind(kind)
+        url = self.url_for(resource, uuid)
+        return parse_model(resource.model, await self.get_json(url), url=url)
+
+    async def deployment_log(self, uuid: str) -> DeploymentLog:
+        """``deployments/<uuid>/logs``: the deploy log as one text blob (untrusted text)."""
+        url = self.url_for("deployment", uuid) + "logs"
+        return parse_model(DeploymentLog, await self.get_json(url), url=url)
+
+    async def environment_logs(
+        self, uuid: str, params: Params | None = None, *, url: str | None = None
+    ) -> LogPage:
+        """One page of runtime logs; pass a previous page's `next`/`previous` as `url`."""
+        target = url or str(self.urls.resolve(self.url_for("environment", uuid) + "logs/",
+                                              params))
+        return parse_model(LogPage, await self.get_json(target), url=target)
+
+    @overload
+    async def get_page(
+        self, kind: ResourceKind[M], params: Params | None = None, page: int = 1
+    ) -> Page[M]: ...
+    @overload
+    async def get_page(
+        self, kind: str, params: Params | None = None, page: int = 1
+    ) -> Page[Any]: ...
+    async def get_page(
+        self, kind: str | ResourceKind[Any], params: Params | None = None, page: int = 1
+    ) -> Page[Any]:
+        """One page of a list. Out-of-range pages raise `NotFound` (detail "Invalid page.")."""
+        resource = _kind(kind)
+        extra: dict[str, Any] = {"page": page} if page != 1 else {}
+        return await self._page_at(resource, self._list_url(resource, params, extra))
+
+    @overload
+    def iter_pages(
+        self, kind: ResourceKind[M], params: Params | None = None
+    ) -> AsyncIterator[Page[M]]: ...
+    @overload
+    def iter_pages(self, kind: str, params: Params | None = None) -> AsyncIterator[Page[Any]]: ...
+    async def iter_pages(
+        self, kind: str | ResourceKind[Any], params: Params | None = None
+    ) -> AsyncIterator[Page[Any]]:
+        """Every page of a list, in order, fetched concurrently once the first page is in.
+
+        Page 1 gives `count` and the page size; if its `next` is a page-number link
+        (``page=2``), pages 2..N are fetched at once (bounded by `concurrency`) and each is
+        yielded as soon as it and all before it have arrived. Otherwise `next` is followed one
+        page at a time. Consumers that may stop early should wrap the iterator in
+        ``contextlib.aclosing`` so outstanding requests are cancelled immediately.
+        Raises `Refused` for a `next` on another origin or one that repeats a fetched URL.
+        """
+        resource = _kind(kind)
+        first = await self._page_at(resource, self._list_url(resource, params))
+        yield first
+        if first.next is None:
+            return
+        next_url = self._next_url(first, {first.url})
+        plan = _page_number_plan(first, next_url)
+        if plan is None:
+            pages = self._follow(resource, first, {first.url})
+        else:
+            pages = self._fetch_planned(resource, plan)
+        async with aclosing(pages) as stream:
+            async for page in stream:
+                yield page
+
+    @overload
+    def iter_items(self, kind: ResourceKind[M], params: Params | None = None) -> AsyncIterator[M]: ...
+    @overload
+    def iter_items(self, kind: str, params: Params | None = None) -> AsyncIterator[Any]: ...
+    async def iter_items(
+        self, kind: str | ResourceKind[Any], params: Params | None = None
+    ) -> AsyncIterator[Any]:
+        """Every valid item of a list, in order (invalid records are skipped: use
+        `iter_pages` to show them)."""
+        async with aclosing(self.iter_pages(kind, params)) as pages:
+            async for page in pages:
+                for item in page.results:
+                    yield item
+
+    # -- paging internals ---------------------------------------------------------------
+
+    def _list_url(
+        self, kind: ResourceKind[Any], params: Params | None, extra: Params | None = None
+    ) -> httpx.URL:
+        merged: dict[str, Any] = {"page_size": self.page_size, **(params or {}), **(extra or {})}
+        return self.urls.resolve(kind.path, merged)
+
+    async def _page_at(self, kind: ResourceKind[M], url: httpx.URL | str) -> Page[M]:
+        response = await self.request("GET", str(url))
+        return parse_page(kind.model, _decode(response), url=url)
+
+    def _next_url(self, page: Page[Any], seen: set[str]) -> httpx.URL:
+        assert page.next is not None
+        url = self.urls.pin(httpx.URL(page.url).join(page.next))
+        if str(url) in seen:
+            raise Refused(
+                f"Paging loop: next link repeats a fetched page — {describe_request('GET', url)}",
+                url=url,
+            )
+        return url
+
+    async def _follow(
+        self, kind: ResourceKind[M], page: Page[M], seen: set[str]
+    ) -> AsyncIterator[Page[M]]:
+        """Follow `next` links one by one (cursor-style or unknown paging)."""
+        while page.next is not None:
+            if len(seen) >= MAX_SEQUENTIAL_PAGES:
+                raise Refused(f"Stopped after {MAX_SEQUENTIAL_PAGES} pages — GET {page.url}",
+                              url=page.url)
+            url = self._next_url(page, seen)
+            seen.add(str(url))
+            page = await self._page_at(kind, url)
+            yield page
+
+    async def _fetch_planned(
+        self, kind: ResourceKind[M], plan: list[httpx.URL]
+    ) -> AsyncIterator[Page[M]]:
+        jobs: list[Callable[[], Coroutine[Any, Any, Page[M]]]] = [
+            partial(self._page_at, kind, url) for url in plan
+        ]
+        last: Page[M] | None = None
+        try:
+            async with aclosing(ordered_concurrently(jobs, self.concurrency)) as pages:
+                async for last in pages:
+                    yield last
+        except NotFound as error:
+            # The collection shrank after page 1 gave us `count`: the computed tail no longer
+            # exists. DRF says so with "Invalid page."; everything that exists was yielded.
+            if error.detail != "Invalid page.":
+                raise
+            return
+        if last is not None and last.next is not None:
+            # ...or it grew: carry on from the last page's own `next`.
+            async with aclosing(self._follow(kind, last, {str(u) for u in plan})) as more:
+                async for page in more:
+                    yield page
+
+    # -- one URL, with retries ----------------------------------------------------------
+
+    async def _attempts(self, method: str, url: httpx.URL) -> httpx.Response:
+        """Send until a non-retryable outcome; return any response below 400."""
+        for attempt in range(1, self.retry.max_attempts + 1):
+            final = attempt == self.retry.max_attempts
+            started = time.monotonic()
+            response: httpx.Response | None = None
+            try:
+                async with self._slots:
+                    response = await self._http.request(method, url)
+            except httpx.TimeoutException:
+                error: ApiError = NetworkError(
+                    f"Timed out after {self.timeout:g} s{_tries(attempt)} — "
+                    f"{describe_request(method, url)}",
+                    url=url, method=method, attempts=attempt,
+                )
+                retry_after = None
+                retryable = True
+            except httpx.HTTPError as exc:
+                # TransportError covers connect/read/write errors and protocol errors; for a
+                # GET they are all worth another try. Other HTTPErrors cannot occur here.
+                reason = clean_text(str(exc) or type(exc).__name__, 100)
+                error = NetworkError(
+                    f"Network error: {reason}{_tries(attempt)} — {describe_request(method, url)}",
+                    url=url, method=method, attempts=attempt,
+                )
+                retry_after = None
+                retryable = isinstance(exc, httpx.TransportError) and not isinstance(
+                    exc, httpx.UnsupportedProtocol
+                )
+            else:
+                if response.status_code < 400:
+                    self._report(method, url, response, started, attempt, None)
+                    return response
+                retry_after = parse_retry_after(response.headers.get("retry-after"))
+                error = _status_error(method, url, response, attempts=attempt)
+                retryable = response.status_code in RETRY_STATUSES
+            self._report(method, url, response, started, attempt, error.kind)
+            if not retryable or final:
+                raise error
+            await self._sleep(self.retry.delay(attempt, retry_after, self._rng))
+        raise AssertionError("unreachable: the last attempt always returns or raises")
+
+    def _report(
+        self, method: str, url: httpx.URL, response: httpx.Response | None, started: float,
+        attempt: int, error: ErrorKind | None,
+    ) -> None:
+        if self.observer is None:
+            return
+        self.observer(RequestEvent(
+            method=method,
+            url=safe_url(url),
+            status=response.status_code if response is not None else None,
+            elapsed_ms=(time.monotonic() - started) * 1000.0,
+            bytes=len(response.content) if response is not None else 0,
+            attempt=attempt,
+            error=error,
+        ))
+
+
+def _kind(kind: str | ResourceKind[Any]) -> ResourceKind[Any]:
+    if isinstance(kind, ResourceKind):
+        return kind
+    try:
+        return KINDS[kind]
+    except KeyError:
+        raise ValueError(f"unknown resource kind {kind!r}; known: {', '.join(KINDS)}") from None
+
+
+def _page_number_plan(first: Page[Any], next_url: httpx.URL) -> list[httpx.URL] | None:
+    """URLs of pages 2..N when `next` is a DRF page-number link and `count` is known."""
+    if first.count is None or first.size == 0 or next_url.params.get_list("page") != ["2"]:
+        return None
+    last = math.ceil(first.count / first.size)
+    if last < 2:
+        return None  # `next` says there is more but `count` does not: trust `next`.
+    return [next_url.copy_set_param("page", str(n)) for n in range(2, last + 1)]
+
+
+def _tries(attempts: int) -> str:
+    return f" ({attempts} attempts)" if attempts > 1 else ""
+
+
+def _looks_like_html(response: httpx.Response) -> bool:
+    content_type = response.headers.get("content-type", "").lower()
+    return "html" in content_type or response.content.lstrip()[:1] == b"<"
+
+
+def _decode(response: httpx.Response) -> Any:
+    """Decode a JSON body or raise `BadResponse` describing (never quoting) what came."""
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        pass
+    request = response.request
+    if not response.content.strip():
+        what = "an empty body"
+    elif _looks_like_html(response):
+        what = "an HTML page"
+    else:
+        what = "a body that is not JSON"
+    raise BadResponse(
+        f"Bad response: {what} instead of JSON ({response.status_code}) — "
+        f"{describe_request(request.method, request.url)}",
+        url=request.url, method=request.method, status=response.status_code,
+    )
+
+
+def _detail(response: httpx.Response) -> str | None:
+    """The server's error text from a DRF JSON body (``detail`` or field errors), sanitised."""
+    if _looks_like_html(response):
+        return None
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return None
+    if isinstance(body, dict) and isinstance(body.get("detail"), str):
+        return clean_text(body["detail"])
+    if isinstance(body, dict) and body:
+        # DRF validation shape {"field": ["msg", …]} / {"non_field_errors": [...]}.
+        parts = []
+        for key, value in body.items():
+            messages = value if isinstance(value, list) else [value]
+            text = " ".join(str(message) for message in messages)
+            parts.append(text if key == "non_field_errors" else f"{key}: {text}")
+        return clean_text("; ".join(parts))
+    return None
+
+
+def _status_error(
+    method: str, url: httpx.URL, response: httpx.Response, *, attempts: int
+) -> ApiError:
+    """Map a non-2xx response to the matching `ApiError` with a one-line message."""
+    status = response.status_code
+    detail = _detail(response)
+    reason = httpx.codes.get_reason_phrase(status) or "HTTP error"
+    head = f"{status} {reason}" + (f": {detail}" if detail else "")
+    message = f"{head}{_tries(attempts)} — {describe_request(method, url)}"
+    retry_after = parse_retry_after(response.headers.get("retry-after"))
+    cls: type[ApiError]
+    if status in (401, 403):
+        cls = Unauthorised
+    elif status == 404:
+        cls = NotFound
+    elif status == 429:
+        cls = Throttled
+    elif status >= 500:
+        cls = ServerError
+    else:
+        # 400/405/410/3xx on a GET: the server answered something we cannot use.
+        cls = BadResponse
+    return cls(message, url=url, method=method, status=status, detail=detail,
+               retry_after=retry_after, attempts=attempts)
