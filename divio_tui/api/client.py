@@ -14,11 +14,9 @@ Contract:
 from __future__ import annotations
 
 import asyncio
-import json
-import math
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine
 from contextlib import aclosing
 from dataclasses import dataclass
 from functools import partial
@@ -36,16 +34,14 @@ from .errors import (
     NetworkError,
     NotFound,
     Refused,
-    ServerError,
-    Throttled,
-    Unauthorised,
     clean_text,
     describe_request,
     safe_url,
 )
 from .models import ApiModel, DeploymentLog, LogPage, Page, User, parse_model, parse_page
-from .paging import ordered_concurrently
+from .paging import ordered_concurrently, page_number_plan
 from .resources import KINDS, ResourceKind
+from .responses import attempts_note, decode_json, status_error
 from .retry import RETRY_STATUSES, RetryPolicy, parse_retry_after
 from .urls import DEFAULT_BASE_URL, ApiUrls, Params
 
@@ -187,7 +183,7 @@ class DivioClient:
             if response.status_code < 300:
                 return response
             if response.status_code not in REDIRECT_STATUSES:
-                raise _status_error(method, url, response, attempts=1)
+                raise status_error(method, url, response, attempts=1)
             location = response.headers.get("location")
             if not location:
                 raise BadResponse(
@@ -206,7 +202,7 @@ class DivioClient:
     async def get_json(self, path_or_url: str, params: Params | None = None) -> Any:
         """GET and decode JSON; a non-JSON body raises `BadResponse` (never quoting it)."""
         response = await self.request("GET", path_or_url, params)
-        return _decode(response)
+        return decode_json(response)
 
     async def root(self) -> dict[str, Any]:
         """The apps/v3 root: a map of route names to URLs (needs no token)."""
@@ -265,12 +261,14 @@ class DivioClient:
     @overload
     def iter_pages(
         self, kind: ResourceKind[M], params: Params | None = None
-    ) -> AsyncIterator[Page[M]]: ...
+    ) -> AsyncGenerator[Page[M], None]: ...
     @overload
-    def iter_pages(self, kind: str, params: Params | None = None) -> AsyncIterator[Page[Any]]: ...
+    def iter_pages(
+        self, kind: str, params: Params | None = None
+    ) -> AsyncGenerator[Page[Any], None]: ...
     async def iter_pages(
         self, kind: str | ResourceKind[Any], params: Params | None = None
-    ) -> AsyncIterator[Page[Any]]:
+    ) -> AsyncGenerator[Page[Any], None]:
         """Every page of a list, in order, fetched concurrently once the first page is in.
 
         Page 1 gives `count` and the page size; if its `next` is a page-number link
@@ -286,7 +284,7 @@ class DivioClient:
         if first.next is None:
             return
         next_url = self._next_url(first, {first.url})
-        plan = _page_number_plan(first, next_url)
+        plan = page_number_plan(first, next_url)
         if plan is None:
             pages = self._follow(resource, first, {first.url})
         else:
@@ -296,12 +294,14 @@ class DivioClient:
                 yield page
 
     @overload
-    def iter_items(self, kind: ResourceKind[M], params: Params | None = None) -> AsyncIterator[M]: ...
+    def iter_items(
+        self, kind: ResourceKind[M], params: Params | None = None
+    ) -> AsyncGenerator[M, None]: ...
     @overload
-    def iter_items(self, kind: str, params: Params | None = None) -> AsyncIterator[Any]: ...
+    def iter_items(self, kind: str, params: Params | None = None) -> AsyncGenerator[Any, None]: ...
     async def iter_items(
         self, kind: str | ResourceKind[Any], params: Params | None = None
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncGenerator[Any, None]:
         """Every valid item of a list, in order (invalid records are skipped: use
         `iter_pages` to show them)."""
         async with aclosing(self.iter_pages(kind, params)) as pages:
@@ -319,7 +319,7 @@ class DivioClient:
 
     async def _page_at(self, kind: ResourceKind[M], url: httpx.URL | str) -> Page[M]:
         response = await self.request("GET", str(url))
-        return parse_page(kind.model, _decode(response), url=url)
+        return parse_page(kind.model, decode_json(response), url=url)
 
     def _next_url(self, page: Page[Any], seen: set[str]) -> httpx.URL:
         assert page.next is not None
@@ -333,7 +333,7 @@ class DivioClient:
 
     async def _follow(
         self, kind: ResourceKind[M], page: Page[M], seen: set[str]
-    ) -> AsyncIterator[Page[M]]:
+    ) -> AsyncGenerator[Page[M], None]:
         """Follow `next` links one by one (cursor-style or unknown paging)."""
         while page.next is not None:
             if len(seen) >= MAX_SEQUENTIAL_PAGES:
@@ -346,7 +346,7 @@ class DivioClient:
 
     async def _fetch_planned(
         self, kind: ResourceKind[M], plan: list[httpx.URL]
-    ) -> AsyncIterator[Page[M]]:
+    ) -> AsyncGenerator[Page[M], None]:
         jobs: list[Callable[[], Coroutine[Any, Any, Page[M]]]] = [
             partial(self._page_at, kind, url) for url in plan
         ]
@@ -380,7 +380,7 @@ class DivioClient:
                     response = await self._http.request(method, url)
             except httpx.TimeoutException:
                 error: ApiError = NetworkError(
-                    f"Timed out after {self.timeout:g} s{_tries(attempt)} — "
+                    f"Timed out after {self.timeout:g} s{attempts_note(attempt)} — "
                     f"{describe_request(method, url)}",
                     url=url, method=method, attempts=attempt,
                 )
@@ -391,7 +391,8 @@ class DivioClient:
                 # GET they are all worth another try. Other HTTPErrors cannot occur here.
                 reason = clean_text(str(exc) or type(exc).__name__, 100)
                 error = NetworkError(
-                    f"Network error: {reason}{_tries(attempt)} — {describe_request(method, url)}",
+                    f"Network error: {reason}{attempts_note(attempt)} — "
+                    f"{describe_request(method, url)}",
                     url=url, method=method, attempts=attempt,
                 )
                 retry_after = None
@@ -403,7 +404,7 @@ class DivioClient:
                     self._report(method, url, response, started, attempt, None)
                     return response
                 retry_after = parse_retry_after(response.headers.get("retry-after"))
-                error = _status_error(method, url, response, attempts=attempt)
+                error = status_error(method, url, response, attempts=attempt)
                 retryable = response.status_code in RETRY_STATUSES
             self._report(method, url, response, started, attempt, error.kind)
             if not retryable or final:
@@ -435,89 +436,3 @@ def _kind(kind: str | ResourceKind[Any]) -> ResourceKind[Any]:
         return KINDS[kind]
     except KeyError:
         raise ValueError(f"unknown resource kind {kind!r}; known: {', '.join(KINDS)}") from None
-
-
-def _page_number_plan(first: Page[Any], next_url: httpx.URL) -> list[httpx.URL] | None:
-    """URLs of pages 2..N when `next` is a DRF page-number link and `count` is known."""
-    if first.count is None or first.size == 0 or next_url.params.get_list("page") != ["2"]:
-        return None
-    last = math.ceil(first.count / first.size)
-    if last < 2:
-        return None  # `next` says there is more but `count` does not: trust `next`.
-    return [next_url.copy_set_param("page", str(n)) for n in range(2, last + 1)]
-
-
-def _tries(attempts: int) -> str:
-    return f" ({attempts} attempts)" if attempts > 1 else ""
-
-
-def _looks_like_html(response: httpx.Response) -> bool:
-    content_type = response.headers.get("content-type", "").lower()
-    return "html" in content_type or response.content.lstrip()[:1] == b"<"
-
-
-def _decode(response: httpx.Response) -> Any:
-    """Decode a JSON body or raise `BadResponse` describing (never quoting) what came."""
-    try:
-        return json.loads(response.content)
-    except ValueError:
-        pass
-    request = response.request
-    if not response.content.strip():
-        what = "an empty body"
-    elif _looks_like_html(response):
-        what = "an HTML page"
-    else:
-        what = "a body that is not JSON"
-    raise BadResponse(
-        f"Bad response: {what} instead of JSON ({response.status_code}) — "
-        f"{describe_request(request.method, request.url)}",
-        url=request.url, method=request.method, status=response.status_code,
-    )
-
-
-def _detail(response: httpx.Response) -> str | None:
-    """The server's error text from a DRF JSON body (``detail`` or field errors), sanitised."""
-    if _looks_like_html(response):
-        return None
-    try:
-        body = json.loads(response.content)
-    except ValueError:
-        return None
-    if isinstance(body, dict) and isinstance(body.get("detail"), str):
-        return clean_text(body["detail"])
-    if isinstance(body, dict) and body:
-        # DRF validation shape {"field": ["msg", …]} / {"non_field_errors": [...]}.
-        parts = []
-        for key, value in body.items():
-            messages = value if isinstance(value, list) else [value]
-            text = " ".join(str(message) for message in messages)
-            parts.append(text if key == "non_field_errors" else f"{key}: {text}")
-        return clean_text("; ".join(parts))
-    return None
-
-
-def _status_error(
-    method: str, url: httpx.URL, response: httpx.Response, *, attempts: int
-) -> ApiError:
-    """Map a non-2xx response to the matching `ApiError` with a one-line message."""
-    status = response.status_code
-    detail = _detail(response)
-    reason = httpx.codes.get_reason_phrase(status) or "HTTP error"
-    head = f"{status} {reason}" + (f": {detail}" if detail else "")
-    message = f"{head}{_tries(attempts)} — {describe_request(method, url)}"
-    retry_after = parse_retry_after(response.headers.get("retry-after"))
-    cls: type[ApiError]
-    if status in (401, 403):
-        cls = Unauthorised
-    elif status == 404:
-        cls = NotFound
-    elif status == 429:
-        cls = Throttled
-    elif status >= 500:
-        cls = ServerError
-    else:
-        # 400/405/410/3xx on a GET: the server answered something we cannot use.
-        cls = BadResponse
-    return cls(message, url=url, method=method, status=status, detail=detail,
-               retry_after=retry_after, attempts=attempts)

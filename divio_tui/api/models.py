@@ -2,35 +2,22 @@
 
 Contract:
 - Every model keeps unknown fields (``extra="allow"``) and `model.raw` returns the exact JSON
-  object it was parsed from, for the detail pane. The real API has more fields than any source
-  shows (divio-api.md §9), so nothing unknown is ever rejected or dropped.
+  object it was parsed from, for the detail pane (see base.py).
 - Only `uuid` is required on resources; every other field is optional because the real field
   lists are only partly known. Timestamps become timezone-aware UTC datetimes.
-- `parse_page` never fails because of one bad record: records that do not validate become
-  `InvalidRecord`s in `Page.invalid`; only a body that is not a page at all raises `BadResponse`.
+- `Page`, `InvalidRecord`, `parse_model` and `parse_page` live in pages.py and are re-exported
+  here: `parse_page` never fails because of one bad record (see `Page.invalid`).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Annotated, Any, Generic, Self, TypeVar
+from datetime import datetime
+from typing import Annotated, Any
 
-import httpx
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ModelWrapValidatorHandler,
-    PrivateAttr,
-    ValidationError,
-    model_validator,
-)
+from pydantic import BeforeValidator, Field
 
-from .errors import BadResponse, clean_text, describe_request
+from .base import ApiModel, OptionalTime, UtcDatetime
+from .pages import InvalidRecord, Page, parse_model, parse_page
 
 __all__ = [
     "ApiModel",
@@ -62,23 +49,6 @@ __all__ = [
 ]
 
 
-def _as_utc(value: datetime) -> datetime:
-    # DRF renders UTC with a `Z`; a naive value can only be UTC on this API, an offset is kept
-    # as the same instant in UTC so that sorting and labels never mix zones.
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _blank_to_none(value: object) -> object:
-    return None if isinstance(value, str) and not value.strip() else value
-
-
-UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
-"""An ISO-8601 timestamp parsed to an aware UTC datetime."""
-
-OptionalTime = Annotated[UtcDatetime | None, BeforeValidator(_blank_to_none)]
-"""A timestamp that may be null or absent (null commonly means 'not yet')."""
-
-
 def _errors_to_list(value: object) -> object:
     # HOWTO shows `errors: []`, divio-cli's tests mock it as a string or null (divio-api.md
     # §8.11); a dict is not seen anywhere but costs nothing to flatten.
@@ -95,55 +65,6 @@ def _errors_to_list(value: object) -> object:
 
 def _null_to_empty_list(value: object) -> object:
     return [] if value is None else value
-
-
-class ApiModel(BaseModel):
-    """Base of every model: unknown fields kept, original JSON available as `raw`."""
-
-    model_config = ConfigDict(extra="allow")
-
-    _raw: dict[str, Any] | None = PrivateAttr(default=None)
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _keep_raw(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
-        model = handler(data)
-        if isinstance(data, dict):
-            # Kept by reference: parsed JSON is never mutated by the layers above.
-            model._raw = data
-        return model
-
-    @property
-    def raw(self) -> dict[str, Any]:
-        """The JSON object this model came from (or a JSON dump if built in code)."""
-        return self._raw if self._raw is not None else self.model_dump(mode="json")
-
-    @property
-    def key(self) -> str:
-        """A stable identity for tree nodes and caches (the uuid where there is one)."""
-        uuid = getattr(self, "uuid", None)
-        return uuid if isinstance(uuid, str) else repr(sorted(self.raw.items()))[:200]
-
-    def extra_time(self, name: str) -> datetime | None:
-        """A timestamp from a declared field or, failing that, an unknown (extra) field."""
-        value = getattr(self, name, None)
-        if isinstance(value, datetime):
-            return value
-        extra = (self.model_extra or {}).get(name)
-        if isinstance(extra, str) and extra:
-            try:
-                return _as_utc(datetime.fromisoformat(extra.replace("Z", "+00:00")))
-            except ValueError:
-                return None
-        return None
-
-    def first_time(self, *names: str) -> datetime | None:
-        """The first of the named timestamps that is set (declared or extra)."""
-        for name in names:
-            value = self.extra_time(name)
-            if value is not None:
-                return value
-        return None
 
 
 class Resource(ApiModel):
@@ -374,120 +295,3 @@ class DeploymentLog(ApiModel):
 
     uuid: str | None = None
     logs: str = ""
-
-
-M = TypeVar("M", bound=ApiModel)
-
-
-@dataclass(frozen=True, slots=True)
-class InvalidRecord:
-    """A list item that failed validation: shown as a warning node, never fatal."""
-
-    raw: Any
-    error: BadResponse
-
-    @property
-    def uuid(self) -> str | None:
-        value = self.raw.get("uuid") if isinstance(self.raw, dict) else None
-        return value if isinstance(value, str) else None
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[M]):
-    """One DRF page. `count` is None only when the server omitted it (then paging is
-    sequential). `url` is the URL this page was fetched from; `number` its `page` parameter."""
-
-    count: int | None
-    next: str | None
-    previous: str | None
-    results: list[M]
-    invalid: list[InvalidRecord] = field(default_factory=list)
-    url: str = ""
-    number: int = 1
-
-    @property
-    def size(self) -> int:
-        """Items the server put on this page, valid or not (the page size when `next` is set)."""
-        return len(self.results) + len(self.invalid)
-
-
-def _noun(model: type[ApiModel]) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__).lower()
-
-
-def _json_type(value: object) -> str:
-    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
-    if value is None:
-        return "null"
-    return names.get(type(value), "a number" if isinstance(value, int | float) else "a value")
-
-
-def _summarise(exc: ValidationError) -> str:
-    # Only the location and pydantic's message: the offending input is untrusted and may be big.
-    errors = exc.errors(include_url=False, include_input=False)
-    first = errors[0]
-    where = ".".join(str(part) for part in first["loc"]) or "record"
-    more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-    return clean_text(f"{where}: {first['msg']}{more}")
-
-
-def parse_model(model: type[M], data: Any, *, url: httpx.URL | str, method: str = "GET") -> M:
-    """Validate one JSON object as `model`, or raise `BadResponse` naming the first bad field."""
-    if not isinstance(data, dict):
-        raise BadResponse(
-            f"Expected a {_noun(model)} object, got {_json_type(data)} — "
-            f"{describe_request(method, url)}",
-            url=url,
-            method=method,
-        )
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        detail = _summarise(exc)
-        raise BadResponse(
-            f"Unreadable {_noun(model)} ({detail}) — {describe_request(method, url)}",
-            url=url,
-            method=method,
-            detail=detail,
-        ) from None
-
-
-def parse_page(model: type[M], body: Any, *, url: httpx.URL | str, method: str = "GET") -> Page[M]:
-    """Parse a DRF page body; bad records go to `invalid`, a bad envelope raises `BadResponse`."""
-
-    def bad(what: str) -> BadResponse:
-        return BadResponse(
-            f"Expected a page of results, got {what} — {describe_request(method, url)}",
-            url=url,
-            method=method,
-        )
-
-    if not isinstance(body, dict):
-        raise bad(_json_type(body))
-    items = body.get("results")
-    if not isinstance(items, list):
-        raise bad("an object without a results list")
-    count = body.get("count")
-    if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 0):
-        raise bad("a non-integer count")
-    links = {name: body.get(name) for name in ("next", "previous")}
-    for value in links.values():
-        if value is not None and not isinstance(value, str):
-            raise bad("a non-URL next/previous link")
-    results: list[M] = []
-    invalid: list[InvalidRecord] = []
-    for item in items:
-        try:
-            results.append(parse_model(model, item, url=url, method=method))
-        except BadResponse as error:
-            invalid.append(InvalidRecord(raw=item, error=error))
-    page_param = httpx.URL(str(url)).params.get("page")
-    return Page(
-        count=count,
-        next=links["next"],
-        previous=links["previous"],
-        results=results,
-        invalid=invalid,
-        url=str(url),
-        number=int(page_param) if page_param and page_param.isdigit() else 1,
-    )

@@ -7,17 +7,22 @@ deserve their own tests; it knows nothing about HTTP.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+import math
+from collections.abc import AsyncGenerator, Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["ordered_concurrently"]
+import httpx
+
+from .pages import Page
+
+__all__ = ["ordered_concurrently", "page_number_plan"]
 
 T = TypeVar("T")
 
 
 async def ordered_concurrently(
     jobs: Sequence[Callable[[], Coroutine[Any, Any, T]]], window: int
-) -> AsyncIterator[T]:
+) -> AsyncGenerator[T, None]:
     """Start `jobs` with at most `window` unfinished at once; yield results in job order.
 
     Each result is yielded as soon as it and all earlier ones are done, so page 2 reaches the
@@ -62,3 +67,13 @@ async def ordered_concurrently(
             # Awaiting here is what makes the cancellation clean: each task gets to run its
             # own cleanup (release the semaphore, close the response) before we return.
             await asyncio.gather(*tasks.values(), return_exceptions=True)
+
+
+def page_number_plan(first: Page[Any], next_url: httpx.URL) -> list[httpx.URL] | None:
+    """URLs of pages 2..N when `next` is a DRF page-number link and `count` is known."""
+    if first.count is None or first.size == 0 or next_url.params.get_list("page") != ["2"]:
+        return None
+    last = math.ceil(first.count / first.size)
+    if last < 2:
+        return None  # `next` says there is more but `count` does not: trust `next`.
+    return [next_url.copy_set_param("page", str(n)) for n in range(2, last + 1)]

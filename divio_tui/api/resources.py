@@ -18,7 +18,8 @@ from typing import Any, Generic, Literal, TypeVar
 
 import httpx
 
-from .errors import clean_text
+from . import labels
+from .labels import format_time
 from .models import (
     ApiModel,
     Application,
@@ -53,20 +54,7 @@ M = TypeVar("M", bound=ApiModel)
 ROOT_KINDS: tuple[str, ...] = ("organisation", "region")
 """Kinds listed at the top of the tree, in display order."""
 
-LABEL_MAX_CHARS = 120
-"""Labels are cut here: names are user data and can be arbitrarily long."""
-
 _OLDEST = datetime.min.replace(tzinfo=UTC)
-
-
-def format_time(value: datetime | None) -> str | None:
-    """``2026-11-25 02:36 UTC`` (absolute, minute precision) or None."""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if value else None
-
-
-def _join(model: ApiModel, *parts: str | None) -> str:
-    text = " · ".join(part for part in parts if part)
-    return clean_text(text or model.key, LABEL_MAX_CHARS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,75 +214,6 @@ def references_of(model: ApiModel) -> list[Reference]:
     ]
 
 
-# -- labels -------------------------------------------------------------------------------
-
-
-def _organisation(org: Organisation) -> str:
-    return _join(org, org.name)
-
-
-def _application(app: Application) -> str:
-    if app.name and app.slug and app.name != app.slug:
-        return _join(app, f"{app.name} ({app.slug})")
-    return _join(app, app.name or app.slug)
-
-
-def _environment(env: Environment) -> str:
-    return _join(env, env.slug, env.branch)
-
-
-def _deployment(dep: Deployment) -> str:
-    if dep.success is None:
-        outcome = f"{dep.percent}%" if dep.percent is not None and dep.is_running else None
-    else:
-        outcome = "success" if dep.success else "failed"
-    return _join(dep, dep.status, outcome, format_time(dep.when))
-
-
-def _backup(backup: Backup) -> str:
-    outcome = backup.success or backup.state
-    trigger = backup.trigger.lower() if backup.trigger else None
-    return _join(backup, format_time(backup.when), outcome, trigger)
-
-
-def _service_instance_backup(sib: ServiceInstanceBackup) -> str:
-    outcome = "running" if sib.is_running else ("errors" if sib.errors else "done")
-    return _join(sib, sib.service_type, format_time(sib.when), outcome)
-
-
-def _service_instance(si: ServiceInstance) -> str:
-    return _join(si, si.prefix, si.type, si.service_status)
-
-
-def _service(service: Service) -> str:
-    if service.name and service.identifier and service.name != service.identifier:
-        return _join(service, f"{service.name} ({service.identifier})")
-    return _join(service, service.name or service.identifier)
-
-
-def _region(region: Region) -> str:
-    return _join(region, region.name)
-
-
-def _repository(repo: Repository) -> str:
-    return _join(repo, repo.dsn, repo.branch, repo.state)
-
-
-def _domain(domain: Domain) -> str:
-    return _join(domain, domain.domain, "primary" if domain.is_primary else None)
-
-
-def _build(build: Build) -> str:
-    outcome = None if build.success is None else ("success" if build.success else "failed")
-    return _join(build, outcome or ("running" if build.ended_at is None else None),
-                 format_time(build.when))
-
-
-def _environment_variable(var: EnvironmentVariable) -> str:
-    # Never the value: it may be a secret, and the UI decides how to mask it.
-    return _join(var, var.name, "sensitive" if var.is_sensitive else None)
-
-
 # -- the table ----------------------------------------------------------------------------
 
 _ENV_CHILD = "environment"
@@ -304,13 +223,13 @@ KINDS: dict[str, ResourceKind[Any]] = {
     for kind in (
         ResourceKind(
             "organisation", "iam", "organisations/", Organisation, "Organisations",
-            "organisation", _organisation,
+            "organisation", labels.organisation,
             child_links=(ChildLink("application", "organisation", "organisation"),),
             control_panel="organisation",
         ),
         ResourceKind(
             "application", "apps", "applications/", Application, "Applications", "application",
-            _application,
+            labels.application,
             parent_kind="organisation", parent_param="organisation", parent_field="organisation",
             child_links=(
                 ChildLink("environment", "application", "application"),
@@ -321,7 +240,7 @@ KINDS: dict[str, ResourceKind[Any]] = {
         ),
         ResourceKind(
             "environment", "apps", "environments/", Environment, "Environments", "environment",
-            _environment,
+            labels.environment,
             parent_kind="application", parent_param="application", parent_field="application",
             child_links=(
                 ChildLink("backup", _ENV_CHILD, _ENV_CHILD),
@@ -337,7 +256,7 @@ KINDS: dict[str, ResourceKind[Any]] = {
             control_panel="application_page",
         ),
         ResourceKind(
-            "backup", "apps", "backups/", Backup, "Backups", "backup", _backup,
+            "backup", "apps", "backups/", Backup, "Backups", "backup", labels.backup,
             parent_kind="environment", parent_param="environment", parent_field="environment",
             child_links=(
                 ChildLink("service_instance_backup", "backup", "backup",
@@ -351,7 +270,7 @@ KINDS: dict[str, ResourceKind[Any]] = {
         ResourceKind(
             "service_instance_backup", "apps", "service-instance-backups/",
             ServiceInstanceBackup, "Service instance backups", "service instance backup",
-            _service_instance_backup,
+            labels.service_instance_backup,
             parent_kind="backup", parent_param="backup", parent_field="backup",
             newest_first="queued_at",
             references={"backup": "backup", "service_instance": "service_instance"},
@@ -359,7 +278,7 @@ KINDS: dict[str, ResourceKind[Any]] = {
         ),
         ResourceKind(
             "deployment", "apps", "deployments/", Deployment, "Deployments", "deployment",
-            _deployment,
+            labels.deployment,
             parent_kind="environment", parent_param="environment", parent_field="environment",
             newest_first="created_at",
             references={"environment": "environment"},
@@ -367,26 +286,26 @@ KINDS: dict[str, ResourceKind[Any]] = {
         ),
         ResourceKind(
             "service_instance", "apps", "service-instances/", ServiceInstance,
-            "Service instances", "service instance", _service_instance,
+            "Service instances", "service instance", labels.service_instance,
             parent_kind="environment", parent_param="environment", parent_field="environment",
             references={"environment": "environment", "service": "service", "region": "region"},
             control_panel="application_page",
         ),
         ResourceKind(
             "environment_variable", "apps", "environment-variables/", EnvironmentVariable,
-            "Environment variables", "environment variable", _environment_variable,
+            "Environment variables", "environment variable", labels.environment_variable,
             parent_kind="environment", parent_param="environment", parent_field="environment",
             references={"environment": "environment", "application": "application"},
             control_panel="application_page",
         ),
         ResourceKind(
-            "domain", "apps", "domains/", Domain, "Domains", "domain", _domain,
+            "domain", "apps", "domains/", Domain, "Domains", "domain", labels.domain,
             parent_kind="environment", parent_param="environment", parent_field="environment",
             references={"environment": "environment", "application": "application"},
             control_panel="application_page",
         ),
         ResourceKind(
-            "build", "apps", "builds/", Build, "Builds", "build", _build,
+            "build", "apps", "builds/", Build, "Builds", "build", labels.build,
             parent_kind="environment", parent_param="environment", parent_field="environment",
             newest_first="started_at",
             references={"environment": "environment", "deployment": "deployment"},
@@ -394,16 +313,16 @@ KINDS: dict[str, ResourceKind[Any]] = {
         ),
         ResourceKind(
             "repository", "apps", "repositories/", Repository, "Repositories", "repository",
-            _repository,
+            labels.repository,
             parent_kind="application",  # reached through application.repository, no filter
             references={"organisation": "organisation"},
             control_panel="application_page",
         ),
         ResourceKind(
-            "service", "apps", "services/", Service, "Services", "service", _service,
+            "service", "apps", "services/", Service, "Services", "service", labels.service,
             references={"region": "region"},
         ),
-        ResourceKind("region", "apps", "regions/", Region, "Regions", "region", _region),
+        ResourceKind("region", "apps", "regions/", Region, "Regions", "region", labels.region),
     )
 }
 """Every kind by name. Children appear in `child_links` order."""
