@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import httpx
@@ -15,7 +15,10 @@ from divio_tui.api import DivioClient, RequestEvent
 BASE = "https://api.example.test/apps/v3/"
 """A base URL nobody can reach: every test client gets a transport."""
 
-Handler = Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
+Handler = (
+    Callable[[httpx.Request], httpx.Response]
+    | Callable[[httpx.Request], Coroutine[None, None, httpx.Response]]
+)
 
 
 def json_response(status: int, body: Any, **headers: str) -> httpx.Response:
