@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from ._catalogue import REGIONS, SERVICES, AppSpec, EnvSpec, OrgSpec, Region
-from ._util import log_uniform, new_id, rng_for, ts
+from ._util import Record, log_uniform, new_id, rng_for, ts
 
 _SECRET_ALPHABET = string.ascii_letters + string.digits
 _DJANGO_SECRET_ALPHABET = string.ascii_lowercase + string.digits + "!@#$%^&*(-_=+)"
@@ -31,13 +31,13 @@ _DJANGO_SECRET_ALPHABET = string.ascii_lowercase + string.digits + "!@#$%^&*(-_=
 class EnvCtx:
     """Everything part 2 needs about one environment (not part of the wire format)."""
 
-    rec: dict
-    app: dict
+    rec: Record
+    app: Record
     spec: AppSpec
     env: EnvSpec
     org: OrgSpec
     created: datetime
-    instances: list[dict]  # service instances: DEFAULT DATABASE, DEFAULT STORAGE, [ANALYTICS]
+    instances: list[Record]  # service instances: DEFAULT DATABASE, DEFAULT STORAGE, [ANALYTICS]
     sizes: dict[str, tuple[int, float]]  # si uuid -> (size in bytes at `now`, daily growth rate)
     rng: random.Random
 
@@ -48,9 +48,9 @@ class Draft:
 
     seed: int
     now: datetime
-    collections: dict[str, list[dict]]
-    me: dict = field(default_factory=dict)
-    ssh: dict[str, dict] = field(default_factory=dict)  # env uuid -> ssh_endpoint
+    collections: dict[str, list[Record]]
+    me: Record = field(default_factory=dict)
+    ssh: dict[str, Record] = field(default_factory=dict)  # env uuid -> ssh_endpoint
     envs: list[EnvCtx] = field(default_factory=list)
 
 
@@ -227,11 +227,11 @@ def _build_env_vars(draft: Draft, ctx: EnvCtx, region: Region, domains: list[str
     ]
     for si in ctx.instances[2:]:
         values.append((f"{si['prefix']}_DATABASE_DSN",
-                       f"postgres://u_{ident}_{si['prefix'].lower()}:{_secret(rng, 24)}@"
-                       f"{si['uuid'][:8]}.db.{region.cloud_region}.aldryn.io:5432/db_{ident}", True))
+                       (f"postgres://u_{ident}_{si['prefix'].lower()}:{_secret(rng, 24)}@"
+                       f"{si['uuid'][:8]}.db.{region.cloud_region}.aldryn.io:5432/db_{ident}"), True))
     if spec.sentry:
-        values.append(("SENTRY_DSN", f"https://{_secret(rng, 32).lower()}@o{rng.randint(10000, 99999)}"
-                                     f".ingest.sentry.io/{rng.randint(100000, 999999)}", True))
+        values.append(("SENTRY_DSN", (f"https://{_secret(rng, 32).lower()}@o{rng.randint(10000, 99999)}"
+                                     f".ingest.sentry.io/{rng.randint(100000, 999999)}"), True))
     if spec.slug == "acme-shop" and env.slug == "test":
         # Adversarial on purpose: an escape sequence and markup-like text in a value.
         values.append(("BANNER_MESSAGE", "\x1b[31mMaintenance tonight\x1b[0m [b]22:00 UTC[/b]", False))

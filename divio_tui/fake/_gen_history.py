@@ -27,7 +27,7 @@ import random
 from datetime import datetime, timedelta
 
 from ._gen_apps import Draft, EnvCtx
-from ._util import new_id, ts
+from ._util import Record, new_id, ts
 
 _DAY = timedelta(days=1)
 _MANUAL_NOTES = ("Divio CLI pull", "before migration", "pre-release snapshot", "Divio CLI push",
@@ -35,8 +35,8 @@ _MANUAL_NOTES = ("Divio CLI pull", "before migration", "pre-release snapshot", "
 _DB_ERRORS = {
     "postgres": ('pg_dump: error: connection to server at "10.0.14.3", port 5432 failed: timeout expired',
                  "pg_dump: error: query failed: ERROR:  could not access status of transaction 3429771"),
-    "mysql": ("mysqldump: Got error: 2013: Lost connection to MySQL server during query when dumping "
-              "table `django_session` at row: 48213",),
+    "mysql": (("mysqldump: Got error: 2013: Lost connection to MySQL server during query when dumping "
+              "table `django_session` at row: 48213"),),
 }
 _STORAGE_ERRORS = (
     "An error occurred (SlowDown) when calling the ListObjectsV2 operation: Please reduce your request rate.",
@@ -47,9 +47,9 @@ _STORAGE_ERRORS = (
 def build_history(draft: Draft, special: dict[str, tuple[str, str]]) -> None:
     """Generate deployments/builds/backups/SIBs for every environment of `draft` (in place)."""
     now = draft.now
-    deployments: list[tuple[datetime, dict]] = []
-    builds: list[tuple[datetime, dict]] = []
-    backups: list[tuple[datetime, dict, list[dict]]] = []
+    deployments: list[tuple[datetime, Record]] = []
+    builds: list[tuple[datetime, Record]] = []
+    backups: list[tuple[datetime, Record, list[Record]]] = []
     for ctx in draft.envs:
         if not ctx.env.deployed:
             continue
@@ -77,7 +77,7 @@ def build_history(draft: Draft, special: dict[str, tuple[str, str]]) -> None:
 
 
 def _deployments(ctx: EnvCtx, now: datetime, kinds: set[str],
-                 out: list[tuple[datetime, dict]], builds: list[tuple[datetime, dict]]) -> None:
+                 out: list[tuple[datetime, Record]], builds: list[tuple[datetime, Record]]) -> None:
     rng = ctx.rng
     span = max(2, min(180, (now - ctx.created).days))
     count = rng.randint(*ctx.spec.deploys)
@@ -101,8 +101,8 @@ def _deployments(ctx: EnvCtx, now: datetime, kinds: set[str],
 
 
 def _emit_deployment(ctx: EnvCtx, rng: random.Random, started: datetime, ended: datetime | None,
-                     failed: bool, author: str, out: list[tuple[datetime, dict]],
-                     builds: list[tuple[datetime, dict]]) -> None:
+                     failed: bool, author: str, out: list[tuple[datetime, Record]],
+                     builds: list[tuple[datetime, Record]]) -> None:
     created = started - timedelta(seconds=rng.uniform(0.5, 20))
     env_id = ctx.rec["uuid"]
     if ended is None:
@@ -123,10 +123,10 @@ def _emit_deployment(ctx: EnvCtx, rng: random.Random, started: datetime, ended: 
 
 
 def _backups(ctx: EnvCtx, now: datetime, kinds: set[str],
-             out: list[tuple[datetime, dict, list[dict]]]) -> None:
+             out: list[tuple[datetime, Record, list[Record]]]) -> None:
     rng = ctx.rng
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    planned: list[tuple[datetime, str, str, list[dict]]] = []  # (queued, trigger, notes, SIs)
+    planned: list[tuple[datetime, str, str, list[Record]]] = []  # (queued, trigger, notes, SIs)
     days = min(ctx.spec.history_days, (now - ctx.created).days)
     for days_ago in range(days):
         queued = midnight - days_ago * _DAY + timedelta(
@@ -142,7 +142,7 @@ def _backups(ctx: EnvCtx, now: datetime, kinds: set[str],
         planned.append((queued, "MANUAL", notes, ctx.instances[:1] if notes == "Divio CLI pull" else ctx.instances))
     planned.sort(key=lambda item: item[0], reverse=True)
 
-    emitted: list[tuple[datetime, dict, list[dict]]] = []
+    emitted: list[tuple[datetime, Record, list[Record]]] = []
     for queued, trigger, notes, instances in planned:
         i = len(emitted)  # position among backups that exist by `now` (a later one may be skipped)
         if i == 0:  # the newest backup: hand-placed outcome, or a success
@@ -164,7 +164,7 @@ def _backups(ctx: EnvCtx, now: datetime, kinds: set[str],
 
 
 def _emit_backup(ctx: EnvCtx, rng: random.Random, now: datetime, queued: datetime, trigger: str,
-                 notes: str, instances: list[dict], outcome: str) -> tuple[datetime, dict, list[dict]] | None:
+                 notes: str, instances: list[Record], outcome: str) -> tuple[datetime, Record, list[Record]] | None:
     """One backup and its SIBs; None if it would not have finished by `now`."""
     backup_id = new_id(rng)
     failing = set(range(len(instances))) if outcome == "FAILURE" else \

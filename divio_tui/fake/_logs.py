@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from ._util import ts_nanos
+from ._util import Record, ts_nanos
 
 _RED, _GREEN, _YELLOW, _BOLD, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[33m", "\x1b[1m", "\x1b[0m"
 _PATHS = ("/", "/en/", "/en/products/", "/en/products/blue-kettle/", "/en/cart/", "/en/checkout/",
@@ -34,21 +34,21 @@ _TASKS = ("shop.tasks.sync_stock", "newsletter.tasks.send_digest", "search.tasks
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def deployment_log(seed: int, deployment: dict, app_slug: str, env: dict) -> str:
+def deployment_log(seed: int, deployment: Record, app_slug: str, env: Record) -> str:
     """The build + release log of one deployment (see module docstring)."""
     rng = random.Random(f"divio-fake:{seed}:deploylog:{deployment['uuid']}")
-    commit = "%07x" % rng.getrandbits(28)
-    image = "%012x" % rng.getrandbits(48)
+    commit = f"{rng.getrandbits(28):07x}"
+    image = f"{rng.getrandbits(48):012x}"
     lines = [
         f"Deploying {app_slug} ({env['slug']}) from branch {env['branch']}, commit {commit}",
         f"{_BOLD}Building image{_RESET}",
         "Step 1/9 : FROM docker.io/divio/base:2.3-py3.11-slim-bookworm",
-        f" ---> {'%012x' % rng.getrandbits(48)}",
+        f" ---> {rng.getrandbits(48):012x}",
         "Step 2/9 : ENV PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1",
         "Step 3/9 : WORKDIR /app",
         "Step 4/9 : COPY requirements.txt /app/",
         "Step 5/9 : RUN pip install -r requirements.txt",
-        f" ---> Running in {'%012x' % rng.getrandbits(48)}",
+        f" ---> Running in {rng.getrandbits(48):012x}",
         "Collecting Django==4.2.16",
         "Collecting django-storages[s3]==1.14.4",
         "Collecting gunicorn==22.0.0",
@@ -56,8 +56,8 @@ def deployment_log(seed: int, deployment: dict, app_slug: str, env: dict) -> str
     failed = deployment["success"] is False
     running = deployment["ended_at"] is None
     if failed and rng.random() < 0.5:
-        lines += [f"{_RED}ERROR: Could not find a version that satisfies the requirement "
-                  f"django-cms==5.1.0 (from versions: 3.11.6, 4.1.2){_RESET}",
+        lines += [(f"{_RED}ERROR: Could not find a version that satisfies the requirement "
+                  f"django-cms==5.1.0 (from versions: 3.11.6, 4.1.2){_RESET}"),
                   f"{_RED}ERROR: No matching distribution found for django-cms==5.1.0{_RESET}",
                   "The command '/bin/sh -c pip install -r requirements.txt' returned a non-zero code: 1",
                   f"{_RED}Build failed{_RESET}"]
@@ -80,8 +80,8 @@ def deployment_log(seed: int, deployment: dict, app_slug: str, env: dict) -> str
               "  Apply all migrations: admin, auth, contenttypes, sessions, shop"]
     if failed:
         lines += ["Running migrations:", "  Applying shop.0042_product_sku_unique...",
-                  f"{_RED}django.db.utils.IntegrityError: could not create unique index "
-                  f"\"shop_product_sku_key\"{_RESET}", "DETAIL:  Key (sku)=(KT-1001) is duplicated.",
+                  (f"{_RED}django.db.utils.IntegrityError: could not create unique index "
+                  f"\"shop_product_sku_key\"{_RESET}"), "DETAIL:  Key (sku)=(KT-1001) is duplicated.",
                   f"{_RED}Release command failed with exit code 1{_RESET}",
                   f"{_RED}Deployment failed{_RESET}"]
     else:
@@ -101,8 +101,8 @@ def _web(rng: random.Random, when: datetime) -> list[tuple[str, str]]:
     out = [("web", line)]
     if status == 500:
         out.append(("web", f"{_RED}ERROR{_RESET} django.request: Internal Server Error: {path}"))
-        out.append(("web", "Traceback (most recent call last):\n  File \"/app/shop/views.py\", line 88, "
-                           "in checkout\n    order = Order.objects.get(pk=pk)\nshop.models.Order.DoesNotExist"))
+        out.append(("web", ("Traceback (most recent call last):\n  File \"/app/shop/views.py\", line 88, "
+                           "in checkout\n    order = Order.objects.get(pk=pk)\nshop.models.Order.DoesNotExist")))
     return out
 
 
@@ -110,28 +110,28 @@ def _other(rng: random.Random, service: str, when: datetime) -> list[tuple[str, 
     if service == "worker":
         task = rng.choice(_TASKS)
         if rng.random() < 0.05:
-            return [("worker", f"[{when.strftime('%Y-%m-%d %H:%M:%S')},{when.microsecond // 1000:03d}: "
+            return [("worker", (f"[{when.strftime('%Y-%m-%d %H:%M:%S')},{when.microsecond // 1000:03d}: "
                                f"{_YELLOW}WARNING{_RESET}/ForkPoolWorker-{rng.randint(1, 4)}] {task} retrying "
-                               f"in 60s: ConnectionError('Connection reset by peer')")]
-        return [("worker", f"[{when.strftime('%Y-%m-%d %H:%M:%S')},{when.microsecond // 1000:03d}: INFO/"
-                           f"ForkPoolWorker-{rng.randint(1, 4)}] Task {task}[{'%08x' % rng.getrandbits(32)}] "
-                           f"succeeded in {rng.uniform(0.01, 4):.2f}s: None")]
+                               f"in 60s: ConnectionError('Connection reset by peer')"))]
+        return [("worker", (f"[{when.strftime('%Y-%m-%d %H:%M:%S')},{when.microsecond // 1000:03d}: INFO/"
+                           f"ForkPoolWorker-{rng.randint(1, 4)}] Task {task}[{rng.getrandbits(32):08x}] "
+                           f"succeeded in {rng.uniform(0.01, 4):.2f}s: None"))]
     if service == "cronjob":
         return [("cronjob", 'Running "python manage.py clearsessions"'),
                 ("cronjob", "Cron job finished with exit code 0")]
     # An interactive shell session: the raw terminal control sequences end up in the log.
-    return [("shell", f"\x1b[6n\x1b[H\x1b[Jroot@web-{'%05x' % rng.getrandbits(20)}:/app# "
-                      f"python manage.py shell\r"),
+    return [("shell", (f"\x1b[6n\x1b[H\x1b[Jroot@web-{rng.getrandbits(20):05x}:/app# "
+                      f"python manage.py shell\r")),
             ("shell", "Python 3.11.10 (main) [GCC 12.2.0] on linux\r\n>>> \x1b[K")]
 
 
-def environment_log(seed: int, now: datetime, env_uuid: str) -> list[dict]:
+def environment_log(seed: int, now: datetime, env_uuid: str) -> list[Record]:
     """Runtime log entries of one environment for the day before `now`, oldest first."""
     rng = random.Random(f"divio-fake:{seed}:envlog:{env_uuid}")
     count = rng.randint(250, 450)
     start = now - timedelta(days=1)
     moments = sorted(rng.randrange(86_400_000_000) for _ in range(count))
-    entries: list[dict] = []
+    entries: list[Record] = []
     boot = start + timedelta(microseconds=moments[0]) - timedelta(seconds=30)
     for message in ("[1] [INFO] Starting gunicorn 22.0.0", "[1] [INFO] Listening at: http://0.0.0.0:80 (1)",
                     "[7] [INFO] Booting worker with pid: 7", f"{_YELLOW}WARNING{_RESET} Not Found: /favicon.ico"):

@@ -19,6 +19,10 @@ import math
 import random
 from base64 import b32encode
 from datetime import UTC, datetime
+from typing import Any
+
+Record = dict[str, Any]
+"""One wire-format JSON object (a resource as the API returns it)."""
 
 # Bit masks to force the UUID version nibble (4) and the RFC-4122 variant bits (10xx) into a
 # 128-bit integer, without building a uuid.UUID object (this runs ~100k times at scale large).

@@ -43,7 +43,7 @@ from ._catalogue import SPECIAL_ENVS, app_specs
 from ._gen_apps import ROUTES, build_structure
 from ._gen_history import build_history
 from ._logs import deployment_log, environment_log
-from ._util import default_now, new_id, rng_for, to_naive_utc
+from ._util import Record, default_now, new_id, rng_for, to_naive_utc
 
 __all__ = ["FIXED_NOW", "ROUTES", "Dataset", "Scale", "canonical_route", "generate"]
 
@@ -73,8 +73,8 @@ class Dataset:
     loopback server answers from several threads).
     """
 
-    def __init__(self, *, scale: str, seed: int, now: datetime, me: dict,
-                 collections: dict[str, list[dict]], ssh: dict[str, dict],
+    def __init__(self, *, scale: str, seed: int, now: datetime, me: Record,
+                 collections: dict[str, list[Record]], ssh: dict[str, Record],
                  special: dict[str, tuple[str, str]]) -> None:
         self.scale = scale
         self.seed = seed
@@ -84,13 +84,13 @@ class Dataset:
         self.special = dict(special)
         self._ssh = ssh
         self._lock = threading.Lock()
-        self._ids: dict[str, dict[str, dict]] = {}
-        self._fields: dict[tuple[str, str], dict[object, list[dict]]] = {}
-        self._env_logs: dict[str, list[dict]] = {}
+        self._ids: dict[str, dict[str, Record]] = {}
+        self._fields: dict[tuple[str, str], dict[object, list[Record]]] = {}
+        self._env_logs: dict[str, list[Record]] = {}
         self._id_rng = rng_for(seed, "added-records")
 
     # -- lookups ---------------------------------------------------------------------------
-    def by_id(self, route: str, uuid: str) -> dict | None:
+    def by_id(self, route: str, uuid: str) -> Record | None:
         """The record of `route` with this uuid, or None."""
         route = canonical_route(route)
         index = self._ids.get(route)
@@ -102,7 +102,7 @@ class Dataset:
                     self._ids[route] = index
         return index.get(uuid)
 
-    def where(self, route: str, field: str, value: object) -> list[dict]:
+    def where(self, route: str, field: str, value: object) -> list[Record]:
         """Records of `route` whose `field` equals `value`, in collection order (indexed once)."""
         key = (canonical_route(route), field)
         index = self._fields.get(key)
@@ -116,7 +116,7 @@ class Dataset:
                     self._fields[key] = index
         return index.get(value, [])
 
-    def detail(self, route: str, uuid: str) -> dict | None:
+    def detail(self, route: str, uuid: str) -> Record | None:
         """The detail body of a record: the list item plus detail-only fields (INFERRED).
 
         environments: + `ssh_endpoint` {host, port, user}; deployments: + `environment_variables`
@@ -133,12 +133,12 @@ class Dataset:
             return {**rec, "environment_variables": names}
         return rec
 
-    def application(self, slug: str) -> dict | None:
+    def application(self, slug: str) -> Record | None:
         """The application with this slug (test helper)."""
         found = self.where("applications", "slug", slug)
         return found[0] if found else None
 
-    def environment(self, app_slug: str, env_slug: str) -> dict | None:
+    def environment(self, app_slug: str, env_slug: str) -> Record | None:
         """The environment `env_slug` of application `app_slug` (test helper)."""
         app = self.application(app_slug)
         if app is None:
@@ -148,7 +148,7 @@ class Dataset:
                 return env
         return None
 
-    def special_environment(self, kind: str) -> dict:
+    def special_environment(self, kind: str) -> Record:
         """The environment carrying a hand-placed edge case (see module docstring table)."""
         env = self.environment(*self.special[kind])
         assert env is not None, kind
@@ -172,7 +172,7 @@ class Dataset:
         return {var["name"]: var["value"]
                 for var in self.where("environment-variables", "environment", dep["environment"])}
 
-    def environment_logs(self, uuid: str) -> list[dict] | None:
+    def environment_logs(self, uuid: str) -> list[Record] | None:
         """Runtime log entries of an environment, oldest first; [] if never deployed; None if unknown."""
         env = self.by_id("environments", uuid)
         if env is None:
@@ -194,7 +194,7 @@ class Dataset:
         """A fresh id in the real format (deterministic sequence per seed)."""
         return new_id(self._id_rng)
 
-    def add(self, route: str, record: dict, index: int = 0) -> dict:
+    def add(self, route: str, record: Record, index: int = 0) -> Record:
         """Insert `record` into `route` at `index` (0 = newest/first) and refresh indexes.
 
         A missing `uuid` is filled in. Returns the record.
@@ -206,7 +206,7 @@ class Dataset:
             self._invalidate(route)
         return record
 
-    def remove(self, route: str, uuid: str) -> dict | None:
+    def remove(self, route: str, uuid: str) -> Record | None:
         """Remove and return the record with this uuid from `route` (None if absent)."""
         route = canonical_route(route)
         with self._lock:
