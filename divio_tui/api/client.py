@@ -122,8 +122,12 @@ class DivioClient:
         headers = {"User-Agent": f"divio-tui/{__version__}", "Accept": "application/json"}
         if token is not None:
             token = token.strip()
-            if not token or any(ch.isspace() or not ch.isprintable() for ch in token):
-                raise ValueError("token must be a single word without spaces or control chars")
+            # Header values are ASCII; a pasted token with a space, newline or smart quote is
+            # a user error best reported now rather than as a confusing 401 or encode error.
+            if not token or not token.isascii() or any(
+                ch.isspace() or not ch.isprintable() for ch in token
+            ):
+                raise ValueError("token must be one word of printable ASCII characters")
             headers["Authorization"] = f"Token {token}"
         self._http = httpx.AsyncClient(
             transport=transport,
