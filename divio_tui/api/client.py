@@ -278,9 +278,12 @@ class DivioClient:
         Page 1 gives `count` and the page size; if its `next` is a page-number link
         (``page=2``), pages 2..N are fetched at once (bounded by `concurrency`) and each is
         yielded as soon as it and all before it have arrived. Otherwise `next` is followed one
-        page at a time. Consumers that may stop early should wrap the iterator in
-        ``contextlib.aclosing`` so outstanding requests are cancelled immediately.
-        Raises `Refused` for a `next` on another origin or one that repeats a fetched URL.
+        page at a time. If the collection shrinks meanwhile, the vanished tail pages ("Invalid
+        page.") end the iteration quietly; if it grows, the last page's `next` is followed.
+        Consumers that may stop early should wrap the iterator in ``contextlib.aclosing`` so
+        outstanding requests are cancelled at once (otherwise it happens when the abandoned
+        generator is collected). Raises `Refused` for a `next` on another origin or one that
+        repeats a fetched URL.
         """
         resource = _kind(kind)
         first = await self._page_at(resource, self._list_url(resource, params))
