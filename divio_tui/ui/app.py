@@ -1,0 +1,426 @@
+"""`DivioApp`: the explorer. Layout, keys, and the routing between the tree and the panes.
+
+Build it with `DivioApp(client=..., settings=..., clock=...)` — the CLI (through `run_app`)
+and the tests use the same factory. The clock returns an aware UTC datetime; tests pin it so
+relative times ("3 min ago") never drift.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+import httpx
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.widgets import Footer
+
+from divio_tui.api.errors import ApiError, Unauthorised
+from divio_tui.api.models import ApiModel
+from divio_tui.api.resources import KINDS
+from divio_tui.settings import Settings
+from divio_tui.ui.detail import DetailPane, build_view, masked_fields
+from divio_tui.ui.filter import FilterBar
+from divio_tui.ui.header import HeaderBar
+from divio_tui.ui.help import HelpScreen, keys_for
+from divio_tui.ui.keys import ALL_BINDINGS, APP_BINDINGS
+from divio_tui.ui.labels import MASK
+from divio_tui.ui.loading import Node
+from divio_tui.ui.nodes import GroupData, NodeData, ResourceData, StatusData
+from divio_tui.ui.palette import ExplorerCommands, PaletteCommand
+from divio_tui.ui.session import Session
+from divio_tui.ui.summary import SummaryContext, breadcrumb
+from divio_tui.ui.tree import ResourceTree
+from divio_tui.ui.untrusted import clean
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+EXTRA_BINDING_IDS = frozenset({"close-help", "filter-cancel"})
+"""Binding ids defined on screens and widgets outside `keys.py`, also valid in key overrides."""
+
+TREE_WIDTH_LIMITS = (20, 80)
+"""The tree pane's width may be set between these percentages of the screen."""
+
+
+def utc_now() -> datetime:
+    """The real clock (tests inject a fixed one)."""
+    return datetime.now(UTC)
+
+
+def describe_resource(data: ResourceData) -> str:
+    """`backup 2026-11-25 02:36 UTC · SUCCESS` — for toasts (plain, safe text)."""
+    kind = KINDS.get(data.kind)
+    noun = kind.singular if kind else data.kind
+    crumb = breadcrumb(data)[-1] if breadcrumb(data) else ""
+    return f"{noun} {crumb}".strip()
+
+
+class DivioApp(App[None]):
+    """The Divio API explorer."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "divio-tui"
+    BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
+    COMMANDS = App.COMMANDS | {ExplorerCommands}
+    NOTIFICATION_TIMEOUT = 4
+
+    tree_width: reactive[int] = reactive(55)
+    """Width of the tree pane, in percent of the screen."""
+    reveal_secrets: reactive[bool] = reactive(False)
+    """Show sensitive values in the JSON pane and in JSON copies."""
+
+    def __init__(
+        self,
+        client: Any,
+        settings: Settings | None = None,
+        clock: Clock | None = None,
+        *,
+        owns_client: bool = False,
+    ) -> None:
+        super().__init__()
+        self.settings = settings if settings is not None else Settings()
+        self.client = client
+        self.session = Session(client)
+        self.clock: Clock = clock or utc_now
+        self._owns_client = owns_client
+        self._highlighted: Node | None = None
+        self.key_overrides: dict[str, str] = {
+            key: value for key, value in self.settings.keys.items()
+            if key in ALL_BINDINGS or key in EXTRA_BINDING_IDS
+        }
+        self._unknown_keys = sorted(set(self.settings.keys) - set(self.key_overrides))
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield HeaderBar(id="header")
+        with Horizontal(id="main"):
+            with Vertical(id="tree-pane"):
+                yield ResourceTree(self.session, self.clock, id="tree",
+                                   reload_key=keys_for("reload", self.key_overrides)[0])
+                yield FilterBar(id="filter")
+            yield DetailPane(id="detail")
+        yield Footer(compact=True)
+
+    @property
+    def resource_tree(self) -> ResourceTree:
+        return self.query_one("#tree", ResourceTree)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one("#detail", DetailPane)
+
+    def on_mount(self) -> None:
+        if self.key_overrides:
+            self.set_keymap(self.key_overrides)
+        if self._unknown_keys:
+            self.notify("Unknown key binding ids in the config: " + ", ".join(
+                clean(key) for key in self._unknown_keys), severity="warning", markup=False)
+        self.query_one(HeaderBar).set_connection(self.connection_label())
+        tree = self.resource_tree
+        tree.border_title = "Resources"
+        self.detail.border_title = "Detail"
+        tree.focus()
+        self.fetch_me()
+
+    async def on_unmount(self) -> None:
+        if self._owns_client:
+            await self.client.aclose()
+
+    def connection_label(self) -> str:
+        """`demo`, or the API host (and port when not the default). Never the token."""
+        if self.settings.demo:
+            return "demo"
+        url = httpx.URL(str(getattr(self.client, "base_url", self.settings.api_url)))
+        return url.host + (f":{url.port}" if url.port else "")
+
+    def watch_tree_width(self, width: int) -> None:
+        if self.is_mounted:
+            self.query_one("#tree-pane").styles.width = f"{width}%"
+
+    @work(exit_on_error=False, group="me", exclusive=True)
+    async def fetch_me(self) -> None:
+        """Who the token belongs to, for the header."""
+        try:
+            me = await self.client.me()
+        except Unauthorised as error:
+            self.notify(clean(error.message), title="The API refused the token",
+                        severity="error", markup=False, timeout=10)
+            return
+        except ApiError as error:
+            log.info("me: %s", error.message)
+            return
+        except Exception:
+            log.exception("me failed")
+            return
+        self.session.me = me
+        self.query_one(HeaderBar).set_user(me.email or me.display_name)
+
+    # -- routing --------------------------------------------------------------------------
+
+    @on(ResourceTree.Highlighted)
+    def _show_highlighted(self, message: ResourceTree.Highlighted) -> None:
+        self._highlighted = message.node
+        self.refresh_detail(keep_scroll=message.refreshed)
+        self.query_one(HeaderBar).set_crumbs(self._crumbs(message.data))
+        self.refresh_bindings()
+
+    @on(ResourceTree.LoadFailed)
+    def _report_failure(self, message: ResourceTree.LoadFailed) -> None:
+        error = message.error
+        text = error.message if isinstance(error, ApiError) else f"{type(error).__name__}: {error}"
+        self.notify(clean(text), title=f"Could not load {clean(message.where)}",
+                    severity="error", markup=False, timeout=8)
+
+    def refresh_detail(self, *, keep_scroll: bool = True) -> None:
+        node = self._highlighted
+        data = node.data if node is not None else None
+        children = self.resource_tree.child_resources(node) if node is not None else []
+        label = node.label if node is not None and isinstance(node.label, Text) else None
+        view = build_view(data, self.summary_context(data), children=children,
+                          reveal=self.reveal_secrets, label=label)
+        self.detail.show(view, keep_scroll=keep_scroll)
+
+    def summary_context(self, data: NodeData | None) -> SummaryContext:
+        ancestors: dict[tuple[str, str], ApiModel] = {}
+        resource = _owner(data)
+        while resource is not None:
+            ancestors[(resource.kind, resource.model.key)] = resource.model
+            resource = resource.parent
+
+        def lookup(kind: str, uuid: str) -> ApiModel | None:
+            return ancestors.get((kind, uuid)) or self.session.known(kind, uuid)
+
+        return SummaryContext(now=self.clock(), lookup=lookup)
+
+    def _crumbs(self, data: NodeData | None) -> list[str]:
+        if isinstance(data, GroupData):
+            return [*breadcrumb(data.owner), data.title]
+        if isinstance(data, ResourceData):
+            return breadcrumb(data)
+        return breadcrumb(_owner(data))
+
+    @property
+    def highlighted(self) -> NodeData | None:
+        """The data of the node under the cursor."""
+        return self._highlighted.data if self._highlighted is not None else None
+
+    # -- what works now -------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        data = self.highlighted
+        if action == "copy_uuid":
+            return isinstance(data, ResourceData) and data.uuid is not None
+        if action == "copy_json":
+            return isinstance(data, ResourceData)
+        if action == "copy_url":
+            return (isinstance(data, ResourceData) and data.uuid is not None) or isinstance(
+                data, GroupData)
+        if action == "open_control_panel":
+            return isinstance(data, ResourceData) or (
+                isinstance(data, GroupData) and data.owner is not None)
+        if action == "clear_filter":
+            return self.is_mounted and bool(self.resource_tree.filter_text
+                                            or self.query_one(FilterBar).display)
+        return True
+
+    # -- actions ------------------------------------------------------------------------
+
+    def action_copy_uuid(self) -> None:
+        data = self.highlighted
+        if isinstance(data, ResourceData) and data.uuid:
+            self.copy_to_clipboard(data.uuid)
+            self.notify(f"Copied the UUID of {describe_resource(data)}\n{clean(data.uuid)}",
+                        markup=False)
+
+    def copyable_json(self, data: ResourceData) -> tuple[str, bool]:
+        """The JSON to copy, and whether secrets were masked in it."""
+        raw = dict(data.raw)
+        masked = set() if self.reveal_secrets else masked_fields(data)
+        for key in masked:
+            raw[key] = MASK
+        return json.dumps(raw, indent=2, ensure_ascii=False), bool(masked)
+
+    def action_copy_json(self) -> None:
+        data = self.highlighted
+        if isinstance(data, ResourceData):
+            text, masked = self.copyable_json(data)
+            self.copy_to_clipboard(text)
+            note = " (sensitive value masked; v reveals)" if masked else ""
+            self.notify(f"Copied the JSON of {describe_resource(data)}{note}", markup=False)
+
+    def api_url(self, data: NodeData | None) -> str | None:
+        """The API URL of a resource or of a group's list. URLs never carry the token."""
+        if isinstance(data, ResourceData) and data.uuid:
+            return str(self.client.url_for(KINDS[data.kind], data.uuid))
+        if isinstance(data, GroupData):
+            return str(self.client.url_for(KINDS[data.kind], params=data.listing.params or None))
+        return None
+
+    def action_copy_url(self) -> None:
+        url = self.api_url(self.highlighted)
+        if url is not None:
+            self.copy_to_clipboard(url)
+            self.notify(f"Copied the API URL\n{clean(url)}", markup=False)
+
+    def control_panel_url(self, data: NodeData | None) -> str | None:
+        resource = data.owner if isinstance(data, GroupData) else data
+        if not isinstance(resource, ResourceData):
+            return None
+        kind = KINDS.get(resource.kind)
+        if kind is None:
+            return None
+        ancestors = {item.kind: item.model for item in resource.ancestors}
+        zone = None if self.settings.demo else self.settings.zone
+        try:
+            return kind.control_panel_url(resource.model, ancestors, zone)
+        except Exception:
+            log.exception("control panel URL")
+            return None
+
+    def action_open_control_panel(self) -> None:
+        data = self.highlighted
+        url = self.control_panel_url(data)
+        if url is None:
+            why = ("the demo data has no Control Panel" if self.settings.demo
+                   else "no Control Panel page is known for this")
+            self.notify(f"Nothing to open: {why}.", markup=False)
+            return
+        self.open_url(url)
+        self.notify(f"Opening the Control Panel\n{clean(url)}", markup=False)
+
+    def action_reload(self) -> None:
+        node = self.resource_tree.cursor_node
+        if node is None:
+            self.action_reload_all()
+            return
+        self.resource_tree.reload_node(node)
+
+    def action_reload_all(self) -> None:
+        self.resource_tree.reload_all()
+        self.fetch_me()
+        self.notify("Reloading everything", markup=False, timeout=2)
+
+    def action_filter(self) -> None:
+        bar = self.query_one(FilterBar)
+        bar.display = True
+        bar.focus()
+        self.refresh_bindings()
+
+    @on(FilterBar.Changed)
+    def _filter_changed(self, event: FilterBar.Changed) -> None:
+        tree = self.resource_tree
+        matches = tree.set_filter(event.value)
+        tree.border_subtitle = (f"filter: {clean(event.value.strip())} · {matches} match"
+                                f"{'es' if matches != 1 else ''}" if event.value.strip() else "")
+
+    @on(FilterBar.Done)
+    def _filter_done(self, event: FilterBar.Done) -> None:
+        if event.cleared:
+            self.action_clear_filter()
+        else:
+            self.resource_tree.focus()
+            self.refresh_bindings()
+
+    def action_clear_filter(self) -> None:
+        bar = self.query_one(FilterBar)
+        bar.value = ""
+        bar.display = False
+        tree = self.resource_tree
+        tree.set_filter("")
+        tree.border_subtitle = ""
+        tree.focus()
+        self.refresh_bindings()
+
+    def watch_reveal_secrets(self, reveal: bool) -> None:
+        if self.is_mounted:
+            self.refresh_detail()
+
+    def action_reveal_secrets(self) -> None:
+        self.reveal_secrets = not self.reveal_secrets
+        state = ("revealed in the JSON pane and JSON copies" if self.reveal_secrets
+                 else "masked again")
+        self.notify(f"Sensitive values {state}", markup=False, timeout=3)
+
+    def action_resize_tree(self, delta: int) -> None:
+        low, high = TREE_WIDTH_LIMITS
+        self.tree_width = max(low, min(high, self.tree_width + delta))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.key_overrides))
+
+    # -- palette ------------------------------------------------------------------------
+
+    def palette_commands(self) -> Iterable[PaletteCommand]:
+        """The commands that make sense for the highlighted node right now."""
+        data = self.highlighted
+        if isinstance(data, ResourceData):
+            noun = describe_resource(data)
+            if data.uuid:
+                yield PaletteCommand("Copy UUID", f"Copy the UUID of the {noun}",
+                                     self.action_copy_uuid)
+                yield PaletteCommand("Copy API URL", "Copy the API URL of the highlighted "
+                                     "resource", self.action_copy_url)
+            yield PaletteCommand("Copy JSON", f"Copy the JSON of the {noun}",
+                                 self.action_copy_json)
+        elif isinstance(data, GroupData):
+            yield PaletteCommand("Copy API URL", f"Copy the API URL of {data.title}",
+                                 self.action_copy_url)
+        if self.check_action("open_control_panel", ()):
+            yield PaletteCommand("Open in the Control Panel", "Open the highlighted resource "
+                                 "in the Divio Control Panel", self.action_open_control_panel)
+        yield PaletteCommand("Reload", "Reload the highlighted node, keeping what is open",
+                             self.action_reload)
+        yield PaletteCommand("Reload everything", "Forget everything and reload from the top",
+                             self.action_reload_all)
+        yield PaletteCommand("Filter the tree", "Show only lines matching a text",
+                             self.action_filter)
+        yield PaletteCommand("Reveal sensitive values" if not self.reveal_secrets
+                             else "Mask sensitive values",
+                             "Toggle masking of sensitive environment variables",
+                             self.action_reveal_secrets)
+        yield PaletteCommand("Keys", "Show every key binding", self.action_help)
+
+
+def _owner(data: NodeData | None) -> ResourceData | None:
+    """The resource a node belongs to: itself, a group's owner, a status line's owner."""
+    if isinstance(data, ResourceData):
+        return data
+    if isinstance(data, GroupData):
+        return data.owner
+    if isinstance(data, StatusData):
+        return _owner(data.owner)
+    return None
+
+
+def run_app(settings: Settings, client_factory: Callable[[], Any] | None = None) -> int:
+    """Run the explorer for `settings` until the user quits; returns the exit status.
+
+    `client_factory` builds the `DivioClient` (the CLI passes one that mounts the demo API
+    in-process for `--demo`: `ui` does not import `fake`). Without it, a client for
+    `settings.api_url` is built here.
+    """
+    if client_factory is not None:
+        client = client_factory()
+    elif settings.demo:
+        raise RuntimeError("run_app needs a client_factory for the demo (the CLI provides it)")
+    else:
+        from divio_tui.api.client import DivioClient
+
+        client = DivioClient(settings.api_url, settings.token_value,
+                             concurrency=settings.concurrency, page_size=settings.page_size)
+    app = DivioApp(client=client, settings=settings, owns_client=True)
+    app.run()
+    return app.return_code or 0

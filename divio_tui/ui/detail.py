@@ -1,0 +1,157 @@
+"""The detail pane: a summary of the highlighted node over its full JSON.
+
+`DetailPane` only displays a `DetailView`; `build_view` turns node data into one. The app
+routes the tree's highlight messages here, so the pane never reaches into the tree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from divio_tui.api.resources import KINDS
+from divio_tui.ui.jsonview import json_text
+from divio_tui.ui.keys import DETAIL_BINDINGS
+from divio_tui.ui.labels import MASK
+from divio_tui.ui.nodes import GroupData, NodeData, ResourceData, StatusData
+from divio_tui.ui.roles import component_classes, resolve
+from divio_tui.ui.summary import (
+    Row,
+    SummaryContext,
+    group_summary,
+    plain_label,
+    resource_summary,
+    status_summary,
+)
+from divio_tui.ui.untrusted import clean
+
+SECRET_FIELDS: dict[str, frozenset[str]] = {"environment_variable": frozenset({"value"})}
+"""Per kind: top-level fields masked in the JSON when the record says it is sensitive."""
+
+
+@dataclass
+class DetailView:
+    """Everything the pane shows for one node."""
+
+    title: Text
+    rows: list[Row] = field(default_factory=list)
+    json: Any = None
+    """The JSON value to print below the summary (None: no JSON section)."""
+    references: Collection[str] = ()
+    masked: Collection[str] = ()
+    hint: str = ""
+    """One muted line under the JSON heading (e.g. that secrets are masked)."""
+
+
+def masked_fields(data: ResourceData) -> set[str]:
+    """Fields of `data` that hold a secret right now (empty when nothing is sensitive)."""
+    fields = SECRET_FIELDS.get(data.kind, frozenset())
+    return set(fields) if fields and data.raw.get("is_sensitive") else set()
+
+
+def build_view(
+    data: NodeData | None,
+    ctx: SummaryContext,
+    *,
+    children: list[ResourceData] | None = None,
+    reveal: bool = False,
+    label: Text | None = None,
+) -> DetailView:
+    """The view of one node; `children` are a group's loaded resources (for newest/oldest),
+    `label` the node's tree label (the title repeats it)."""
+    if data is None:
+        return DetailView(Text("Nothing highlighted", "muted"),
+                          [("", Text("Move the cursor onto a resource to see it here.", "muted"))])
+    if isinstance(data, ResourceData):
+        kind = KINDS.get(data.kind)
+        title = Text.assemble(
+            ((kind.singular if kind else data.kind).capitalize() + "  ", "muted"),
+            label.copy() if label is not None else (plain_label(data.kind, data.model),
+                                                    "heading"),
+        )
+        masked = set() if reveal else masked_fields(data)
+        hint = ""
+        if masked_fields(data):
+            hint = "revealed — v masks again" if reveal else f"sensitive value masked as {MASK} — v reveals"
+        return DetailView(
+            title, resource_summary(data, ctx), data.raw,
+            references=list(kind.references) if kind else [], masked=masked, hint=hint,
+        )
+    if isinstance(data, GroupData):
+        return DetailView(Text(data.title, "heading"), group_summary(data, children or [], ctx))
+    assert isinstance(data, StatusData)
+    title = {"error": "Error", "invalid": "Unreadable record", "load-more": "More to load",
+             "empty": "Empty", "placeholder": "Loading"}.get(data.kind, data.kind)
+    raw = data.invalid.raw if data.kind == "invalid" and data.invalid is not None else None
+    return DetailView(Text(title, "bad" if data.kind == "error" else "heading"),
+                      status_summary(data), raw)
+
+
+class DetailPane(VerticalScroll, can_focus=True):
+    """Summary and JSON of one node; scrolls with the arrows / j k once focused (tab)."""
+
+    BINDINGS = DETAIL_BINDINGS
+    COMPONENT_CLASSES = component_classes("detail") | {"detail--field"}
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._view: DetailView = DetailView(Text("Loading…", "muted"))
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-title")
+        yield Static(id="detail-summary")
+        yield Static(id="detail-json")
+
+    def on_mount(self) -> None:
+        self._render_view()
+
+    @property
+    def view(self) -> DetailView:
+        """What the pane shows now (tests read it)."""
+        return self._view
+
+    def show(self, view: DetailView, *, keep_scroll: bool = False) -> None:
+        """Display `view`; scroll back to the top unless it is the same node refreshed."""
+        self._view = view
+        self._render_view()
+        if not keep_scroll:
+            self.scroll_home(animate=False)
+
+    def notify_style_update(self) -> None:
+        # Roles are resolved against the current theme: re-render when the styles change.
+        super().notify_style_update()
+        if self.is_mounted:
+            self.call_later(self._render_view)
+
+    def _style(self, role: str) -> Style:
+        return self.get_component_rich_style(f"detail--{role}", partial=True)
+
+    def _render_view(self) -> None:
+        if not self.is_mounted:
+            return
+        view = self._view
+        self.query_one("#detail-title", Static).update(resolve(view.title, self._style))
+        table = Table.grid(padding=(0, 1), expand=True)
+        table.add_column(style=self._style("field"), no_wrap=True, min_width=9)
+        table.add_column(ratio=1, overflow="fold")
+        for name, value in view.rows:
+            table.add_row(clean(name), resolve(value, self._style))
+        self.query_one("#detail-summary", Static).update(table)
+        json_part: RenderableType = Text("")
+        if view.json is not None:
+            heading = Text("JSON", self._style("heading"))
+            if view.hint:
+                heading.append(f"  {view.hint}", self._style("muted"))
+            body = json_text(view.json, references=view.references, masked=view.masked,
+                             mask=MASK)
+            json_part = Group(heading, resolve(body, self._style))
+        self.query_one("#detail-json", Static).update(json_part)

@@ -1,0 +1,32 @@
+"""The one-line header: where we are connected, as whom, and the breadcrumb of the cursor."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label
+
+from divio_tui.ui.untrusted import clean
+
+
+class HeaderBar(Horizontal):
+    """`divio-tui │ ● demo │ you@example.com │ acme › shop › live › Backups`."""
+
+    def compose(self) -> ComposeResult:
+        yield Label(" divio-tui ", id="header-app")
+        yield Label("", id="header-connection")
+        yield Label("", id="header-user")
+        yield Label("", id="header-crumbs")
+
+    def set_connection(self, where: str) -> None:
+        """The API host (or `demo`). Never anything token-related."""
+        self.query_one("#header-connection", Label).update(Text(f" ● {clean(where)} "))
+
+    def set_user(self, email: str | None) -> None:
+        self.query_one("#header-user", Label).update(Text(f" {clean(email)} ") if email
+                                                     else Text(""))
+
+    def set_crumbs(self, crumbs: list[str]) -> None:
+        """Labels from the organisation down to the highlighted node (already clean)."""
+        self.query_one("#header-crumbs", Label).update(Text(" " + " › ".join(crumbs)))

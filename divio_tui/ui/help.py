@@ -1,0 +1,99 @@
+"""The F1 / `?` help screen: every key, as currently bound, and a few facts worth knowing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.keys import format_key
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from divio_tui.ui.keys import ALL_BINDINGS, HELP_SECTIONS
+
+_KEY_NAMES: dict[str, str] = {
+    "pageup": "PgUp", "pagedown": "PgDn", "home": "Home", "end": "End", "escape": "Esc",
+    "enter": "Enter", "space": "Space", "tab": "Tab",
+}
+"""Display names for keys whose Textual name is not what a keyboard says."""
+
+NOTES: list[str] = [
+    "Times are shown in UTC, with how long ago in brackets.",
+    "Lists load page by page as you expand them; long lists stop at 500 with a 'load more' line.",
+    "Sensitive environment variables are masked everywhere unless you reveal them.",
+    "The API token is never shown, copied or logged.",
+]
+"""Plain sentences shown under the key table."""
+
+
+def keys_for(binding_id: str, overrides: Mapping[str, str]) -> list[str]:
+    """The keys bound to `binding_id` now, in display form (`/`, `?`, `^p`, `F1`)."""
+    binding = ALL_BINDINGS[binding_id]
+    keys = overrides.get(binding_id, binding.key)
+    shown: list[str] = []
+    for key in keys.split(","):
+        key = key.strip()
+        if not key:
+            continue
+        modifiers, _, base = key.rpartition("+")
+        display = _KEY_NAMES.get(base) or format_key(base)
+        if re.fullmatch(r"f\d+", base):
+            display = base.upper()
+        if modifiers:
+            display = "^" + display if modifiers == "ctrl" else f"{modifiers}+{display}"
+        shown.append(display)
+    return shown
+
+
+def help_table(overrides: Mapping[str, str]) -> Group:
+    """The key reference as Rich renderables (text from our own tables, never from the API)."""
+    parts: list[Table | Text] = []
+    for title, entries in HELP_SECTIONS:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", min_width=14, no_wrap=True)
+        table.add_column()
+        for entry in entries:
+            table.add_row(" ".join(keys_for(entry.binding_id, overrides)), entry.description)
+        parts.append(Text(title, style="bold underline"))
+        parts.append(table)
+        parts.append(Text(""))
+    parts.append(Text("Good to know", style="bold underline"))
+    for note in NOTES:
+        parts.append(Text(f"• {note}"))
+    return Group(*parts)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Key reference over the explorer; any of escape, q, ? or F1 closes it."""
+
+    BINDINGS = [
+        Binding("escape,q,question_mark,f1", "dismiss_help", "Close", id="close-help"),
+        Binding("down,j", "scroll('down')", "Scroll down", show=False),
+        Binding("up,k", "scroll('up')", "Scroll up", show=False),
+    ]
+
+    def __init__(self, overrides: Mapping[str, str]) -> None:
+        super().__init__()
+        self._overrides = dict(overrides)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "Keys"
+            body.border_subtitle = "esc closes"
+            yield Static(help_table(self._overrides), id="help-table")
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)
+
+    def action_scroll(self, direction: str) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        if direction == "down":
+            body.scroll_down(animate=False)
+        else:
+            body.scroll_up(animate=False)

@@ -1,0 +1,103 @@
+"""Every key binding of the explorer, each with an `id` so users can remap it.
+
+Bindings live here rather than in the widgets so the help screen, the README table and the
+key-override setting all read one list. Ids are kebab-case and stable: they are the names a
+user writes in their config to move a key (`App.set_keymap` applies the overrides).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+TREE_BINDINGS: list[Binding] = [
+    Binding("down,j", "cursor_down", "Down", show=False, id="cursor-down"),
+    Binding("up,k", "cursor_up", "Up", show=False, id="cursor-up"),
+    Binding("left,h", "collapse_or_parent", "Collapse / parent", show=False, id="collapse"),
+    Binding("right,l", "expand_or_child", "Expand / child", show=False, id="expand"),
+    Binding("enter", "select_cursor", "Open", show=False, id="select"),
+    Binding("space", "toggle_node", "Expand / collapse", show=False, id="toggle"),
+    Binding("g,home", "scroll_home", "Top", show=False, id="top"),
+    Binding("G,end", "scroll_end", "Bottom", show=False, id="bottom"),
+    Binding("pageup", "page_up", "Page up", show=False, id="page-up"),
+    Binding("pagedown", "page_down", "Page down", show=False, id="page-down"),
+]
+"""Movement in the resource tree (arrows and vi keys)."""
+
+DETAIL_BINDINGS: list[Binding] = [
+    Binding("down,j", "scroll_down", "Scroll down", show=False, id="detail-scroll-down"),
+    Binding("up,k", "scroll_up", "Scroll up", show=False, id="detail-scroll-up"),
+    Binding("g,home", "scroll_home", "Top", show=False, id="detail-top"),
+    Binding("G,end", "scroll_end", "Bottom", show=False, id="detail-bottom"),
+]
+"""Scrolling the detail pane once it has focus (tab)."""
+
+APP_BINDINGS: list[Binding] = [
+    Binding("c", "copy_uuid", "Copy ID", id="copy-uuid"),
+    Binding("y", "copy_json", "JSON", id="copy-json"),
+    Binding("u", "copy_url", "URL", id="copy-url"),
+    Binding("o", "open_control_panel", "Open", id="open-control-panel"),
+    Binding("r", "reload", "Reload", id="reload"),
+    Binding("R", "reload_all", "Reload all", show=False, id="reload-all"),
+    Binding("slash", "filter", "Filter", id="filter", key_display="/"),
+    Binding("v", "reveal_secrets", "Reveal", show=False, id="reveal-secrets"),
+    Binding("escape", "clear_filter", "Clear filter", id="clear-filter"),
+    Binding("less_than_sign", "resize_tree(-5)", "Narrower tree", show=False, id="narrow-tree"),
+    Binding("greater_than_sign", "resize_tree(5)", "Wider tree", show=False, id="widen-tree"),
+    Binding("question_mark,f1", "help", "Help", id="help", key_display="?"),
+    Binding("q", "quit", "Quit", id="quit"),
+    Binding("ctrl+p", "command_palette", "Palette", show=False, id="command-palette",
+            priority=True),
+]
+"""What can be done with the highlighted resource, and with the app."""
+
+
+@dataclass(frozen=True)
+class HelpEntry:
+    """One line of the help screen: the binding id to look keys up by, and what it does."""
+
+    binding_id: str
+    description: str
+
+
+HELP_SECTIONS: list[tuple[str, list[HelpEntry]]] = [
+    ("Move", [
+        HelpEntry("cursor-down", "next line"),
+        HelpEntry("cursor-up", "previous line"),
+        HelpEntry("expand", "expand, or go to the first child"),
+        HelpEntry("collapse", "collapse, or go to the parent"),
+        HelpEntry("toggle", "expand / collapse"),
+        HelpEntry("select", "expand / collapse; load more; retry an error"),
+        HelpEntry("top", "first line"),
+        HelpEntry("bottom", "last line"),
+        HelpEntry("page-down", "page down"),
+        HelpEntry("page-up", "page up"),
+    ]),
+    ("The highlighted resource", [
+        HelpEntry("copy-uuid", "copy its UUID"),
+        HelpEntry("copy-json", "copy its JSON (secrets masked unless revealed)"),
+        HelpEntry("copy-url", "copy its API URL"),
+        HelpEntry("open-control-panel", "open it in the Divio Control Panel"),
+        HelpEntry("reload", "reload it, keeping what is expanded"),
+        HelpEntry("reload-all", "reload everything"),
+        HelpEntry("reveal-secrets", "reveal / mask sensitive values in the JSON"),
+    ]),
+    ("View", [
+        HelpEntry("filter", "filter the loaded tree by text"),
+        HelpEntry("clear-filter", "clear the filter"),
+        HelpEntry("narrow-tree", "narrower tree pane"),
+        HelpEntry("widen-tree", "wider tree pane"),
+        HelpEntry("command-palette", "command palette (go to a resource, run a command)"),
+        HelpEntry("help", "this help"),
+        HelpEntry("quit", "quit"),
+    ]),
+]
+"""The help screen's content, in reading order. Tab / shift+tab move between the panes."""
+
+ALL_BINDINGS: dict[str, Binding] = {
+    binding.id: binding
+    for binding in [*TREE_BINDINGS, *DETAIL_BINDINGS, *APP_BINDINGS]
+    if binding.id is not None
+}
+"""Every binding by id, for the help screen and for validating user key overrides."""

@@ -1,0 +1,459 @@
+"""How the resource tree fills itself: pages streamed into nodes, in batches, in workers.
+
+`LoadingMixin` is the half of `ResourceTree` that talks to the API. Every fetch runs in a
+worker (`exit_on_error=False`, and every failure caught inside anyway) that is exclusive per
+node, so reloading a node cancels its load in flight. Children arrive page by page: the first
+page replaces the `loading…` placeholder as soon as it lands, the other pages of the batch are
+fetched concurrently (bounded by the client) and added in order, a few hundred nodes at a time
+with a yield to the event loop between, so a 5,000-item list never freezes the screen. After
+`LOAD_BATCH` items a `load more (n left)` line stops the stream until the user asks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from rich.text import Text
+from textual.widgets._tree import TreeNode
+
+from divio_tui.api.errors import ApiError
+from divio_tui.api.models import ApiModel, Page, parse_page
+from divio_tui.api.paging import ordered_concurrently
+from divio_tui.api.resources import KINDS
+from divio_tui.ui.labels import (
+    LabelContext,
+    error_label,
+    group_label,
+    load_more_label,
+    placeholder_label,
+    resource_label,
+)
+from divio_tui.ui.nodes import (
+    LOAD_BATCH,
+    GroupData,
+    Listing,
+    NodeData,
+    ResourceData,
+    StatusData,
+)
+from divio_tui.ui.session import Session
+from divio_tui.ui.untrusted import clean
+
+if TYPE_CHECKING:
+    from divio_tui.ui.tree import ResourceTree
+
+log = logging.getLogger(__name__)
+
+NODES_PER_BATCH = 100
+"""Nodes added between two yields to the event loop while a page is inserted."""
+
+SIZE_BATCH = 8
+"""Backups whose sizes are fetched (and labels updated) together."""
+
+Node = TreeNode[NodeData]
+
+
+class _RawView(dict[str, Any]):
+    """A read-only mapping uuid -> wire-format record over the session's models."""
+
+    def __init__(self, models: dict[str, ApiModel]) -> None:
+        super().__init__()
+        self._models = models
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        model = self._models.get(key)
+        return model.raw if model is not None else default
+
+    def __getitem__(self, key: str) -> Any:
+        return self._models[key].raw
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._models
+
+
+def listing_of(data: NodeData | None) -> Listing | None:
+    """The listing a node loads into: a group's, or a single-child-kind resource's."""
+    if isinstance(data, GroupData):
+        return data.listing
+    if isinstance(data, ResourceData):
+        return data.listing
+    return None
+
+
+class LoadingMixin:
+    """Fetching and inserting children. Mixed into `ResourceTree` (see tree.py)."""
+
+    session: Session
+    _clock: Callable[[], datetime]
+
+    # -- labels -------------------------------------------------------------------------
+
+    def label_context(self) -> LabelContext:
+        return LabelContext(
+            now=self._clock(),
+            sibs=_RawView(self.session.known_of_kind("service_instance_backup")),
+            service_instances=_RawView(self.session.known_of_kind("service_instance")),
+        )
+
+    def resource_text(self, data: ResourceData, ctx: LabelContext | None = None) -> Text:
+        kind = KINDS.get(data.kind)
+        fallback = ""
+        if kind is not None:
+            try:
+                fallback = kind.label(data.model)
+            except Exception:
+                fallback = data.model.key
+        return resource_label(data.kind, data.raw, ctx or self.label_context(), fallback)
+
+    def listing_text(self: ResourceTree, node: Node) -> Text:
+        data = node.data
+        if isinstance(data, GroupData):
+            listing = data.listing
+            return group_label(data.title, listing.count, listing.shown, listing.loading)
+        assert isinstance(data, ResourceData)
+        return self.resource_text(data)
+
+    def refresh_listing_label(self: ResourceTree, node: Node) -> None:
+        node.set_label(self.listing_text(node))
+        self.node_changed(node)
+
+    # -- starting loads -----------------------------------------------------------------
+
+    def start_listing(self: ResourceTree, node: Node, *, more: bool = False) -> None:
+        """Load (or continue loading) the children of `node` in an exclusive worker."""
+        listing = listing_of(node.data)
+        if listing is None:
+            return
+        if not more:
+            self.drop_children(node)
+            listing.reset()
+        self._remove_status_children(node, {"load-more", "error", "empty"})
+        node.add_leaf(placeholder_label("loading…"), StatusData("placeholder", "loading…",
+                                                                owner=node.data))
+        listing.loading = True
+        self.refresh_listing_label(node)
+        self.run_worker(
+            self._load_listing(node, listing),
+            group=f"load-{node.id}",
+            exclusive=True,
+            exit_on_error=False,
+            description=f"load {listing.kind}",
+        )
+
+    async def _load_listing(self: ResourceTree, node: Node, listing: Listing) -> None:
+        try:
+            uuids = listing.member_uuids
+            if uuids is not None:
+                await self._load_members(node, listing, uuids)
+            elif listing.pending:
+                await self._load_pending(node, listing)
+            elif listing.next_page == 1 and listing.next_url is None:
+                await self._load_first_batch(node, listing)
+            else:
+                await self._load_next_batch(node, listing)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # ApiError, and anything unexpected: never kill the app
+            if not isinstance(error, ApiError):
+                log.exception("loading %s failed", listing.kind)
+            if self.is_alive(node):
+                self._show_error(node, error)
+        finally:
+            listing.loading = False
+            if self.is_alive(node):
+                self._remove_status_children(node, {"placeholder"})
+                if listing.loaded and listing.shown == 0 and not self._has_status(node, "error"):
+                    kind = KINDS.get(listing.kind)
+                    noun = kind.title.lower() if kind else listing.kind
+                    node.add_leaf(placeholder_label(f"no {noun}"),
+                                  StatusData("empty", f"no {noun}", owner=node.data))
+                self.refresh_listing_label(node)
+
+    async def _load_first_batch(self: ResourceTree, node: Node, listing: Listing) -> None:
+        kind = KINDS[listing.kind]
+        if listing.params and self.session.ignores_filter(kind.name):
+            await self._load_from_index(node, listing)
+            return
+        first = await self.session.client.get_page(kind, listing.params)
+        if listing.params and any(not listing.belongs(model) for model in first.results):
+            # The server ignored our filter (DRF drops unknown params silently): read the
+            # whole collection once for the session and pick this parent's items from it,
+            # instead of scanning every page again for each parent.
+            self.session.note_ignored_filter(kind.name)
+            await self._load_from_index(node, listing)
+            return
+        listing.count = first.count
+        await self._add_page(node, listing, first)
+        if first.next is None:
+            listing.next_page = None
+            return
+        listing.page_size = first.size or None
+        if _is_page_number_link(first.next, 2) and listing.count is not None and listing.page_size:
+            listing.next_page = 2
+        else:
+            listing.next_page = None
+            listing.next_url = first.next
+        await self._load_next_batch(node, listing, budget=LOAD_BATCH - first.size)
+
+    async def _load_next_batch(
+        self: ResourceTree, node: Node, listing: Listing, budget: int = LOAD_BATCH
+    ) -> None:
+        """Pages after the first: numbered pages concurrently, opaque `next` links in turn."""
+        kind = KINDS[listing.kind]
+        client = self.session.client
+        if listing.next_page is not None and listing.page_size and listing.count is not None:
+            total_pages = max(math.ceil(listing.count / listing.page_size), 1)
+            start = listing.next_page
+            stop = min(total_pages, start + max(math.ceil(budget / listing.page_size), 1) - 1)
+
+            def job(number: int) -> Callable[[], Any]:
+                return lambda: client.get_page(kind, listing.params, page=number)
+
+            pages = ordered_concurrently([job(n) for n in range(start, stop + 1)],
+                                         window=getattr(client, "concurrency", 6))
+            try:
+                async for page in pages:
+                    listing.next_page = page.number + 1 if page.number < total_pages else None
+                    await self._add_page(node, listing, page)
+            finally:
+                await pages.aclose()
+        else:
+            while listing.next_url is not None and budget > 0:
+                url = listing.next_url
+                page = parse_page(kind.model, await client.get_json(url), url=url)
+                listing.next_url = page.next
+                budget -= page.size
+                await self._add_page(node, listing, page)
+        if not listing.exhausted:
+            remaining = listing.remaining or (listing.count or 0) - listing.scanned
+            node.add_leaf(load_more_label(max(remaining, 0), LOAD_BATCH),
+                          StatusData("load-more", f"{max(remaining, 0)} left", owner=node.data))
+
+    async def _load_from_index(self: ResourceTree, node: Node, listing: Listing) -> None:
+        models = await self.session.collection(listing.kind)
+        mine = [model for model in models if listing.belongs(model)]
+        listing.count = len(mine)
+        listing.scanned = len(models)
+        listing.dropped = len(models) - len(mine)
+        listing.next_page = None
+        listing.pending = mine
+        await self._load_pending(node, listing)
+
+    async def _load_pending(self: ResourceTree, node: Node, listing: Listing) -> None:
+        """The next batch of an already-read list (from the session's collection index)."""
+        pending = listing.pending or []
+        batch, listing.pending = pending[:LOAD_BATCH], pending[LOAD_BATCH:]
+        self._remove_status_children(node, {"placeholder"})
+        created = await self._add_resources(node, listing, batch)
+        listing.loaded = True
+        if listing.kind == "backup":
+            self._fill_backup_sizes(node, created)
+        if listing.pending:
+            remaining = len(listing.pending)
+            node.add_leaf(load_more_label(remaining, LOAD_BATCH),
+                          StatusData("load-more", f"{remaining} left", owner=node.data))
+
+    async def _load_members(
+        self: ResourceTree, node: Node, listing: Listing, uuids: list[str]
+    ) -> None:
+        """Children the parent names by uuid (a backup's SIBs): fetched one by one, cached."""
+        listing.count = len(uuids)
+        owner = node.data if isinstance(node.data, ResourceData) else None
+        environment = owner.raw.get("environment") if owner is not None else None
+        if listing.kind == "service_instance_backup" and isinstance(environment, str):
+            # SIB labels name their service instance: read the environment's once.
+            try:
+                await self.session.read_service_instances(environment)
+            except ApiError as error:
+                log.info("service instances of %s: %s", environment, error.message)
+        results = await self.session.get_many(listing.kind, uuids)
+        models = [result for result in results if not isinstance(result, ApiError)]
+        errors = [result for result in results if isinstance(result, ApiError)]
+        listing.scanned = len(uuids)
+        listing.next_page = None
+        self._remove_status_children(node, {"placeholder"})
+        await self._add_resources(node, listing, models)
+        listing.loaded = True
+        if errors:
+            self._show_error(node, errors[0])
+
+    async def _add_page(self: ResourceTree, node: Node, listing: Listing, page: Page[Any]) -> None:
+        if not self.is_alive(node):
+            raise asyncio.CancelledError  # the node was dropped by a reload: stop quietly
+        listing.scanned += page.size
+        if listing.count is None:
+            listing.count = page.count
+        models = [model for model in page.results if listing.belongs(model)]
+        listing.dropped += len(page.results) - len(models)
+        self.session.remember(listing.kind, models)
+        self._remove_status_children(node, {"placeholder"})
+        created = await self._add_resources(node, listing, models)
+        for record in page.invalid:
+            node.add_leaf(
+                Text.assemble(("⚠ unreadable record: ", "warn"),
+                              (clean(record.error.message)[:80], "muted")),
+                StatusData("invalid", record.error.message, invalid=record, owner=node.data),
+            )
+        listing.loaded = True
+        self.refresh_listing_label(node)
+        if listing.kind == "backup":
+            self._fill_backup_sizes(node, created)
+
+    async def _add_resources(
+        self: ResourceTree, node: Node, listing: Listing, models: Iterable[ApiModel]
+    ) -> list[Node]:
+        """Add resource children before any status line; returns the new nodes."""
+        parent = node.data if isinstance(node.data, ResourceData) else None
+        if isinstance(node.data, GroupData):
+            parent = node.data.owner
+        ctx = self.label_context()
+        # Insert before any status line (load more / error) so those stay last.
+        before = next((child for child in node.children if isinstance(child.data, StatusData)),
+                      None)
+        created: list[Node] = []
+        for index, model in enumerate(models):
+            data = ResourceData(listing.kind, model, parent=parent)
+            child = node.add(self.resource_text(data, ctx), data, before=before,
+                             allow_expand=has_children(listing.kind, model))
+            created.append(child)
+            listing.shown += 1
+            self.restore_node(child)
+            if index % NODES_PER_BATCH == NODES_PER_BATCH - 1:
+                await asyncio.sleep(0)
+                if not self.is_alive(node):
+                    raise asyncio.CancelledError
+        if listing.member_uuids is None:
+            # A parent's own list (a backup's SIBs) keeps the parent's order.
+            self.sort_newest_first(node, listing.kind)
+        return created
+
+    # -- inline children (an application's repository) -----------------------------------
+
+    def start_singles(self: ResourceTree, node: Node) -> None:
+        data = node.data
+        assert isinstance(data, ResourceData)
+        kind = KINDS[data.kind]
+        links = [link for link in kind.child_links if link.single and link.member_uuids(data.model)]
+        if links:
+            self.run_worker(self._load_singles(node, data, links), group=f"singles-{node.id}",
+                            exclusive=True, exit_on_error=False)
+
+    async def _load_singles(self: ResourceTree, node: Node, data: ResourceData,
+                            links: list[Any]) -> None:
+        for link in links:
+            for uuid in link.member_uuids(data.model) or []:
+                try:
+                    model = await self.session.get(link.kind, uuid)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as error:
+                    if not isinstance(error, ApiError):
+                        log.exception("loading %s %s failed", link.kind, uuid)
+                    if self.is_alive(node):
+                        self._show_error(node, error, before=0)
+                    continue
+                if not self.is_alive(node):
+                    return
+                child_data = ResourceData(link.kind, model, parent=data)
+                child = node.add(self.resource_text(child_data), child_data, before=0,
+                                 allow_expand=has_children(link.kind, model))
+                self.restore_node(child)
+        self.node_changed(node)
+
+    # -- backup sizes -------------------------------------------------------------------
+
+    def _fill_backup_sizes(self: ResourceTree, node: Node, backups: list[Node]) -> None:
+        """Fetch the SIBs of freshly shown backups in the background; relabel as they land."""
+        waiting = [child for child in backups if isinstance(child.data, ResourceData)
+                   and any(self.session.known("service_instance_backup", uuid) is None
+                           for uuid in _sib_uuids(child.data))]
+        if waiting:
+            self.run_worker(self._fetch_sizes(node, waiting), group=f"sizes-{node.id}",
+                            exit_on_error=False, description="backup sizes")
+
+    async def _fetch_sizes(self: ResourceTree, node: Node, backups: list[Node]) -> None:
+        try:
+            environment = backups[0].data.raw.get("environment") if backups else None
+            if isinstance(environment, str):
+                # The SIB labels will name their service instance: read them now, once, so
+                # that expanding a backup later is instant.
+                try:
+                    await self.session.read_service_instances(environment)
+                except ApiError as error:
+                    log.info("service instances of %s: %s", environment, error.message)
+            # In tree order (newest first), a few backups at a time, so the top of the list
+            # gets its sizes first and labels change in small steps.
+            for start in range(0, len(backups), SIZE_BATCH):
+                chunk = backups[start:start + SIZE_BATCH]
+                uuids = [uuid for child in chunk if isinstance(child.data, ResourceData)
+                         for uuid in _sib_uuids(child.data)]
+                await self.session.get_many("service_instance_backup", uuids, background=True)
+                if not self.is_alive(node):
+                    return
+                ctx = self.label_context()
+                for child in chunk:
+                    if isinstance(child.data, ResourceData):
+                        child.set_label(self.resource_text(child.data, ctx))
+                        if self.cursor_node is child:
+                            self.node_changed(child)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # Sizes are a nicety: the backups stay listed with `…` and the SIBs load on expand.
+            log.exception("fetching backup sizes failed")
+
+    # -- status lines -------------------------------------------------------------------
+
+    def _show_error(self: ResourceTree, node: Node, error: BaseException,
+                    before: int | None = None) -> None:
+        self._remove_status_children(node, {"placeholder", "load-more"})
+        status = StatusData("error", getattr(error, "message", "") or str(error), error=error,
+                            owner=node.data)
+        child = node.add_leaf(error_label(error, self.reload_key), status, before=before)
+        self.post_message(self.LoadFailed(error, self.describe(node)))
+        if self.cursor_node is node or self.cursor_node is None:
+            self.node_changed(child)
+
+    def _has_status(self, node: Node, kind: str) -> bool:
+        return any(isinstance(c.data, StatusData) and c.data.kind == kind for c in node.children)
+
+    def _remove_status_children(self: ResourceTree, node: Node, kinds: set[str]) -> None:
+        for child in list(node.children):
+            if isinstance(child.data, StatusData) and child.data.kind in kinds:
+                if self.cursor_node is child:
+                    self.move_cursor(node)
+                child.remove()
+
+
+def has_children(kind_name: str, model: ApiModel) -> bool:
+    """Whether a resource node gets an expand arrow: it has a child kind to list, or a
+    referenced child (a backup with no SIBs, an app with no repository… have none of those)."""
+    kind = KINDS.get(kind_name)
+    if kind is None:
+        return False
+    for link in kind.child_links:
+        uuids = link.member_uuids(model)
+        if link.single:
+            if uuids:
+                return True
+        elif uuids is None or uuids:
+            return True
+    return False
+
+
+def _sib_uuids(data: ResourceData) -> list[str]:
+    uuids = data.raw.get("service_instance_backups") or []
+    return [uuid for uuid in uuids if isinstance(uuid, str)]
+
+
+def _is_page_number_link(url: str, number: int) -> bool:
+    try:
+        return httpx.URL(url).params.get("page") == str(number)
+    except Exception:
+        return False

@@ -1,0 +1,150 @@
+"""Per-session caches of resources fetched one by one, with in-flight requests shared.
+
+A backup's size is the sum of its service-instance backups; a service-instance backup is named
+after its service instance. Both are fetched by uuid, concurrently (the client bounds how many
+requests are in flight), and remembered for the session so nothing is fetched twice: expanding
+a backup after its size was shown costs no request. Service instances are read once per
+environment with a single filtered list.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from typing import Any
+
+from divio_tui.api.errors import ApiError
+from divio_tui.api.models import ApiModel, User
+from divio_tui.api.resources import KINDS
+
+
+class Session:
+    """The client plus what this session already knows, keyed by kind and uuid."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self._known: dict[str, dict[str, ApiModel]] = {}
+        self._in_flight: dict[tuple[str, str], asyncio.Task[ApiModel]] = {}
+        self._environments_read: dict[str, asyncio.Task[None]] = {}
+        self._collections: dict[str, asyncio.Task[list[ApiModel]]] = {}
+        self._ignored_filters: set[str] = set()
+        self.me: User | None = None
+        # Speculative fetches (backup sizes) take at most half the client's slots, so a node
+        # the user expands meanwhile still gets requests through: the client's own semaphore
+        # is first come, first served.
+        concurrency = getattr(client, "concurrency", 6)
+        self._background = asyncio.Semaphore(max(1, concurrency // 2))
+
+    def clear(self) -> None:
+        """Forget everything (reload all). Requests in flight finish into the void."""
+        self._known.clear()
+        self._in_flight.clear()
+        self._environments_read.clear()
+        self._collections.clear()
+        self._ignored_filters.clear()
+
+    def known(self, kind: str, uuid: str) -> ApiModel | None:
+        """The resource if this session has seen it, else None. Never fetches."""
+        return self._known.get(kind, {}).get(uuid)
+
+    def known_of_kind(self, kind: str) -> dict[str, ApiModel]:
+        """Everything known of one kind, by uuid (a live view; do not mutate)."""
+        return self._known.setdefault(kind, {})
+
+    def remember(self, kind: str, models: Iterable[ApiModel]) -> None:
+        """Record resources that arrived some other way (list pages)."""
+        known = self._known.setdefault(kind, {})
+        for model in models:
+            known[model.key] = model
+
+    async def get(self, kind: str, uuid: str) -> ApiModel:
+        """One resource by uuid, from the cache or the API (one request however many ask)."""
+        cached = self.known(kind, uuid)
+        if cached is not None:
+            return cached
+        key = (kind, uuid)
+        task = self._in_flight.get(key)
+        if task is None:
+            task = asyncio.create_task(self._fetch(kind, uuid))
+            self._in_flight[key] = task
+        # Shielded: one caller giving up (its worker cancelled) must not cancel the request
+        # other callers are waiting on.
+        return await asyncio.shield(task)
+
+    async def _fetch(self, kind: str, uuid: str) -> ApiModel:
+        try:
+            model: ApiModel = await self.client.get(KINDS[kind], uuid)
+            self.remember(kind, [model])
+            return model
+        finally:
+            self._in_flight.pop((kind, uuid), None)
+
+    async def get_many(
+        self, kind: str, uuids: list[str], *, background: bool = False
+    ) -> list[ApiModel | ApiError]:
+        """Several by uuid, concurrently; each result is the model or the error it raised.
+
+        `background` marks speculative work (sizes for labels): it runs under a smaller
+        limit so that it never crowds out what the user asked for.
+        """
+
+        async def one(uuid: str) -> ApiModel:
+            if not background or self.known(kind, uuid) is not None:
+                return await self.get(kind, uuid)
+            async with self._background:
+                return await self.get(kind, uuid)
+
+        results = await asyncio.gather(*(one(uuid) for uuid in uuids), return_exceptions=True)
+        out: list[ApiModel | ApiError] = []
+        for result in results:
+            if isinstance(result, ApiModel | ApiError):
+                out.append(result)
+            elif isinstance(result, BaseException):
+                raise result  # cancellation, or a bug: not an API failure to show per item
+        return out
+
+    def ignores_filter(self, kind: str) -> bool:
+        """The server was seen ignoring the parent filter of `kind` this session."""
+        return kind in self._ignored_filters
+
+    def note_ignored_filter(self, kind: str) -> None:
+        self._ignored_filters.add(kind)
+
+    async def collection(self, kind: str) -> list[ApiModel]:
+        """Every item of a kind, read once per session (pages fetched concurrently).
+
+        Used when the server ignores a filter: one full read, then every parent picks its
+        children from memory.
+        """
+        task = self._collections.get(kind)
+        if task is None or _failed(task):
+            task = asyncio.create_task(self._read_collection(kind))
+            self._collections[kind] = task
+        return await asyncio.shield(task)
+
+    async def _read_collection(self, kind: str) -> list[ApiModel]:
+        models = [model async for model in self.client.iter_items(KINDS[kind])]
+        self.remember(kind, models)
+        return models
+
+    async def read_service_instances(self, environment: str) -> None:
+        """Cache the service instances of one environment (once per session)."""
+        task = self._environments_read.get(environment)
+        if task is None or _failed(task):
+            task = asyncio.create_task(self._read_instances(environment))
+            self._environments_read[environment] = task
+        await asyncio.shield(task)
+
+    async def _read_instances(self, environment: str) -> None:
+        kind = KINDS["service_instance"]
+        found: list[ApiModel] = []
+        async for model in self.client.iter_items(kind, {"environment": environment}):
+            # The filter is a hint: keep only this environment's instances.
+            if getattr(model, "environment", None) == environment:
+                found.append(model)
+        self.remember("service_instance", found)
+
+
+def _failed(task: asyncio.Task[Any]) -> bool:
+    """A finished task that did not succeed (so the next caller tries again)."""
+    return task.done() and (task.cancelled() or task.exception() is not None)

@@ -1,0 +1,257 @@
+"""The resource tree loads lazily, streams pages, stops at 500 and survives reloads."""
+
+from __future__ import annotations
+
+import httpx
+
+from divio_tui.fake.dataset import FIXED_NOW, generate
+from divio_tui.fake.server import FakeDivioAPI
+from divio_tui.ui.nodes import GroupData, ResourceData, StatusData
+from tests.ui.helpers import (
+    GatedTransport,
+    find_node,
+    goto,
+    group,
+    make_app,
+    open_path,
+    press,
+    resource,
+    settle,
+    status,
+    tree,
+    visible_labels,
+)
+
+
+def paths(api: FakeDivioAPI) -> list[str]:
+    return [path for _method, path, _status in api.requests]
+
+
+async def test_start_screen_fetches_only_organisations_and_me() -> None:
+    api = FakeDivioAPI(now=FIXED_NOW)
+    app = make_app(api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        fetched = sorted(path.split("?")[0] for path in paths(api))
+        assert fetched == ["/iam/v3/me/", "/iam/v3/organisations/"]
+        assert visible_labels(app)[:4] == [
+            "Organisations (3)", "Northwind Digital", "Globex Corporation", "Tiny Robots"]
+
+
+async def test_expanding_an_application_fetches_its_environments_and_repository_only() -> None:
+    api = FakeDivioAPI(now=FIXED_NOW)
+    app = make_app(api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        api.reset_stats()
+        await open_path(pilot, resource("organisation", name="Northwind Digital"),
+                        resource("application", slug="acme-shop"))
+        fetched = [path.split("?")[0] for path in paths(api)]
+        assert "/apps/v3/environments/" in fetched
+        assert not any("backups" in path or "deployments" in path for path in fetched)
+        labels = visible_labels(app)
+        assert any(label.startswith("repository git@") for label in labels)
+        assert any(label.startswith("live · main") for label in labels)
+
+
+async def test_environment_shows_one_group_per_child_kind_without_fetching() -> None:
+    api = FakeDivioAPI(now=FIXED_NOW)
+    app = make_app(api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_path(pilot, resource("organisation", name="Northwind Digital"),
+                        resource("application", slug="acme-shop"))
+        api.reset_stats()
+        env = await open_path(pilot, resource("environment", slug="live"))
+        assert [child.data.title for child in env.children] == [
+            "Backups", "Deployments", "Service instances", "Environment variables", "Domains",
+            "Builds"]
+        assert api.requests == []
+
+
+async def test_first_page_is_shown_before_the_other_pages_arrive() -> None:
+    api = FakeDivioAPI(now=FIXED_NOW)
+    env = api.dataset.special_environment("backup_working")
+    # Hold back every backups page but the first: what the user sees meanwhile is page 1.
+    gate = GatedTransport(api.transport(), lambda request: "/backups/" in request.url.path
+                          and request.url.params.get("page", "1") != "1")
+    app = make_app(api, page_size=20, transport=gate)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_path(pilot, resource("organisation", name="Northwind Digital"),
+                        resource("application", slug="acme-shop"),
+                        resource("environment", uuid=env["uuid"]))
+        backups = find_node(app, group("backup"))
+        await goto(pilot, backups)
+        backups.expand()
+        for _ in range(100):
+            await pilot.pause()
+            if len(backups.children) >= 20:
+                break
+        total = len(api.dataset.where("backups", "environment", env["uuid"]))
+        shown = [c for c in backups.children if isinstance(c.data, ResourceData)]
+        assert len(shown) == 20
+        assert backups.label.plain.startswith(f"Backups ({total})")
+        assert "loading" in backups.label.plain
+        gate.release()
+        await settle(pilot)
+        shown = [c for c in backups.children if isinstance(c.data, ResourceData)]
+        assert len(shown) == total
+        assert backups.label.plain == f"Backups ({total})"
+
+
+async def test_backups_are_newest_first_and_labelled_with_sizes_from_their_sibs() -> None:
+    api = FakeDivioAPI(now=FIXED_NOW)
+    app = make_app(api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        backups = await open_path(pilot, resource("organisation", name="Northwind Digital"),
+                                  resource("application", slug="acme-shop"),
+                                  resource("environment", slug="live"), group("backup"))
+        labels = [child.label.plain for child in backups.children]
+        assert labels == sorted(labels, reverse=True)
+        completed = next(label for label in labels if "SUCCESS" in label)
+        assert completed.endswith("GB · scheduled") or completed.endswith("MB · scheduled")
+        sib_requests = [p for p in paths(api) if "service-instance-backups" in p]
+        # Fetched by uuid, never by scanning the SIB list.
+        assert sib_requests and all("?" not in p for p in sib_requests)
+
+
+async def test_expanding_a_backup_costs_no_request_once_its_size_is_known() -> None:
+    api = FakeDivioAPI(now=FIXED_NOW)
+    app = make_app(api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        backups = await open_path(pilot, resource("organisation", name="Northwind Digital"),
+                                  resource("application", slug="acme-shop"),
+                                  resource("environment", slug="live"), group("backup"))
+        backup = next(c for c in backups.children if "SUCCESS" in c.label.plain)
+        api.reset_stats()
+        await goto(pilot, backup)
+        await press(pilot, "space")
+        assert api.requests == []
+        assert [child.label.plain.split(" · ")[:2] for child in backup.children] == [
+            ["DATABASE", "DEFAULT"], ["STORAGE", "DEFAULT"]]
+
+
+async def test_a_long_list_stops_at_500_with_load_more() -> None:
+    dataset = generate("tiny", now=FIXED_NOW)
+    env = dataset.special_environment("backup_working")
+    for index in range(1200):
+        dataset.add("backups", {
+            "environment": env["uuid"], "state": "COMPLETED", "success": "SUCCESS",
+            "service_instance_backups": [], "trigger": "MANUAL", "notes": "",
+            "scheduled_for_deletion_at": None,
+            "created_at": f"2020-01-01T00:{index // 60:02d}:{index % 60:02d}Z"}, index=10_000)
+    api = FakeDivioAPI(dataset)
+    app = make_app(api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        org = dataset.collections["organisations"][0]
+        app_record = dataset.by_id("applications", env["application"])
+        backups = await open_path(pilot, resource("organisation", uuid=org["uuid"]),
+                                  resource("application", uuid=app_record["uuid"]),
+                                  resource("environment", uuid=env["uuid"]), group("backup"))
+        total = len(dataset.where("backups", "environment", env["uuid"]))
+        resources = [c for c in backups.children if isinstance(c.data, ResourceData)]
+        assert len(resources) == 500
+        more = backups.children[-1]
+        assert isinstance(more.data, StatusData) and more.data.kind == "load-more"
+        assert f"({total - 500:,} left)" in more.label.plain
+        await goto(pilot, more)
+        await press(pilot, "enter")
+        resources = [c for c in backups.children if isinstance(c.data, ResourceData)]
+        assert len(resources) == 1000
+        await goto(pilot, backups.children[-1])
+        await press(pilot, "enter")
+        resources = [c for c in backups.children if isinstance(c.data, ResourceData)]
+        assert len(resources) == total
+        assert not any(isinstance(c.data, StatusData) for c in backups.children)
+
+
+async def test_children_are_filtered_client_side_when_the_server_ignores_the_filter() -> None:
+    api = FakeDivioAPI(now=FIXED_NOW, ignore_filters=True)
+    app = make_app(api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        env_node = await open_path(pilot, resource("organisation", name="Northwind Digital"),
+                                   resource("application", slug="acme-shop"),
+                                   resource("environment", slug="live"))
+        backups = await open_path(pilot, group("backup"))
+        env_uuid = env_node.data.uuid
+        mine = api.dataset.where("backups", "environment", env_uuid)
+        shown = [c.data for c in backups.children if isinstance(c.data, ResourceData)]
+        assert len(shown) == len(mine)
+        assert all(data.raw["environment"] == env_uuid for data in shown)
+        assert isinstance(backups.data, GroupData) and backups.data.listing.dropped > 0
+        # A second environment reads from the session's copy: no second full scan.
+        api.reset_stats()
+        await open_path(pilot, resource("environment", slug="test"))
+        await open_path(pilot, lambda d: isinstance(d, GroupData) and d.kind == "backup"
+                        and d.owner is not None and d.owner.raw.get("slug") == "test")
+        assert not any("/backups/" in p for p in paths(api))
+
+
+async def test_reload_keeps_expanded_children_and_the_cursor() -> None:
+    api = FakeDivioAPI(now=FIXED_NOW)
+    app = make_app(api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_path(pilot, resource("organisation", name="Northwind Digital"),
+                        resource("application", slug="acme-shop"),
+                        resource("environment", slug="live"), group("deployment"))
+        deployment = find_node(app, resource("deployment"))
+        await goto(pilot, deployment)
+        cursor_key = tree(app).cursor_node.data.key
+        before = visible_labels(app)
+        application = find_node(app, resource("application", slug="acme-shop"))
+        await goto(pilot, application)
+        api.reset_stats()
+        await press(pilot, "r")
+        assert any("/applications/" in p for p in paths(api))
+        assert any("/deployments/" in p for p in paths(api))
+        assert visible_labels(app) == before
+        assert tree(app).cursor_node.data.key == application.data.key
+        # And from the deployment itself, R (everything) puts the cursor back on it.
+        await goto(pilot, find_node(app, resource("deployment")))
+        await press(pilot, "R")
+        assert visible_labels(app) == before
+        assert tree(app).cursor_node.data.key == cursor_key
+
+
+async def test_a_failed_load_becomes_an_error_node_and_retry_recovers() -> None:
+    api = FakeDivioAPI(now=FIXED_NOW)
+    app = make_app(api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_path(pilot, resource("organisation", name="Northwind Digital"),
+                        resource("application", slug="acme-shop"),
+                        resource("environment", slug="live"))
+        api.fail_next("deployments", 503, times=10)
+        deployments = await open_path(pilot, group("deployment"))
+        error = deployments.children[0]
+        assert isinstance(error.data, StatusData) and error.data.kind == "error"
+        assert error.label.plain == "⚠ 503 Service Unavailable — press r to retry"
+        assert any(n.severity == "error" for n in app._notifications)
+        # The rest of the tree keeps working.
+        await open_path(pilot, group("domain"))
+        assert find_node(app, resource("domain"))
+        api.clear_failures()
+        await goto(pilot, error)
+        await press(pilot, "r")
+        assert not any(isinstance(c.data, StatusData) for c in deployments.children)
+        assert find_node(app, resource("deployment"))
+
+
+async def test_a_network_failure_never_closes_the_app() -> None:
+    class Broken(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            raise httpx.ConnectError("connection refused")
+
+    app = make_app(transport=Broken())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        organisations = find_node(app, group("organisation"))
+        assert organisations.children[0].data.kind == "error"
+        assert "network error" in organisations.children[0].label.plain
+        assert app.is_running
