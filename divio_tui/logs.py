@@ -81,13 +81,19 @@ def _secret_text(token: str | SecretStr | None) -> str | None:
 def redact(text: str, token: str | SecretStr | None = None) -> str:
     """Return ``text`` with secrets masked.
 
-    Every occurrence of ``token`` (the active token) becomes :func:`mask_token` of it, and any
+    Every occurrence of ``token`` (the active token; if shorter than 12 characters, every
+    whole-word occurrence) becomes :func:`mask_token` of it, and any
     ``Authorization: <scheme> <x>`` or ``Token <x>`` credentials become ``<scheme> ****<last4>``,
     whatever the token. Safe to apply twice.
     """
     secret = _secret_text(token)
-    if secret:
+    if secret and len(secret) >= MIN_LENGTH_TO_SHOW_TAIL:
         text = text.replace(secret, mask_token(secret))
+    elif secret:
+        # A short (test) token such as "x" is masked only as a whole word: masking every "x"
+        # would make the text unreadable.
+        word = rf"(?<!{_TOKEN_CHARS}){re.escape(secret)}(?!{_TOKEN_CHARS})"
+        text = re.sub(word, mask_token(secret), text)
 
     def header(match: re.Match[str]) -> str:
         scheme = match["scheme"] or "Token"

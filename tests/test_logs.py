@@ -89,6 +89,10 @@ def test_redact_leaves_ordinary_prose_alone() -> None:
     assert redact(text, TOKEN) == text
 
 
+def test_a_short_token_is_masked_only_as_a_whole_word() -> None:
+    assert redact("--token x sent; box and x-ray stay", "x") == "--token **** sent; box and x-ray stay"
+
+
 def test_redact_is_idempotent() -> None:
     once = redact(f"Authorization: Token {TOKEN}", TOKEN)
     assert redact(once, TOKEN) == once == "Authorization: Token ****abcd"
