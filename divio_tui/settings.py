@@ -10,7 +10,8 @@ Token sources, first found wins:
 
 1. ``--token`` (``token=`` override);
 2. the ``DIVIO_TOKEN`` environment variable;
-3. ``token`` in the configuration file ``config.toml`` (refused unless the file is private, 0600);
+3. ``token`` in the configuration file ``config.toml`` (refused unless the file is private, 0600;
+   the file itself is read and written by :mod:`divio_tui.config_file`);
 4. the netrc entry ``divio login`` writes: ``machine control.<zone>``, password = token
    (``$NETRC_PATH``, else ``~/.netrc``).
 
@@ -22,10 +23,6 @@ from __future__ import annotations
 import ipaddress
 import netrc
 import os
-import re
-import stat
-import tempfile
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +32,14 @@ from urllib.parse import urlsplit
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from divio_tui.config_file import MAX_CONCURRENCY, MAX_PAGE_SIZE
+from divio_tui.config_file import SettingsError as SettingsError  # re-exported: part of our API
+from divio_tui.config_file import (
+    check_private,
+    describe_validation_error,
+    read_config,
+    update_config,
+)
 from divio_tui.logs import mask_token
 
 APP_NAME = "divio-tui"
@@ -56,14 +61,9 @@ somehow escaped the in-process transport could not reach any real host."""
 DEMO_API_URL = f"https://api.{DEMO_ZONE}/apps/v3/"
 """Base URL the demo client uses with the fake's in-process transport."""
 
-DEMO_TOKEN = "demo"
-"""Token sent to the demo API (the fake accepts any token unless told otherwise)."""
-
-MAX_CONCURRENCY = 32
-"""Upper bound for concurrent requests; more would only invite throttling."""
-
-MAX_PAGE_SIZE = 100
-"""The (inferred) server-side maximum ``page_size``."""
+DEMO_TOKEN = "divio-tui-demo"
+"""Token sent to the demo API (the fake accepts any token). Not a secret, but it is redacted
+like one, so it is a string that appears nowhere else (not plain "demo")."""
 
 ENV_CONFIG_DIR = "DIVIO_TUI_CONFIG_DIR"
 """Overrides the config directory (tests, power users)."""
@@ -73,23 +73,6 @@ ENV_LOG_DIR = "DIVIO_TUI_LOG_DIR"
 
 ENV_CACHE_DIR = "DIVIO_TUI_CACHE_DIR"
 """Overrides the cache directory (tests, power users)."""
-
-_PRIVATE_MODE_MASK = stat.S_IRWXG | stat.S_IRWXO
-"""Permission bits that must be clear on a file holding the token (i.e. it must be 0600 or 0400)."""
-
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-"""TOML keys that need no quotes."""
-
-_CONFIG_KEYS = ("api_url", "zone", "token", "concurrency", "page_size", "theme", "keys")
-"""Top-level keys the config file may hold, in the order we write them."""
-
-
-class SettingsError(Exception):
-    """A configuration problem the user can fix; ``str(error)`` is a one-line, token-free message.
-
-    Deliberately not a ``ValueError``: pydantic lets it through its validators unchanged.
-    """
-
 
 @dataclass(frozen=True)
 class AppPaths:
@@ -285,168 +268,6 @@ class Settings(BaseModel):
         return _build(**{**fields, "token": SecretStr(value), "token_source": source})
 
 
-# --- Config file -----------------------------------------------------------------------------
-
-
-class ConfigFile(BaseModel):
-    """The contents of ``config.toml``; every key is optional and unknown keys are errors."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    api_url: str | None = None
-    zone: str | None = None
-    token: str | None = None
-    concurrency: int | None = Field(default=None, ge=1, le=MAX_CONCURRENCY)
-    page_size: int | None = Field(default=None, ge=1, le=MAX_PAGE_SIZE)
-    theme: str | None = None
-    keys: dict[str, str] = Field(default_factory=dict)
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    """The TOML table in ``path``, ``{}`` if the file does not exist."""
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        return {}
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"The config file {path} is not valid TOML: {exc}.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"Cannot read the config file {path}: {exc}.") from None
-
-
-def read_config(path: Path) -> ConfigFile:
-    """Parse the config file at ``path`` (missing = empty); raises :class:`SettingsError`.
-
-    This does not check the file mode: :func:`load_settings` does, and only when it is about to
-    use the token the file holds.
-    """
-    data = _read_toml(path)
-    try:
-        return ConfigFile.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in err['loc']) or '(top level)'}: {err['msg']}"
-            for err in exc.errors(include_url=False, include_input=False)
-        )
-        raise SettingsError(f"The config file {path} has invalid settings: {problems}.") from None
-
-
-def check_private(path: Path) -> None:
-    """Raise :class:`SettingsError` if group or others have any access to ``path``.
-
-    The message says how to fix it (``chmod 600 <path>``). Skipped on Windows, where mode bits
-    do not describe access.
-    """
-    if os.name == "nt":
-        return
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & _PRIVATE_MODE_MASK:
-        raise SettingsError(
-            f"Refusing to read the token from {path}: its mode {mode:04o} lets other users "
-            f"read it. Fix it with: chmod 600 {path}"
-        )
-
-
-def _toml_string(value: str) -> str:
-    """``value`` as a TOML basic string (all control characters escaped)."""
-    out = ['"']
-    for ch in value:
-        if ch in ('"', "\\"):
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def _toml_key(key: str) -> str:
-    """``key`` bare if TOML allows it, else quoted (binding ids such as ``tree.reload`` have dots)."""
-    return key if _BARE_KEY.fullmatch(key) else _toml_string(key)
-
-
-def _toml_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return _toml_string(value)
-    raise TypeError(f"cannot write {type(value).__name__} to the config file")
-
-
-def render_config(data: Mapping[str, Any]) -> str:
-    """Render the flat config table (scalars plus the ``[keys]`` table) as TOML.
-
-    A tiny writer is enough for our schema, so there is no TOML-writing dependency; the output
-    round-trips through ``tomllib``. Comments in a hand-edited file are not preserved.
-    """
-    lines = ["# divio-tui configuration (see `divio-tui config path`).", ""]
-    ordered = [k for k in _CONFIG_KEYS if k in data] + sorted(k for k in data if k not in _CONFIG_KEYS)
-    tables = []
-    for key in ordered:
-        value = data[key]
-        if value is None:
-            continue
-        if isinstance(value, Mapping):
-            tables.append(key)
-            continue
-        lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
-    for key in tables:
-        table: Mapping[str, Any] = data[key]
-        if not table:
-            continue
-        lines.extend(["", f"[{key}]"])
-        lines.extend(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in table.items())
-    return "\n".join(lines) + "\n"
-
-
-def write_config(path: Path, data: Mapping[str, Any]) -> None:
-    """Write ``data`` to ``path`` atomically with mode 0600 (the directory is made 0700).
-
-    The file is written to a temporary file in the same directory, flushed to disk and renamed
-    over the old one, so a crash never leaves a half-written config or a readable token.
-    """
-    text = render_config(data)
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        # mkstemp creates the file 0600 and os.replace keeps that mode.
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def update_config(path: Path, **changes: Any) -> None:
-    """Set (or, with ``None``, remove) top-level settings in the config file, keeping the rest.
-
-    The result is validated like a config file the user wrote, then written by
-    :func:`write_config` (atomic, 0600).
-    """
-    data = _read_toml(path)
-    for key, value in changes.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
-    try:
-        ConfigFile.model_validate(data)
-    except ValidationError as exc:
-        raise SettingsError(f"Refusing to write invalid settings to {path}: {exc}") from None
-    write_config(path, data)
-
-
 def save_token(token: str | SecretStr | None, path: Path | None = None) -> Path:
     """Store ``token`` in the config file (default :func:`config_path`), keeping other settings.
 
@@ -465,18 +286,19 @@ def save_token(token: str | SecretStr | None, path: Path | None = None) -> Path:
 def clean_token(value: str | None, source: str) -> str | None:
     """Strip surrounding whitespace; empty means "not set" (None).
 
-    Raises :class:`SettingsError` if the token has inner whitespace or control characters
-    (it could not travel in an HTTP header, and is most likely a paste accident).
+    Raises :class:`SettingsError` unless the token is one word of printable ASCII: anything
+    else could not travel in an HTTP header and is most likely a paste accident (a smart quote,
+    two words). The API client applies the same rule.
     """
     if value is None:
         return None
     value = value.strip()
     if not value:
         return None
-    if any(ch.isspace() or not ch.isprintable() for ch in value):
+    if not value.isascii() or any(ch.isspace() or not ch.isprintable() for ch in value):
         raise SettingsError(
-            f"The token from {source} contains spaces or control characters; check it was "
-            "copied whole and alone."
+            f"The token from {source} contains spaces, control or non-ASCII characters; "
+            "check it was copied whole and alone."
         )
     return value
 
@@ -624,8 +446,4 @@ def _build(**values: Any) -> Settings:
     try:
         return Settings(**values)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in err['loc'])}: {err['msg']}"
-            for err in exc.errors(include_url=False, include_input=False)
-        )
-        raise SettingsError(f"Invalid settings: {problems}.") from None
+        raise SettingsError(f"Invalid settings: {describe_validation_error(exc)}.") from None

@@ -10,16 +10,14 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr, ValidationError
 
+from divio_tui.config_file import read_config, render_config, update_config
 from divio_tui.settings import (
     DEMO_API_URL,
     Settings,
     SettingsError,
     config_path,
     load_settings,
-    read_config,
-    render_config,
     save_token,
-    update_config,
 )
 
 FLAG_TOKEN = "flag0000000000000000000000000000000000001"
@@ -110,9 +108,10 @@ def test_token_is_stripped_of_surrounding_whitespace(env: dict[str, str]) -> Non
     assert load_settings(env=env).token_value == ENV_TOKEN
 
 
-def test_token_with_inner_space_is_refused(env: dict[str, str]) -> None:
-    env["DIVIO_TOKEN"] = "abc def"
-    with pytest.raises(SettingsError, match="DIVIO_TOKEN contains spaces"):
+@pytest.mark.parametrize("token", ["abc def", "abc\x1bdef", "\u201cabcdef\u201d"])
+def test_token_that_cannot_be_a_header_value_is_refused(env: dict[str, str], token: str) -> None:
+    env["DIVIO_TOKEN"] = token
+    with pytest.raises(SettingsError, match="DIVIO_TOKEN contains spaces, control or non-ASCII"):
         load_settings(env=env)
 
 
