@@ -15,7 +15,7 @@ import pytest
 
 import divio_tui
 from divio_tui import cli
-from divio_tui.settings import Settings
+from divio_tui.settings import Settings, load_settings
 
 TOKEN = "c1i0000000000000000000000000000000001234"
 
@@ -221,3 +221,35 @@ def test_fake_api_gets_the_remaining_arguments_untouched(monkeypatch: pytest.Mon
     monkeypatch.setitem(sys.modules, "divio_tui.fake.cli", module)
     assert cli.main(["fake-api", "--port", "8765", "--token", "x", "--help"]) == 0
     assert seen == [["--port", "8765", "--token", "x", "--help"]]
+
+
+async def test_demo_client_serves_the_embedded_api() -> None:
+    settings = load_settings(demo=True)
+    async with cli.build_client(settings, observer=None) as client:
+        root = await client.root()
+        page = await client.get_page("application")
+    assert "applications" in root
+    assert page.results
+
+
+def test_a_bad_demo_fault_spec_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def run_app(settings: Settings, client_factory: Callable[[], Any]) -> int:
+        client_factory()
+        return 0
+
+    monkeypatch.setattr(cli, "_load_run_app", lambda: run_app)
+    assert cli.main(["--demo", "--demo-faults", "nonsense"]) == 2
+    err = capsys.readouterr().err
+    assert "--demo-faults" in err and "Traceback" not in err
+
+
+def test_without_the_ui_the_demo_prints_the_root_and_applications(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(cli, "_load_run_app", lambda: None)
+    assert cli.main(["--demo"]) == 0
+    out = capsys.readouterr().out
+    assert "applications: https://api.demo.invalid/apps/v3/applications/" in out
+    assert "Applications (first page of" in out
