@@ -1,0 +1,58 @@
+"""Scale "large": counts, generation time, and a server that stays fast on it.
+
+The dataset is generated once for the module (about 1.5 s); every test here reuses it.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from divio_tui.fake import FIXED_NOW, Dataset, FakeDivioAPI, generate
+
+AUTH = {"Authorization": "Token t"}
+
+
+@pytest.fixture(scope="module")
+def large() -> tuple[Dataset, float]:
+    started = time.perf_counter()
+    dataset = generate("large", seed=0, now=FIXED_NOW)
+    return dataset, time.perf_counter() - started
+
+
+def test_counts(large: tuple[Dataset, float]) -> None:
+    ds, _ = large
+    counts = ds.counts()
+    assert counts["applications"] >= 1000
+    assert counts["backups"] >= 20_000
+    assert counts["organisations"] >= 8
+    assert counts["service-instance-backups"] == sum(
+        len(b["service_instance_backups"]) for b in ds.collections["backups"])
+    slugs = [app["slug"] for app in ds.collections["applications"]]
+    assert len(slugs) == len(set(slugs))
+    # The demo cast is part of it, with its edge cases.
+    assert ds.application("acme-shop") is not None
+    assert ds.where("backups", "environment", ds.special_environment("backup_working")["uuid"])[0]["state"] == "WORKING"
+
+
+def test_generation_is_fast(large: tuple[Dataset, float]) -> None:
+    _, seconds = large
+    # The target is ~3 s on a laptop; the bound leaves room for a loaded CI machine.
+    assert seconds < 8, f"generating scale large took {seconds:.1f}s"
+
+
+def test_server_pages_and_filters_quickly(large: tuple[Dataset, float]) -> None:
+    ds, _ = large
+    api = FakeDivioAPI(ds)
+    env = ds.collections["environments"][-1]
+    started = time.perf_counter()
+    for _ in range(20):
+        page = api.handle("GET", f"/apps/v3/backups/?environment={env['uuid']}", AUTH).json()
+        assert page["count"] >= 1  # type: ignore[index]
+        api.handle("GET", "/apps/v3/service-instance-backups/?page=500&page_size=100", AUTH)
+        api.handle("GET", f"/apps/v3/deployments/?application={env['application']}", AUTH)
+    assert time.perf_counter() - started < 2.0
+    api.ignore_filters = True
+    page = api.handle("GET", f"/apps/v3/backups/?environment={env['uuid']}", AUTH).json()
+    assert page["count"] == len(ds.collections["backups"])  # type: ignore[index]
