@@ -170,7 +170,8 @@ def setup_logging(settings: Settings, level: int = logging.INFO) -> Path:
     holds account data such as application names). Any previous divio-tui handler is replaced,
     so calling this twice is harmless. Nothing goes to stderr: the root logger gets a handler
     (so logging's last-resort stderr handler is never used) and ``warnings`` are captured into
-    the log. The active token is redacted in every record.
+    the log. The active token is redacted in every record. httpx's own per-request INFO lines
+    are silenced: :func:`log_request_event` (the client's observer) logs each request instead.
     """
     log_dir = settings.log_dir
     log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -191,6 +192,8 @@ def setup_logging(settings: Settings, level: int = logging.INFO) -> Path:
     handler.addFilter(RedactingFilter([settings.token]))
     root.addHandler(handler)
     root.setLevel(level)
+    # httpx logs every request at INFO; log_request_event already does, with timing and attempt.
+    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
     logging.captureWarnings(True)
     return path
 

@@ -35,9 +35,10 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(autouse=True)
 def restore_logging() -> Iterator[None]:
     """Running the explorer sets up file logging on the root logger: undo it."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
+    root, httpx_logger = logging.getLogger(), logging.getLogger("httpx")
+    handlers, level, httpx_level = list(root.handlers), root.level, httpx_logger.level
     yield
+    httpx_logger.setLevel(httpx_level)
     for handler in root.handlers:
         if handler not in handlers:
             root.removeHandler(handler)

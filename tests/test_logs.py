@@ -37,9 +37,10 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture(autouse=True)
 def restore_logging() -> Iterator[None]:
     """setup_logging changes the root logger: put it back after each test."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
+    root, httpx_logger = logging.getLogger(), logging.getLogger("httpx")
+    handlers, level, httpx_level = list(root.handlers), root.level, httpx_logger.level
     yield
+    httpx_logger.setLevel(httpx_level)
     for handler in root.handlers:
         if handler not in handlers:
             root.removeHandler(handler)
@@ -217,6 +218,15 @@ def test_request_events_are_logged_one_line_each(settings: Settings) -> None:
     assert "WARNING" in lines[1] and "no response" in lines[1]
     assert "attempt 3" in lines[1] and "(Timed out)" in lines[1]
     assert "WARNING" in lines[2] and "-> 401" in lines[2]
+
+
+def test_httpx_request_lines_are_left_to_log_request_event(settings: Settings) -> None:
+    path = setup_logging(settings)
+    logging.getLogger("httpx").info("HTTP Request: GET https://api.divio.com/apps/v3/")
+    logging.getLogger("httpx").warning("something odd")
+    text = read_log(path)
+    assert "HTTP Request" not in text
+    assert "something odd" in text
 
 
 def test_request_event_with_missing_attributes_is_tolerated(settings: Settings) -> None:
