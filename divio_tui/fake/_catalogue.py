@@ -12,7 +12,7 @@ Everything here is invented demo material. Contracts the rest of the fake relies
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class AppSpec:
     deploys: tuple[int, int] = (8, 20)
     manual_backups: tuple[int, int] = (1, 4)
     patches: int = 0
-    sentry: bool = field(default=True)
+    sentry: bool = True  # a SENTRY_DSN environment variable
 
 
 def _tl(test: str = "develop", live: str = "main", *extra: EnvSpec) -> tuple[EnvSpec, ...]:
@@ -90,7 +90,7 @@ DEMO_ORGS: tuple[OrgSpec, ...] = (
 
 DEMO_APPS: tuple[AppSpec, ...] = (
     AppSpec("northwind", "acme-shop", "ACME Shop",
-            _tl("develop", "main", EnvSpec("staging", "release"), ), custom_domain="shop.acme.example",
+            _tl("develop", "main", EnvSpec("staging", "release")), custom_domain="shop.acme.example",
             age_days=1400, patches=2),
     AppSpec("northwind", "acme-intranet", "ACME Intranet", _tl("main", "main"), repo=None,
             age_days=1100),

@@ -12,7 +12,8 @@ Contracts:
   `api.timeout_sleep_s`, then answers normally, or closes the connection without an answer
   when `api.timeout_drop` is set.
 - Quiet by default: nothing is written to stderr per request (nor tracebacks for clients that
-  hang up); `api.access_log = True` turns on one line per request.
+  hang up); `api.access_log = True` turns on one line per request. An exception inside the
+  fake itself is a bug: it is answered with a JSON 500 and its traceback goes to stderr.
 """
 
 from __future__ import annotations
@@ -22,10 +23,13 @@ import socket
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
+
+from ._wire import detail
 
 if TYPE_CHECKING:
     from .server import FakeDivioAPI
@@ -92,7 +96,11 @@ class _Handler(BaseHTTPRequestHandler):
                     time.sleep(api.latency_ms / 1000)
                 host = self.headers.get("Host") or base_url_of(self.server).split("/")[2]
                 url = self.path if self.path.startswith(("http://", "https://")) else f"http://{host}{self.path}"
-                resp = api.respond(self.command, url, dict(self.headers.items()), body)
+                try:
+                    resp = api.respond(self.command, url, dict(self.headers.items()), body)
+                except Exception:  # noqa: BLE001 (a bug in the fake: answer like Django would, say so loudly)
+                    traceback.print_exc(file=sys.stderr)
+                    resp = detail(500, "A server error occurred.")
                 if resp.timed_out:
                     time.sleep(api.timeout_sleep_s)
                     if api.timeout_drop:

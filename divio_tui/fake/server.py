@@ -128,7 +128,11 @@ View = Callable[[dict[str, list[str]], str], FakeResponse]
 
 
 class FakeDivioAPI:
-    """The fake API server (see module docstring for behaviour, knobs and stats)."""
+    """The fake API server (see module docstring for behaviour, knobs and stats).
+
+    With `dataset` given, `scale` and `now` are ignored; `seed` always seeds the fault RNG.
+    Several FakeDivioAPI objects may share one dataset (each with its own knobs and stats).
+    """
 
     def __init__(self, dataset: Dataset | None = None, *, scale: Scale = "demo", seed: int = 0,
                  now: datetime | None = None, latency_ms: float = 0, ignore_filters: bool = False,
@@ -174,11 +178,13 @@ class FakeDivioAPI:
         /apps/v3/ ("backups", "deployments/<uuid>/logs"); it matches with or without a trailing
         slash and ignores the query string.
         """
+        if times < 1:
+            raise ValueError(f"times must be >= 1, not {times}")
         kind = normalise_kind(status)
         prefix = path_prefix if path_prefix.startswith("/") else \
             "/" + path_prefix if path_prefix.startswith(("apps/", "iam/")) else "/apps/v3/" + path_prefix
         with self._lock:
-            self._one_shots.append([prefix, kind, max(1, times)])
+            self._one_shots.append([prefix, kind, times])
 
     def clear_failures(self) -> None:
         """Forget pending one-shot failures (random `faults` stay as they are)."""

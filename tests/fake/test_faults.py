@@ -109,6 +109,8 @@ def test_fail_next_wins_over_random_faults_and_can_be_cleared(fake_api: FakeDivi
     assert fake_api.handle("GET", "/apps/v3/regions/", AUTH).status == 200
     with pytest.raises(ValueError):
         fake_api.fail_next("regions", 200)
+    with pytest.raises(ValueError):
+        fake_api.fail_next("regions", 503, times=0)
 
 
 async def test_in_process_transport_raises_read_timeout(fake_api: FakeDivioAPI) -> None:

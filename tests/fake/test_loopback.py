@@ -75,6 +75,19 @@ def test_quiet_by_default_and_opt_in_access_log(served: tuple[FakeDivioAPI, str]
     assert '"GET /apps/v3/regions/ HTTP/1.1" 200' in capfd.readouterr().err
 
 
+def test_a_bug_in_the_fake_is_a_500_with_a_traceback(served: tuple[FakeDivioAPI, str], capfd: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    api, base = served
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(api, "respond", broken)
+    resp = httpx.get(base + "regions/")
+    assert resp.status_code == 500 and resp.json() == {"detail": "A server error occurred."}
+    assert "RuntimeError: boom" in capfd.readouterr().err
+
+
 def test_timeout_fault_stalls_then_answers_or_drops(served: tuple[FakeDivioAPI, str]) -> None:
     api, base = served
     api.timeout_sleep_s = 0.4
