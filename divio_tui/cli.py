@@ -64,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --demo: inject failures into the demo API (same SPEC as fake-api --faults)",
     )
     parser.add_argument(
-        "--api-url", metavar="URL", help="API base (env DIVIO_API_URL), e.g. https://api.divio.com/apps/v3/"
+        "--api-url",
+        metavar="URL",
+        help="API base (env DIVIO_API_URL), e.g. https://api.divio.com/apps/v3/",
     )
     parser.add_argument(
         "--token",
@@ -72,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="access token (env DIVIO_TOKEN; prefer it: a flag shows up in `ps` and shell history)",
     )
     parser.add_argument(
-        "--zone", metavar="ZONE", help="Divio zone, default divio.com (env DIVIO_ZONE), like divio-cli"
+        "--zone",
+        metavar="ZONE",
+        help="Divio zone, default divio.com (env DIVIO_ZONE), like divio-cli",
     )
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -81,7 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     config_commands.add_parser("path", help="print the config file path")
     config_commands.add_parser("show", help="print the effective settings (the token masked)")
     commands.add_parser(
-        FAKE_API_COMMAND, add_help=False, help="serve the fake Divio API on loopback (--help for options)"
+        FAKE_API_COMMAND,
+        add_help=False,
+        help="serve the fake Divio API on loopback (--help for options)",
     )
     return parser
 

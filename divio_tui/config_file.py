@@ -139,7 +139,7 @@ def _toml_string(value: str) -> str:
 
 
 def _toml_key(key: str) -> str:
-    """``key`` bare if TOML allows it, else quoted (binding ids such as ``tree.reload`` have dots)."""
+    """``key`` bare if TOML allows it, else quoted (binding ids may hold dots)."""
     return key if _BARE_KEY.fullmatch(key) else _toml_string(key)
 
 
@@ -160,7 +160,9 @@ def render_config(data: Mapping[str, Any]) -> str:
     round-trips through ``tomllib``. Comments in a hand-edited file are not preserved.
     """
     lines = ["# divio-tui configuration (see `divio-tui config path`).", ""]
-    ordered = [k for k in _CONFIG_KEYS if k in data] + sorted(k for k in data if k not in _CONFIG_KEYS)
+    ordered = [k for k in _CONFIG_KEYS if k in data] + sorted(
+        k for k in data if k not in _CONFIG_KEYS
+    )
     tables = []
     for key in ordered:
         value = data[key]

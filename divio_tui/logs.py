@@ -53,7 +53,7 @@ _AUTH_HEADER = re.compile(
     r"""(?P<secret>[^\s'",;)}\]]+)""",
     re.IGNORECASE,
 )
-"""``Authorization: <scheme> <credentials>`` in any header rendering (``:`` or ``=``, quoted or not)."""
+"""``Authorization: <scheme> <credentials>`` in any rendering (``:`` or ``=``, quoted or not)."""
 
 _TOKEN_WORD = re.compile(
     rf"(?P<lead>\btoken[ \t]+)(?P<secret>(?={_TOKEN_CHARS}*\d){_TOKEN_CHARS}{{8,}})",
@@ -186,9 +186,7 @@ def setup_logging(settings: Settings, level: int = logging.INFO) -> Path:
         path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8", delay=True
     )
     handler.set_name(HANDLER_NAME)
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s")
-    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter([settings.token]))
     root.addHandler(handler)
     root.setLevel(level)
@@ -226,7 +224,9 @@ def log_request_event(event: Any, logger: logging.Logger | None = None) -> None:
     """Log an API client observer event: INFO when it succeeded, WARNING on an error or a
     status >= 400. Usable directly as the client's ``observer``."""
     status = getattr(event, "status", None)
-    failed = getattr(event, "error", None) is not None or (isinstance(status, int) and status >= 400)
+    failed = getattr(event, "error", None) is not None or (
+        isinstance(status, int) and status >= 400
+    )
     (logger or logging.getLogger(REQUEST_LOGGER)).log(
         logging.WARNING if failed else logging.INFO, "%s", describe_request_event(event)
     )

@@ -30,15 +30,25 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 
-from divio_tui.config_file import MAX_CONCURRENCY, MAX_PAGE_SIZE
-from divio_tui.config_file import SettingsError as SettingsError  # re-exported: part of our API
 from divio_tui.config_file import (
+    MAX_CONCURRENCY,
+    MAX_PAGE_SIZE,
     check_private,
     describe_validation_error,
     read_config,
     update_config,
+)
+from divio_tui.config_file import (
+    SettingsError as SettingsError,  # re-exported: part of our API
 )
 from divio_tui.logs import mask_token
 
@@ -49,7 +59,7 @@ CONFIG_FILE_NAME = "config.toml"
 """Name of the configuration file inside the config directory."""
 
 DEFAULT_ZONE = "divio.com"
-"""Divio's public zone; the API lives at ``https://api.<zone>/apps/v3/`` like divio-cli builds it."""
+"""Divio's public zone; the API is ``https://api.<zone>/apps/v3/``, as divio-cli builds it."""
 
 DEFAULT_THEME = "textual-dark"
 """Textual theme used when the config file names none."""
@@ -73,6 +83,7 @@ ENV_LOG_DIR = "DIVIO_TUI_LOG_DIR"
 
 ENV_CACHE_DIR = "DIVIO_TUI_CACHE_DIR"
 """Overrides the cache directory (tests, power users)."""
+
 
 @dataclass(frozen=True)
 class AppPaths:
@@ -116,7 +127,7 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
 
 
 def is_loopback_host(host: str) -> bool:
-    """True for ``localhost``, 127.0.0.0/8 and ::1 (the only hosts plain http may carry a token to)."""
+    """True for ``localhost``, 127.0.0.0/8 and ::1: the only hosts plain http may carry a token."""
     host = host.strip("[]").lower()
     if host == "localhost":
         return True
@@ -260,7 +271,9 @@ class Settings(BaseModel):
 
     def with_token(self, token: str | SecretStr, source: str) -> Settings:
         """A copy holding ``token`` from ``source`` (e.g. after the login screen), validated."""
-        value = clean_token(token.get_secret_value() if isinstance(token, SecretStr) else token, source)
+        value = clean_token(
+            token.get_secret_value() if isinstance(token, SecretStr) else token, source
+        )
         if value is None:
             raise SettingsError(f"The token from {source} is empty.")
         # Not dict(self): the `keys` field would make dict() treat the model as a mapping.
@@ -276,7 +289,9 @@ def save_token(token: str | SecretStr | None, path: Path | None = None) -> Path:
     """
     path = config_path() if path is None else path
     value = token.get_secret_value() if isinstance(token, SecretStr) else token
-    update_config(path, token=clean_token(value, "the token to save") if value is not None else None)
+    update_config(
+        path, token=clean_token(value, "the token to save") if value is not None else None
+    )
     return path
 
 
@@ -304,7 +319,7 @@ def clean_token(value: str | None, source: str) -> str | None:
 
 
 def netrc_path(env: Mapping[str, str] | None = None) -> Path:
-    """Where divio-cli keeps its netrc: ``$NETRC_PATH``, else ``~/.netrc`` (``$HOME`` of ``env``)."""
+    """divio-cli's netrc: ``$NETRC_PATH``, else ``~/.netrc`` (with ``$HOME`` from ``env``)."""
     env = os.environ if env is None else env
     if env.get("NETRC_PATH"):
         return Path(env["NETRC_PATH"]).expanduser()
@@ -365,7 +380,8 @@ def load_settings(
     * Directories: platformdirs for ``divio-tui``; ``DIVIO_TUI_CONFIG_DIR`` (and
       ``DIVIO_TUI_LOG_DIR``, ``DIVIO_TUI_CACHE_DIR``) in ``env`` override them.
     * API base: ``api_url`` / ``DIVIO_API_URL`` / config ``api_url``; else
-      ``https://api.<zone>/apps/v3/`` with ``zone`` / ``DIVIO_ZONE`` / config ``zone`` / ``divio.com``.
+      ``https://api.<zone>/apps/v3/`` with ``zone`` / ``DIVIO_ZONE`` / config ``zone`` /
+      ``divio.com``.
       An explicit ``https://api.<x>/...`` URL without an explicit zone implies zone ``<x>``.
     * Token: ``token`` > ``DIVIO_TOKEN`` > config ``token`` (file must be 0600) > netrc
       ``machine control.<zone>``. The netrc, being keyed by Divio host names, is only consulted
@@ -389,10 +405,15 @@ def load_settings(
     common = {k: v for k, v in common.items() if v is not None}
 
     if demo:
-        given = [flag for flag, value in (("--api-url", api_url), ("--token", token), ("--zone", zone)) if value]
+        given = [
+            flag
+            for flag, value in (("--api-url", api_url), ("--token", token), ("--zone", zone))
+            if value
+        ]
         if given:
             raise SettingsError(
-                f"--demo runs on the built-in demo API; it cannot be combined with {', '.join(given)}."
+                "--demo runs on the built-in demo API; "
+                f"it cannot be combined with {', '.join(given)}."
             )
         return _build(
             api_url=DEMO_API_URL,
@@ -418,7 +439,10 @@ def load_settings(
     # netrc does not matter when DIVIO_TOKEN is set).
     token_value, token_source = clean_token(token, "--token"), "flag"
     if token_value is None:
-        token_value, token_source = clean_token(env.get("DIVIO_TOKEN"), "env DIVIO_TOKEN"), "env DIVIO_TOKEN"
+        token_value, token_source = (
+            clean_token(env.get("DIVIO_TOKEN"), "env DIVIO_TOKEN"),
+            "env DIVIO_TOKEN",
+        )
     if token_value is None and config.token is not None:
         source = f"config file {paths.config_file}"
         value = clean_token(config.token, source)

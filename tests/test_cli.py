@@ -136,7 +136,9 @@ def test_plain_http_api_url_exits_2_without_traceback(
     assert ui_calls == []
 
 
-def test_a_token_with_spaces_is_refused_without_echoing_it(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_token_with_spaces_is_refused_without_echoing_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     assert cli.main(["--token", f"{TOKEN} {TOKEN}", "config", "show"]) == 2
     err = capsys.readouterr().err
     assert "spaces" in err

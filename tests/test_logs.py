@@ -76,7 +76,10 @@ def test_redact_masks_every_occurrence_of_the_active_token() -> None:
     [
         (f"Authorization: Token {OTHER_TOKEN}", "Authorization: Token ****wxyz"),
         (f"{{'authorization': 'Token {OTHER_TOKEN}'}}", "{'authorization': 'Token ****wxyz'}"),
-        (f'headers={{"Authorization": "Bearer {OTHER_TOKEN}"}}', 'headers={"Authorization": "Bearer ****wxyz"}'),
+        (
+            f'headers={{"Authorization": "Bearer {OTHER_TOKEN}"}}',
+            'headers={"Authorization": "Bearer ****wxyz"}',
+        ),
         (f"authorization={OTHER_TOKEN}", "authorization=Token ****wxyz"),
         (f"sent token {OTHER_TOKEN} twice", "sent token ****wxyz twice"),
     ],
@@ -91,7 +94,9 @@ def test_redact_leaves_ordinary_prose_alone() -> None:
 
 
 def test_a_short_token_is_masked_only_as_a_whole_word() -> None:
-    assert redact("--token x sent; box and x-ray stay", "x") == "--token **** sent; box and x-ray stay"
+    assert (
+        redact("--token x sent; box and x-ray stay", "x") == "--token **** sent; box and x-ray stay"
+    )
 
 
 def test_redact_is_idempotent() -> None:
@@ -106,7 +111,7 @@ def test_token_never_reaches_the_log_file(settings: Settings) -> None:
     path = setup_logging(settings)
     logger = logging.getLogger("divio_tui.test")
 
-    logger.info("token in the message: %s" % TOKEN)
+    logger.info(f"token in the message: {TOKEN}")
     logger.info("token in the args: %s / %r", TOKEN, {"authorization": f"Token {TOKEN}"})
     logger.info("header of another token: Authorization: Token %s", OTHER_TOKEN)
 
@@ -150,7 +155,9 @@ def test_a_bad_format_string_is_still_logged_redacted(
     path = setup_logging(settings)
     # Only our handler: pytest's capture handler would trip over the bad format string first.
     root = logging.getLogger()
-    monkeypatch.setattr(root, "handlers", [h for h in root.handlers if h.get_name() == HANDLER_NAME])
+    monkeypatch.setattr(
+        root, "handlers", [h for h in root.handlers if h.get_name() == HANDLER_NAME]
+    )
     logging.getLogger("divio_tui.test").error("two %s %s", TOKEN)
     text = read_log(path)
     assert TOKEN not in text
@@ -214,7 +221,9 @@ def test_request_events_are_logged_one_line_each(settings: Settings) -> None:
     log_request_event(event(status=401))
     lines = read_log(path).splitlines()
     assert "INFO" in lines[0]
-    assert "GET https://api.divio.com/apps/v3/applications/?page=2 -> 200, 12 ms, 2048 B" in lines[0]
+    assert (
+        "GET https://api.divio.com/apps/v3/applications/?page=2 -> 200, 12 ms, 2048 B" in lines[0]
+    )
     assert "WARNING" in lines[1] and "no response" in lines[1]
     assert "attempt 3" in lines[1] and "(Timed out)" in lines[1]
     assert "WARNING" in lines[2] and "-> 401" in lines[2]

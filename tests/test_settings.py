@@ -1,4 +1,4 @@
-"""Settings: token sources and their order, the 0600 rule, netrc, API URL and zone, the config file."""
+"""Settings: token sources and their order, the 0600 rule, netrc, API URL and zone, config file."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def write_config_file(env: dict[str, str], text: str, mode: int = 0o600) -> Path
 
 
 def divio_login_netrc(path: Path, token: str, zone: str = "divio.com") -> Path:
-    """The netrc exactly as `divio login` writes it (divio-api.md §3.2): tab-indented, os.linesep."""
+    """The netrc exactly as `divio login` writes it (divio-api.md §3.2): tabs, os.linesep."""
     lines = []
     for host in (f"control.{zone}", f"api.{zone}"):
         lines += [f"machine {host}", "\tlogin user@example.com", f"\tpassword {token}"]
@@ -147,7 +147,7 @@ def test_private_config_token_is_accepted(env: dict[str, str], mode: int) -> Non
 
 @skip_on_windows
 def test_readable_config_without_token_is_fine(env: dict[str, str]) -> None:
-    write_config_file(env, "theme = \"nord\"\n", 0o644)
+    write_config_file(env, 'theme = "nord"\n', 0o644)
     assert load_settings(env=env).theme == "nord"
 
 
@@ -168,14 +168,20 @@ def test_save_token_creates_a_0600_file(env: dict[str, str]) -> None:
 
 
 @skip_on_windows
-def test_save_token_keeps_other_settings_and_makes_an_open_file_private(env: dict[str, str]) -> None:
+def test_save_token_keeps_other_settings_and_makes_an_open_file_private(
+    env: dict[str, str],
+) -> None:
     path = write_config_file(
         env, 'theme = "nord"\nconcurrency = 3\n[keys]\n"reload" = "ctrl+r"\n', 0o644
     )
     save_token(SecretStr(CONFIG_TOKEN), path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     settings = load_settings(env=env)
-    assert (settings.theme, settings.concurrency, settings.keys) == ("nord", 3, {"reload": "ctrl+r"})
+    assert (settings.theme, settings.concurrency, settings.keys) == (
+        "nord",
+        3,
+        {"reload": "ctrl+r"},
+    )
     assert settings.token_value == CONFIG_TOKEN
 
 
@@ -234,7 +240,8 @@ def test_netrc_machine_follows_the_zone(env: dict[str, str], how: str) -> None:
 
 def test_netrc_without_the_control_machine_gives_no_token(env: dict[str, str]) -> None:
     (Path(env["HOME"]) / ".netrc").write_text(
-        f"machine github.com login me password other-secret-0000\ndefault login x password {NETRC_TOKEN}\n"
+        "machine github.com login me password other-secret-0000\n"
+        f"default login x password {NETRC_TOKEN}\n"
     )
     assert load_settings(env=env).token is None  # the `default` entry is for some other host
 
@@ -300,12 +307,17 @@ def test_zone_flag_beats_env_beats_config(env: dict[str, str]) -> None:
     assert load_settings(zone="flag.example", env=env).zone == "flag.example"
 
 
-def test_api_url_flag_beats_env_beats_config_and_gains_a_trailing_slash(env: dict[str, str]) -> None:
+def test_api_url_flag_beats_env_beats_config_and_gains_a_trailing_slash(
+    env: dict[str, str],
+) -> None:
     write_config_file(env, 'api_url = "https://config.example/apps/v3"\n')
     assert load_settings(env=env).api_url == "https://config.example/apps/v3/"
     env["DIVIO_API_URL"] = "https://env.example/apps/v3"
     assert load_settings(env=env).api_url == "https://env.example/apps/v3/"
-    assert load_settings(api_url="https://flag.example/x", env=env).api_url == "https://flag.example/x/"
+    assert (
+        load_settings(api_url="https://flag.example/x", env=env).api_url
+        == "https://flag.example/x/"
+    )
 
 
 def test_zone_that_is_a_url_is_refused(env: dict[str, str]) -> None:
