@@ -386,7 +386,7 @@ def load_settings(
     * Token: ``token`` > ``DIVIO_TOKEN`` > config ``token`` (file must be 0600) > netrc
       ``machine control.<zone>``. The netrc, being keyed by Divio host names, is only consulted
       when the API host is ``api.<zone>`` (not for a loopback fake or another host).
-    * ``demo``: the embedded demo API (:data:`DEMO_API_URL`, token ``demo``); no stored token is
+    * ``demo``: the embedded demo API (:data:`DEMO_API_URL`, :data:`DEMO_TOKEN`); no stored token is
       read, and ``api_url``/``token``/``zone`` overrides are refused. Other config values apply.
     * Blank values (``DIVIO_TOKEN=""``) count as unset.
     """
@@ -444,11 +444,9 @@ def load_settings(
             "env DIVIO_TOKEN",
         )
     if token_value is None and config.token is not None:
+        check_private(paths.config_file)
         source = f"config file {paths.config_file}"
-        value = clean_token(config.token, source)
-        if value is not None:
-            check_private(paths.config_file)
-            token_value, token_source = value, source
+        token_value, token_source = clean_token(config.token, source), source
     if token_value is None and _host(url) == f"api.{resolved_zone}":
         path = netrc_path(env)
         value = read_netrc_token(path, resolved_zone)
