@@ -15,10 +15,7 @@ message goes to stderr, without a traceback), 130 on Ctrl-C. The token is never 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import functools
-import importlib
-import inspect
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -211,19 +208,12 @@ def build_client(
     )
 
 
-def _load_run_app() -> Callable[..., Any] | None:
-    """``divio_tui.ui.app.run_app``, or None while the UI module does not exist.
+def _load_run_app() -> Callable[..., int]:
+    """The Textual app's entry point, imported only when the explorer runs, so ``--version``,
+    ``config`` and ``fake-api`` stay quick (tests replace this function)."""
+    from divio_tui.ui.app import run_app
 
-    Only the absence of that module is forgiven: an import error inside the UI is a bug and
-    propagates.
-    """
-    try:
-        module = importlib.import_module("divio_tui.ui.app")
-    except ModuleNotFoundError as exc:
-        if exc.name in ("divio_tui.ui.app", "divio_tui.ui"):
-            return None
-        raise
-    return getattr(module, "run_app", None)
+    return run_app
 
 
 def _run_explorer(settings: Settings) -> int:
@@ -240,13 +230,8 @@ def _run_explorer(settings: Settings) -> int:
     )
     run_app = _load_run_app()
     try:
-        if run_app is None:
-            return asyncio.run(_print_overview(settings))
-        if "client_factory" in inspect.signature(run_app).parameters:
-            result = run_app(settings, client_factory=functools.partial(build_client, settings))
-        else:
-            result = run_app(settings)
-        return result if isinstance(result, int) else 0
+        # The UI may not import fake/, so the CLI builds the client (demo or real) for it.
+        return run_app(settings, client_factory=functools.partial(build_client, settings))
     except SettingsError:
         raise
     except Exception as exc:
@@ -259,24 +244,3 @@ def _run_explorer(settings: Settings) -> int:
 def _plain(text: object) -> str:
     """``text`` with control and bidi characters shown as escapes (API text is untrusted)."""
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(text))
-
-
-async def _print_overview(settings: Settings) -> int:
-    """Stand-in while the Textual UI is missing: the API root and the first page of
-    applications, as plain text."""
-    from divio_tui.api.errors import ApiError
-
-    try:
-        async with build_client(settings) as client:
-            root = await client.root()
-            page = await client.get_page("application")
-    except ApiError as exc:
-        print(f"divio-tui: {_safe(exc.message, settings)}", file=sys.stderr)
-        return 1
-    print(f"API root {settings.api_url} ({'demo' if settings.demo else settings.token_source})")
-    for name, url in root.items():
-        print(f"  {_plain(name)}: {_plain(url)}")
-    print(f"Applications (first page of {page.count}):")
-    for app in page.results:
-        print(f"  {_plain(app.uuid)}  {_plain(app.slug)}  {_plain(app.name)}")
-    return 0

@@ -182,24 +182,10 @@ def test_demo_passes_its_knobs_to_the_explorer(ui_calls: list[dict[str, Any]]) -
     assert (settings.demo_latency_ms, settings.demo_faults) == (250, "timeout")
 
 
-def test_run_app_without_client_factory_is_called_with_settings_only(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    seen: list[Settings] = []
-
-    def run_app(settings: Settings) -> int:
-        seen.append(settings)
-        return 3
-
-    monkeypatch.setattr(cli, "_load_run_app", lambda: run_app)
-    assert cli.main(["--demo"]) == 3
-    assert seen and seen[0].demo
-
-
 def test_an_unexpected_error_exits_1_redacted_with_the_traceback_in_the_log(
     isolated_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def run_app(settings: Settings) -> None:
+    def run_app(settings: Settings, client_factory: Callable[[], Any]) -> int:
         raise RuntimeError(f"boom with {TOKEN}")
 
     monkeypatch.setattr(cli, "_load_run_app", lambda: run_app)
@@ -246,13 +232,3 @@ def test_a_bad_demo_fault_spec_exits_2(
     assert cli.main(["--demo", "--demo-faults", "nonsense"]) == 2
     err = capsys.readouterr().err
     assert "--demo-faults" in err and "Traceback" not in err
-
-
-def test_without_the_ui_the_demo_prints_the_root_and_applications(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setattr(cli, "_load_run_app", lambda: None)
-    assert cli.main(["--demo"]) == 0
-    out = capsys.readouterr().out
-    assert "applications: https://api.demo.invalid/apps/v3/applications/" in out
-    assert "Applications (first page of" in out
