@@ -216,7 +216,7 @@ def describe_request_event(event: Any) -> str:
         parts.append(f"attempt {attempt}")
     line = ", ".join(parts)
     if error is not None:
-        line += f" ({getattr(error, 'message', None) or error})"
+        line += f", error: {getattr(error, 'message', None) or error}"
     return line
 
 

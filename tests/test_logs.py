@@ -217,7 +217,7 @@ def event(**fields: object) -> SimpleNamespace:
 def test_request_events_are_logged_one_line_each(settings: Settings) -> None:
     path = setup_logging(settings)
     log_request_event(event())
-    log_request_event(event(status=None, attempt=3, error=SimpleNamespace(message="Timed out")))
+    log_request_event(event(status=None, attempt=3, error="network"))
     log_request_event(event(status=401))
     lines = read_log(path).splitlines()
     assert "INFO" in lines[0]
@@ -225,7 +225,7 @@ def test_request_events_are_logged_one_line_each(settings: Settings) -> None:
         "GET https://api.divio.com/apps/v3/applications/?page=2 -> 200, 12 ms, 2048 B" in lines[0]
     )
     assert "WARNING" in lines[1] and "no response" in lines[1]
-    assert "attempt 3" in lines[1] and "(Timed out)" in lines[1]
+    assert "attempt 3, error: network" in lines[1]
     assert "WARNING" in lines[2] and "-> 401" in lines[2]
 
 
