@@ -31,7 +31,7 @@ from divio_tui.ui.filter import FilterBar
 from divio_tui.ui.header import HeaderBar
 from divio_tui.ui.help import HelpScreen, keys_for
 from divio_tui.ui.keys import ALL_BINDINGS, APP_BINDINGS
-from divio_tui.ui.labels import MASK
+from divio_tui.ui.labels import MASK, error_summary
 from divio_tui.ui.loading import Node
 from divio_tui.ui.nodes import GroupData, NodeData, ResourceData, StatusData
 from divio_tui.ui.palette import ExplorerCommands, PaletteCommand
@@ -138,6 +138,27 @@ class DivioApp(App[None]):
         if self._owns_client:
             await self.client.aclose()
 
+    def session_rows(self) -> list[tuple[str, Text]]:
+        """What the start screen says about the connection (never the token itself)."""
+        settings = self.settings
+        api = ("demo — the built-in fake API, no network" if settings.demo
+               else str(getattr(self.client, "base_url", settings.api_url)))
+        me = self.session.me
+        keys = self.key_overrides
+        tips = " · ".join(f"{keys_for(binding_id, keys)[0]} {what}" for binding_id, what in (
+            ("expand", "expand"), ("copy-uuid", "copy UUID"), ("filter", "filter"),
+            ("command-palette", "palette"), ("help", "all keys")))
+        return [
+            ("api", Text(clean(api))),
+            ("signed in", Text(clean(me.email or me.display_name)) if me is not None
+             else Text("…", "muted")),
+            ("token", Text("not needed for the demo", "muted") if settings.demo
+             else Text(clean(f"from {settings.token_source}")) if settings.token_source
+             else Text("none", "muted")),
+            ("times", Text("UTC throughout")),
+            ("keys", Text(tips, "muted")),
+        ]
+
     def connection_label(self) -> str:
         """`demo`, or the API host (and port when not the default). Never the token."""
         if self.settings.demo:
@@ -166,6 +187,7 @@ class DivioApp(App[None]):
             return
         self.session.me = me
         self.query_one(HeaderBar).set_user(me.email or me.display_name)
+        self.refresh_detail()
 
     # -- routing --------------------------------------------------------------------------
 
@@ -178,10 +200,16 @@ class DivioApp(App[None]):
 
     @on(ResourceTree.LoadFailed)
     def _report_failure(self, message: ResourceTree.LoadFailed) -> None:
+        # Short: the error line in the tree carries the whole story in the detail pane.
         error = message.error
-        text = error.message if isinstance(error, ApiError) else f"{type(error).__name__}: {error}"
-        self.notify(clean(text), title=f"Could not load {clean(message.where)}",
-                    severity="error", markup=False, timeout=8)
+        text = error_summary(error)
+        if isinstance(error, ApiError) and error.detail:
+            text += f": {error.detail}"
+        elif not isinstance(error, ApiError):
+            text += f": {error}"
+        self.notify(clean(text) + f"\n{self.resource_tree.reload_key} on the ⚠ line retries",
+                    title=f"Could not load {clean(message.where)}", severity="error",
+                    markup=False, timeout=8)
 
     def refresh_detail(self, *, keep_scroll: bool = True) -> None:
         node = self._highlighted
@@ -189,7 +217,8 @@ class DivioApp(App[None]):
         children = self.resource_tree.child_resources(node) if node is not None else []
         label = node.label if node is not None and isinstance(node.label, Text) else None
         view = build_view(data, self.summary_context(data), children=children,
-                          reveal=self.reveal_secrets, label=label)
+                          reveal=self.reveal_secrets, label=label,
+                          session_rows=self.session_rows())
         self.detail.show(view, keep_scroll=keep_scroll)
 
     def summary_context(self, data: NodeData | None) -> SummaryContext:

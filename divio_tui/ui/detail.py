@@ -65,9 +65,11 @@ def build_view(
     children: list[ResourceData] | None = None,
     reveal: bool = False,
     label: Text | None = None,
+    session_rows: list[Row] | None = None,
 ) -> DetailView:
     """The view of one node; `children` are a group's loaded resources (for newest/oldest),
-    `label` the node's tree label (the title repeats it)."""
+    `label` the node's tree label (the title repeats it), `session_rows` facts about the
+    connection shown under the top-level groups."""
     if data is None:
         return DetailView(Text("Nothing highlighted", "muted"),
                           [("", Text("Move the cursor onto a resource to see it here.", "muted"))])
@@ -87,7 +89,10 @@ def build_view(
             references=list(kind.references) if kind else [], masked=masked, hint=hint,
         )
     if isinstance(data, GroupData):
-        return DetailView(Text(data.title, "heading"), group_summary(data, children or [], ctx))
+        rows = group_summary(data, children or [], ctx)
+        if data.owner is None and session_rows:
+            rows = [*rows, ("", Text("")), *session_rows]
+        return DetailView(Text(data.title, "heading"), rows)
     assert isinstance(data, StatusData)
     title = {"error": "Error", "invalid": "Unreadable record", "load-more": "More to load",
              "empty": "Empty", "placeholder": "Loading"}.get(data.kind, data.kind)
@@ -141,14 +146,16 @@ class DetailPane(VerticalScroll, can_focus=True):
         view = self._view
         self.query_one("#detail-title", Static).update(resolve(view.title, self._style))
         table = Table.grid(padding=(0, 1), expand=True)
-        table.add_column(style=self._style("field"), no_wrap=True, min_width=9)
+        # Field names wrap rather than squeeze the values on a narrow pane.
+        table.add_column(style=self._style("field"), min_width=9, max_width=13)
         table.add_column(ratio=1, overflow="fold")
         for name, value in view.rows:
             table.add_row(clean(name), resolve(value, self._style))
         self.query_one("#detail-summary", Static).update(table)
         json_part: RenderableType = Text("")
         if view.json is not None:
-            heading = Text("JSON", self._style("heading"))
+            heading = Text()
+            heading.append("JSON", self._style("heading"))
             if view.hint:
                 heading.append(f"  {view.hint}", self._style("muted"))
             body = json_text(view.json, references=view.references, masked=view.masked,

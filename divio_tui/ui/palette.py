@@ -39,10 +39,9 @@ class PaletteCommand:
     run: Callable[[], object]
 
 
-def highlighted_text(matcher: Matcher, candidate: str) -> Text:
+def highlighted_text(matcher: Matcher, candidate: str, style: Style) -> Text:
     """`candidate` as literal Text with the fuzzy-matched characters styled."""
     text = Text(candidate)
-    style = getattr(matcher.match_style, "rich_style", None) or Style(reverse=True)
     _score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
     for offset in offsets:
         if not candidate[offset].isspace():
@@ -77,16 +76,23 @@ class ExplorerCommands(Provider):
         for command in self._app.palette_commands():
             yield DiscoveryHit(Text(command.name), command.run, help=escape(command.help))
 
+    def _match_style(self) -> Style:
+        # The theme's accent, underlined: Textual's own highlight style is built for its
+        # markup path, which untrusted names must not take.
+        accent = self.app.theme_variables.get("accent") or self.app.theme_variables.get("primary")
+        return Style(color=accent, bold=True, underline=True) if accent else Style(underline=True)
+
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        style = self._match_style()
         for command in self._app.palette_commands():
             score = matcher.match(command.name)
             if score > 0:
-                yield Hit(score, highlighted_text(matcher, command.name),
+                yield Hit(score, highlighted_text(matcher, command.name, style),
                           command.run, text=command.name, help=escape(command.help))
         for name, help_text, run in self._resources():
             score = matcher.match(name)
             if score > 0:
                 # Slightly below commands of equal score: commands are fewer and named by us.
-                yield Hit(score * 0.95, highlighted_text(matcher, name), run,
+                yield Hit(score * 0.95, highlighted_text(matcher, name, style), run,
                           text=name, help=help_text)

@@ -267,6 +267,26 @@ def group_summary(data: GroupData, children: list[ResourceData], ctx: SummaryCon
         times = sorted((kind.sort_key(child.model) for child in children), reverse=True)
         rows.append(("newest", _time(times[0], ctx)))
         rows.append(("oldest", _time(times[-1], ctx) if len(times) > 1 else Text("—", "muted")))
+        rows.extend(_outcome_rows(kind.sort_key, children, ctx))
+    return rows
+
+
+def _outcome_rows(sort_key: Callable[[Any], datetime], children: list[ResourceData],
+                  ctx: SummaryContext) -> list[Row]:
+    """For kinds with a `success` field: the last success and how many failed (loaded ones)."""
+    outcomes = [(child, child.raw.get("success")) for child in children
+                if "success" in child.raw]
+    if not outcomes:
+        return []
+    good = [child for child, success in outcomes if success is True or success == "SUCCESS"]
+    bad = sum(1 for _, success in outcomes if success is False or success == "FAILURE")
+    rows: list[Row] = []
+    if good:
+        newest = max(good, key=lambda child: sort_key(child.model))
+        rows.append(("last success", _time(sort_key(newest.model), ctx)))
+    else:
+        rows.append(("last success", Text("none loaded", "warn")))
+    rows.append(("failed", Text(f"{bad:,} of {len(outcomes):,}", "bad" if bad else "ok")))
     return rows
 
 

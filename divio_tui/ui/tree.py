@@ -370,8 +370,9 @@ class ResourceTree(LoadingMixin, Tree[NodeData]):
         self._invalidate()
         self._tree_lines  # noqa: B018 — rebuild now so the cursor can be checked
         cursor = self.cursor_node
-        if self._filter and (cursor is None or cursor._line < 0
+        if self._filter and (cursor is None or not self._matches(cursor)
                              or self._get_node(cursor._line) is not cursor):
+            # Onto the first match, so that enter / c / y act on what the user looked for.
             first = next((line.node for line in self._tree_lines
                           if self._matches(line.node)), None)
             if first is not None:
