@@ -59,6 +59,15 @@ def divio_login_netrc(path: Path, token: str, zone: str = "divio.com") -> Path:
     return path
 
 
+def give_zone(env: dict[str, str], how: str, zone: str) -> str | None:
+    """Set ``zone`` through ``how`` (flag, env or config); returns the flag value to pass."""
+    if how == "env":
+        env["DIVIO_ZONE"] = zone
+    elif how == "config":
+        write_config_file(env, f'zone = "{zone}"\n')
+    return zone if how == "flag" else None
+
+
 # --- token sources and precedence ------------------------------------------------------------
 
 
@@ -225,13 +234,7 @@ def test_netrc_machine_follows_the_zone(env: dict[str, str], how: str) -> None:
         "machine control.divio.com\n\tlogin a@example.com\n\tpassword public-zone-token-000000\n"
         f"machine control.dev.aldryn.net\n\tlogin a@example.com\n\tpassword {NETRC_TOKEN}\n"
     )
-    zone = None
-    if how == "flag":
-        zone = "dev.aldryn.net"
-    elif how == "env":
-        env["DIVIO_ZONE"] = "dev.aldryn.net"
-    else:
-        write_config_file(env, 'zone = "dev.aldryn.net"\n')
+    zone = give_zone(env, how, "dev.aldryn.net")
     settings = load_settings(zone=zone, env=env)
     assert settings.token_value == NETRC_TOKEN
     assert settings.token_source == f"netrc {netrc} (machine control.dev.aldryn.net)"
@@ -289,13 +292,7 @@ def test_default_api_url_is_divio_com(env: dict[str, str]) -> None:
 
 @pytest.mark.parametrize("how", ["flag", "env", "config"])
 def test_api_url_is_built_from_the_zone(env: dict[str, str], how: str) -> None:
-    zone = None
-    if how == "flag":
-        zone = "dev.aldryn.net"
-    elif how == "env":
-        env["DIVIO_ZONE"] = "dev.aldryn.net"
-    else:
-        write_config_file(env, 'zone = "dev.aldryn.net"\n')
+    zone = give_zone(env, how, "dev.aldryn.net")
     assert load_settings(zone=zone, env=env).api_url == "https://api.dev.aldryn.net/apps/v3/"
 
 
