@@ -1,0 +1,143 @@
+"""Regenerate `screenshots/*.svg` (and `.png` when `rsvg-convert` is installed) from the demo.
+
+Run with `make screenshots` (or `python -m tests.ui.make_screenshots [NAME ...]`). Every scene
+runs the real app on the demo dataset at FIXED_NOW with a fixed clock, so the pictures only
+change when the UI does. PNGs need librsvg's `rsvg-convert` (Debian/Ubuntu:
+`apt-get install librsvg2-bin`); without it the SVGs are still written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from divio_tui.fake.dataset import FIXED_NOW
+from divio_tui.fake.server import FakeDivioAPI
+from tests.ui.helpers import make_app, no_blink, press, settle
+
+OUT = Path(__file__).resolve().parents[2] / "screenshots"
+"""Where the pictures go (the repository's `screenshots/`)."""
+
+TO_LIVE = ["down", "l", "down", "l", "down", "down", "down", "l"]
+"""Start screen -> Northwind Digital -> ACME Shop -> live, opened."""
+
+
+@dataclass(frozen=True)
+class Scene:
+    name: str
+    description: str
+    size: tuple[int, int]
+    steps: Callable[[Pilot[Any]], Awaitable[None]]
+    api: Callable[[], FakeDivioAPI] = lambda: FakeDivioAPI(now=FIXED_NOW)
+
+
+async def _start(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+
+
+async def _backups(pilot: Pilot[Any]) -> None:
+    await press(pilot, *TO_LIVE, "l", "l", "l", "down", "l", "l")
+
+
+async def _deployment(pilot: Pilot[Any]) -> None:
+    await press(pilot, *TO_LIVE, "l", "down", "l", "l")
+
+
+async def _variables(pilot: Pilot[Any]) -> None:
+    await press(pilot, *TO_LIVE, "l", "down", "down", "down", "l", "l")
+
+
+async def _error(pilot: Pilot[Any]) -> None:
+    await press(pilot, *TO_LIVE, "l", "down", "l", "l")
+
+
+async def _help(pilot: Pilot[Any]) -> None:
+    await press(pilot, "f1")
+
+
+async def _palette(pilot: Pilot[Any]) -> None:
+    await press(pilot, "down", "l", "ctrl+p")
+    no_blink(pilot)
+    await pilot.press(*"go acme")
+    await pilot.pause(0.5)
+    await settle(pilot)
+
+
+def _failing_api() -> FakeDivioAPI:
+    api = FakeDivioAPI(now=FIXED_NOW)
+    api.fail_next("deployments", 503, times=10)
+    return api
+
+
+SCENES: list[Scene] = [
+    Scene("start", "The start screen: organisations and the connection", (120, 36), _start),
+    Scene("backups", "Backups of live with sizes; one opened to its service-instance backups",
+          (120, 36), _backups),
+    Scene("deployment", "A deployment's summary and JSON", (120, 36), _deployment),
+    Scene("environment-variables", "Environment variables, sensitive ones masked", (120, 36),
+          _variables),
+    Scene("error", "A failed load: error node, toast, retry with r", (120, 36), _error,
+          _failing_api),
+    Scene("help", "F1: every key", (120, 36), _help),
+    Scene("palette", "ctrl+p: go to any loaded resource", (120, 36), _palette),
+    Scene("narrow", "80x24, deep in the tree", (80, 24), _backups),
+]
+"""Every picture, in README order."""
+
+
+async def capture(scene: Scene) -> str:
+    """Run the scene and return its SVG."""
+    app = make_app(scene.api())
+    async with app.run_test(size=scene.size) as pilot:
+        await settle(pilot)
+        await scene.steps(pilot)
+        await settle(pilot)
+        svg = app.export_screenshot(title="divio-tui")
+    # librsvg collapses the non-breaking spaces Rich uses for indentation unless told to
+    # preserve whitespace; browsers do not care either way.
+    return svg.replace("<svg ", '<svg xml:space="preserve" ', 1)
+
+
+def to_png(svg_path: Path, converter: str) -> Path:
+    png = svg_path.with_suffix(".png")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / png.name
+        subprocess.run([converter, "--zoom", "1", "-o", str(out), str(svg_path)], check=True)
+        shutil.move(str(out), png)
+    return png
+
+
+def main(argv: list[str] | None = None) -> int:
+    wanted = set(argv if argv is not None else sys.argv[1:])
+    scenes = [scene for scene in SCENES if not wanted or scene.name in wanted]
+    unknown = wanted - {scene.name for scene in SCENES}
+    if unknown:
+        print(f"unknown scene(s): {', '.join(sorted(unknown))}; "
+              f"known: {', '.join(s.name for s in SCENES)}", file=sys.stderr)
+        return 2
+    OUT.mkdir(exist_ok=True)
+    converter = shutil.which("rsvg-convert")
+    if converter is None:
+        print("rsvg-convert not found: writing SVGs only "
+              "(install librsvg2-bin for PNGs)", file=sys.stderr)
+    for scene in scenes:
+        svg_path = OUT / f"{scene.name}.svg"
+        svg_path.write_text(asyncio.run(capture(scene)), encoding="utf-8")
+        written = [svg_path.name]
+        if converter is not None:
+            written.append(to_png(svg_path, converter).name)
+        print(f"{scene.name:24} {' '.join(written)}  — {scene.description}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
