@@ -7,7 +7,6 @@ relative times ("3 min ago") never drift.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -19,22 +18,23 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.widgets import Footer
 
 from divio_tui.api.errors import ApiError, Unauthorised
 from divio_tui.api.models import ApiModel
-from divio_tui.api.resources import KINDS
 from divio_tui.settings import Settings
-from divio_tui.ui.detail import DetailPane, build_view, masked_fields
+from divio_tui.ui.actions import ResourceActions
+from divio_tui.ui.detail import DetailPane, build_view
 from divio_tui.ui.filter import FilterBar
 from divio_tui.ui.header import HeaderBar
 from divio_tui.ui.help import HelpScreen, keys_for
 from divio_tui.ui.keys import ALL_BINDINGS, APP_BINDINGS
-from divio_tui.ui.labels import MASK, error_summary
+from divio_tui.ui.labels import error_summary
 from divio_tui.ui.loading import Node
 from divio_tui.ui.nodes import GroupData, NodeData, ResourceData, StatusData
-from divio_tui.ui.palette import ExplorerCommands, PaletteCommand
+from divio_tui.ui.palette import ExplorerCommands, PaletteCommand, commands_for
 from divio_tui.ui.session import Session
 from divio_tui.ui.summary import SummaryContext, breadcrumb
 from divio_tui.ui.tree import ResourceTree
@@ -56,15 +56,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def describe_resource(data: ResourceData) -> str:
-    """`backup 2026-11-25 02:36 UTC · SUCCESS` — for toasts (plain, safe text)."""
-    kind = KINDS.get(data.kind)
-    noun = kind.singular if kind else data.kind
-    crumb = breadcrumb(data)[-1] if breadcrumb(data) else ""
-    return f"{noun} {crumb}".strip()
-
-
-class DivioApp(App[None]):
+class DivioApp(ResourceActions, App[None]):
     """The Divio API explorer."""
 
     CSS_PATH = "app.tcss"
@@ -73,9 +65,9 @@ class DivioApp(App[None]):
     COMMANDS = App.COMMANDS | {ExplorerCommands}
     NOTIFICATION_TIMEOUT = 4
 
-    tree_width: reactive[int] = reactive(55)
+    tree_width: reactive[int] = reactive(55, init=False)
     """Width of the tree pane, in percent of the screen."""
-    reveal_secrets: reactive[bool] = reactive(False)
+    reveal_secrets: reactive[bool] = reactive(False, init=False)
     """Show sensitive values in the JSON pane and in JSON copies."""
 
     def __init__(
@@ -93,6 +85,7 @@ class DivioApp(App[None]):
         self.clock: Clock = clock or utc_now
         self._owns_client = owns_client
         self._highlighted: Node | None = None
+        self._footer_state: tuple[bool | None, ...] = ()
         self.key_overrides: dict[str, str] = {
             key: value for key, value in self.settings.keys.items()
             if key in ALL_BINDINGS or key in EXTRA_BINDING_IDS
@@ -167,8 +160,7 @@ class DivioApp(App[None]):
         return url.host + (f":{url.port}" if url.port else "")
 
     def watch_tree_width(self, width: int) -> None:
-        if self.is_mounted:
-            self.query_one("#tree-pane").styles.width = f"{width}%"
+        self.query_one("#tree-pane").styles.width = f"{width}%"
 
     @work(exit_on_error=False, group="me", exclusive=True)
     async def fetch_me(self) -> None:
@@ -196,7 +188,7 @@ class DivioApp(App[None]):
         self._highlighted = message.node
         self.refresh_detail(keep_scroll=message.refreshed)
         self.query_one(HeaderBar).set_crumbs(self._crumbs(message.data))
-        self.refresh_bindings()
+        self._refresh_footer()
 
     @on(ResourceTree.LoadFailed)
     def _report_failure(self, message: ResourceTree.LoadFailed) -> None:
@@ -247,6 +239,18 @@ class DivioApp(App[None]):
 
     # -- what works now -------------------------------------------------------------------
 
+    CONTEXT_ACTIONS: ClassVar[tuple[str, ...]] = (
+        "copy_uuid", "copy_json", "copy_url", "open_control_panel", "clear_filter")
+    """Actions whose availability depends on the highlighted node (see `check_action`)."""
+
+    def _refresh_footer(self) -> None:
+        # The footer rebuilds itself on every refresh_bindings; only ask when what works
+        # has changed, so moving along a list of backups does not rebuild it each line.
+        state = tuple(self.check_action(action, ()) for action in self.CONTEXT_ACTIONS)
+        if state != self._footer_state:
+            self._footer_state = state
+            self.refresh_bindings()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         data = self.highlighted
         if action == "copy_uuid":
@@ -260,74 +264,13 @@ class DivioApp(App[None]):
             return isinstance(data, ResourceData) or (
                 isinstance(data, GroupData) and data.owner is not None)
         if action == "clear_filter":
-            return self.is_mounted and bool(self.resource_tree.filter_text
-                                            or self.query_one(FilterBar).display)
+            try:
+                return bool(self.resource_tree.filter_text or self.query_one(FilterBar).display)
+            except NoMatches:  # asked before the layout exists
+                return False
         return True
 
     # -- actions ------------------------------------------------------------------------
-
-    def action_copy_uuid(self) -> None:
-        data = self.highlighted
-        if isinstance(data, ResourceData) and data.uuid:
-            self.copy_to_clipboard(data.uuid)
-            self.notify(f"Copied the UUID of {describe_resource(data)}\n{clean(data.uuid)}",
-                        markup=False)
-
-    def copyable_json(self, data: ResourceData) -> tuple[str, bool]:
-        """The JSON to copy, and whether secrets were masked in it."""
-        raw = dict(data.raw)
-        masked = set() if self.reveal_secrets else masked_fields(data)
-        for key in masked:
-            raw[key] = MASK
-        return json.dumps(raw, indent=2, ensure_ascii=False), bool(masked)
-
-    def action_copy_json(self) -> None:
-        data = self.highlighted
-        if isinstance(data, ResourceData):
-            text, masked = self.copyable_json(data)
-            self.copy_to_clipboard(text)
-            note = " (sensitive value masked; v reveals)" if masked else ""
-            self.notify(f"Copied the JSON of {describe_resource(data)}{note}", markup=False)
-
-    def api_url(self, data: NodeData | None) -> str | None:
-        """The API URL of a resource or of a group's list. URLs never carry the token."""
-        if isinstance(data, ResourceData) and data.uuid:
-            return str(self.client.url_for(KINDS[data.kind], data.uuid))
-        if isinstance(data, GroupData):
-            return str(self.client.url_for(KINDS[data.kind], params=data.listing.params or None))
-        return None
-
-    def action_copy_url(self) -> None:
-        url = self.api_url(self.highlighted)
-        if url is not None:
-            self.copy_to_clipboard(url)
-            self.notify(f"Copied the API URL\n{clean(url)}", markup=False)
-
-    def control_panel_url(self, data: NodeData | None) -> str | None:
-        resource = data.owner if isinstance(data, GroupData) else data
-        if not isinstance(resource, ResourceData):
-            return None
-        kind = KINDS.get(resource.kind)
-        if kind is None:
-            return None
-        ancestors = {item.kind: item.model for item in resource.ancestors}
-        zone = None if self.settings.demo else self.settings.zone
-        try:
-            return kind.control_panel_url(resource.model, ancestors, zone)
-        except Exception:
-            log.exception("control panel URL")
-            return None
-
-    def action_open_control_panel(self) -> None:
-        data = self.highlighted
-        url = self.control_panel_url(data)
-        if url is None:
-            why = ("the demo data has no Control Panel" if self.settings.demo
-                   else "no Control Panel page is known for this")
-            self.notify(f"Nothing to open: {why}.", markup=False)
-            return
-        self.open_url(url)
-        self.notify(f"Opening the Control Panel\n{clean(url)}", markup=False)
 
     def action_reload(self) -> None:
         node = self.resource_tree.cursor_node
@@ -373,8 +316,7 @@ class DivioApp(App[None]):
         self.refresh_bindings()
 
     def watch_reveal_secrets(self, reveal: bool) -> None:
-        if self.is_mounted:
-            self.refresh_detail()
+        self.refresh_detail()
 
     def action_reveal_secrets(self) -> None:
         self.reveal_secrets = not self.reveal_secrets
@@ -390,38 +332,9 @@ class DivioApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.key_overrides))
 
-    # -- palette ------------------------------------------------------------------------
-
     def palette_commands(self) -> Iterable[PaletteCommand]:
         """The commands that make sense for the highlighted node right now."""
-        data = self.highlighted
-        if isinstance(data, ResourceData):
-            noun = describe_resource(data)
-            if data.uuid:
-                yield PaletteCommand("Copy UUID", f"Copy the UUID of the {noun}",
-                                     self.action_copy_uuid)
-                yield PaletteCommand("Copy API URL", "Copy the API URL of the highlighted "
-                                     "resource", self.action_copy_url)
-            yield PaletteCommand("Copy JSON", f"Copy the JSON of the {noun}",
-                                 self.action_copy_json)
-        elif isinstance(data, GroupData):
-            yield PaletteCommand("Copy API URL", f"Copy the API URL of {data.title}",
-                                 self.action_copy_url)
-        if self.check_action("open_control_panel", ()):
-            yield PaletteCommand("Open in the Control Panel", "Open the highlighted resource "
-                                 "in the Divio Control Panel", self.action_open_control_panel)
-        yield PaletteCommand("Reload", "Reload the highlighted node, keeping what is open",
-                             self.action_reload)
-        yield PaletteCommand("Reload everything", "Forget everything and reload from the top",
-                             self.action_reload_all)
-        yield PaletteCommand("Filter the tree", "Show only lines matching a text",
-                             self.action_filter)
-        yield PaletteCommand("Reveal sensitive values" if not self.reveal_secrets
-                             else "Mask sensitive values",
-                             "Toggle masking of sensitive environment variables",
-                             self.action_reveal_secrets)
-        yield PaletteCommand("Keys", "Show every key binding", self.action_help)
-
+        return commands_for(self)
 
 def _owner(data: NodeData | None) -> ResourceData | None:
     """The resource a node belongs to: itself, a group's owner, a status line's owner."""

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -94,17 +95,17 @@ def build_view(
             rows = [*rows, ("", Text("")), *session_rows]
         return DetailView(Text(data.title, "heading"), rows)
     assert isinstance(data, StatusData)
-    title = {"error": "Error", "invalid": "Unreadable record", "load-more": "More to load",
-             "empty": "Empty", "placeholder": "Loading"}.get(data.kind, data.kind)
+    heading = {"error": "Error", "invalid": "Unreadable record", "load-more": "More to load",
+               "empty": "Empty", "placeholder": "Loading"}.get(data.kind, data.kind)
     raw = data.invalid.raw if data.kind == "invalid" and data.invalid is not None else None
-    return DetailView(Text(title, "bad" if data.kind == "error" else "heading"),
+    return DetailView(Text(heading, "bad" if data.kind == "error" else "heading"),
                       status_summary(data), raw)
 
 
 class DetailPane(VerticalScroll, can_focus=True):
     """Summary and JSON of one node; scrolls with the arrows / j k once focused (tab)."""
 
-    BINDINGS = DETAIL_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = list(DETAIL_BINDINGS)
     COMPONENT_CLASSES = component_classes("detail") | {"detail--field"}
 
     def __init__(self, *, id: str | None = None) -> None:

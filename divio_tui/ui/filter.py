@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Input
 
@@ -10,7 +12,7 @@ from textual.widgets import Input
 class FilterBar(Input):
     """Type to filter; enter keeps the filter and returns to the tree; escape clears it."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Clear filter", id="filter-cancel"),
         Binding("down", "done", "To the tree", show=False),
     ]

@@ -18,13 +18,13 @@ def as_datetime(value: object) -> datetime | None:
         moment = value
     elif isinstance(value, str) and value:
         try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            moment = datetime.fromisoformat(value)
         except ValueError:
             return None
     else:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+        return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
 
 

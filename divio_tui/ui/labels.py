@@ -249,7 +249,7 @@ def resource_label(kind: str, record: Record, ctx: LabelContext, fallback: str =
         return Text(clean(fallback or record.get("name") or record.get("uuid") or kind))
     try:
         return labeller(record, ctx)
-    except Exception:
+    except Exception:  # noqa: BLE001 — any odd record gets a plain label, never a crash
         # A record of an unexpected shape must not take the tree down; show what we can.
         return Text(clean(fallback or record.get("uuid") or kind))
 

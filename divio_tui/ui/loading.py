@@ -46,15 +46,18 @@ from divio_tui.ui.session import Session
 from divio_tui.ui.untrusted import clean
 
 if TYPE_CHECKING:
-    from divio_tui.ui.tree import ResourceTree
+    from textual.widgets import Tree
+
+    TreeBase = Tree[NodeData]
+    """For the type checker the mixins are trees; at run time `ResourceTree` adds `Tree`."""
+else:
+    TreeBase = object
 
 log = logging.getLogger(__name__)
 
 NODES_PER_BATCH = 100
 """Nodes added between two yields to the event loop while a page is inserted."""
 
-SIZE_BATCH = 8
-"""Backups whose sizes are fetched (and labels updated) together."""
 
 Node = TreeNode[NodeData]
 
@@ -66,7 +69,7 @@ class _RawView(dict[str, Any]):
         super().__init__()
         self._models = models
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         model = self._models.get(key)
         return model.raw if model is not None else default
 
@@ -86,11 +89,22 @@ def listing_of(data: NodeData | None) -> Listing | None:
     return None
 
 
-class LoadingMixin:
+class LoadingMixin(TreeBase):
     """Fetching and inserting children. Mixed into `ResourceTree` (see tree.py)."""
 
     session: Session
     _clock: Callable[[], datetime]
+    reload_key: str
+
+    if TYPE_CHECKING:  # provided by ResourceTree and ExtrasMixin
+
+        def node_changed(self, node: Node) -> None: ...
+        def is_alive(self, node: Node) -> bool: ...
+        def drop_children(self, node: Node) -> None: ...
+        def restore_node(self, node: Node) -> bool: ...
+        def sort_newest_first(self, node: Node, kind_name: str) -> None: ...
+        def fill_backup_sizes(self, node: Node, backups: list[Node]) -> None: ...
+        def report_failure(self, error: BaseException, node: Node) -> None: ...
 
     # -- labels -------------------------------------------------------------------------
 
@@ -107,11 +121,11 @@ class LoadingMixin:
         if kind is not None:
             try:
                 fallback = kind.label(data.model)
-            except Exception:
+            except Exception:  # noqa: BLE001 — a label must never take the tree down
                 fallback = data.model.key
         return resource_label(data.kind, data.raw, ctx or self.label_context(), fallback)
 
-    def listing_text(self: ResourceTree, node: Node) -> Text:
+    def listing_text(self, node: Node) -> Text:
         data = node.data
         if isinstance(data, GroupData):
             listing = data.listing
@@ -119,13 +133,13 @@ class LoadingMixin:
         assert isinstance(data, ResourceData)
         return self.resource_text(data)
 
-    def refresh_listing_label(self: ResourceTree, node: Node) -> None:
+    def refresh_listing_label(self, node: Node) -> None:
         node.set_label(self.listing_text(node))
         self.node_changed(node)
 
     # -- starting loads -----------------------------------------------------------------
 
-    def start_listing(self: ResourceTree, node: Node, *, more: bool = False) -> None:
+    def start_listing(self, node: Node, *, more: bool = False) -> None:
         """Load (or continue loading) the children of `node` in an exclusive worker."""
         listing = listing_of(node.data)
         if listing is None:
@@ -146,7 +160,7 @@ class LoadingMixin:
             description=f"load {listing.kind}",
         )
 
-    async def _load_listing(self: ResourceTree, node: Node, listing: Listing) -> None:
+    async def _load_listing(self, node: Node, listing: Listing) -> None:
         try:
             uuids = listing.member_uuids
             if uuids is not None:
@@ -163,7 +177,7 @@ class LoadingMixin:
             if not isinstance(error, ApiError):
                 log.exception("loading %s failed", listing.kind)
             if self.is_alive(node):
-                self._show_error(node, error)
+                self.show_error(node, error)
         finally:
             listing.loading = False
             if self.is_alive(node):
@@ -175,7 +189,7 @@ class LoadingMixin:
                                   StatusData("empty", f"no {noun}", owner=node.data))
                 self.refresh_listing_label(node)
 
-    async def _load_first_batch(self: ResourceTree, node: Node, listing: Listing) -> None:
+    async def _load_first_batch(self, node: Node, listing: Listing) -> None:
         kind = KINDS[listing.kind]
         if listing.params and self.session.ignores_filter(kind.name):
             await self._load_from_index(node, listing)
@@ -202,7 +216,7 @@ class LoadingMixin:
         await self._load_next_batch(node, listing, budget=LOAD_BATCH - first.size)
 
     async def _load_next_batch(
-        self: ResourceTree, node: Node, listing: Listing, budget: int = LOAD_BATCH
+        self, node: Node, listing: Listing, budget: int = LOAD_BATCH
     ) -> None:
         """Pages after the first: numbered pages concurrently, opaque `next` links in turn."""
         kind = KINDS[listing.kind]
@@ -235,7 +249,7 @@ class LoadingMixin:
             node.add_leaf(load_more_label(max(remaining, 0), LOAD_BATCH),
                           StatusData("load-more", f"{max(remaining, 0)} left", owner=node.data))
 
-    async def _load_from_index(self: ResourceTree, node: Node, listing: Listing) -> None:
+    async def _load_from_index(self, node: Node, listing: Listing) -> None:
         models = await self.session.collection(listing.kind)
         mine = [model for model in models if listing.belongs(model)]
         listing.count = len(mine)
@@ -245,7 +259,7 @@ class LoadingMixin:
         listing.pending = mine
         await self._load_pending(node, listing)
 
-    async def _load_pending(self: ResourceTree, node: Node, listing: Listing) -> None:
+    async def _load_pending(self, node: Node, listing: Listing) -> None:
         """The next batch of an already-read list (from the session's collection index)."""
         pending = listing.pending or []
         batch, listing.pending = pending[:LOAD_BATCH], pending[LOAD_BATCH:]
@@ -253,14 +267,14 @@ class LoadingMixin:
         created = await self._add_resources(node, listing, batch)
         listing.loaded = True
         if listing.kind == "backup":
-            self._fill_backup_sizes(node, created)
+            self.fill_backup_sizes(node, created)
         if listing.pending:
             remaining = len(listing.pending)
             node.add_leaf(load_more_label(remaining, LOAD_BATCH),
                           StatusData("load-more", f"{remaining} left", owner=node.data))
 
     async def _load_members(
-        self: ResourceTree, node: Node, listing: Listing, uuids: list[str]
+        self, node: Node, listing: Listing, uuids: list[str]
     ) -> None:
         """Children the parent names by uuid (a backup's SIBs): fetched one by one, cached."""
         listing.count = len(uuids)
@@ -281,9 +295,9 @@ class LoadingMixin:
         await self._add_resources(node, listing, models)
         listing.loaded = True
         if errors:
-            self._show_error(node, errors[0])
+            self.show_error(node, errors[0])
 
-    async def _add_page(self: ResourceTree, node: Node, listing: Listing, page: Page[Any]) -> None:
+    async def _add_page(self, node: Node, listing: Listing, page: Page[Any]) -> None:
         if not self.is_alive(node):
             raise asyncio.CancelledError  # the node was dropped by a reload: stop quietly
         listing.scanned += page.size
@@ -303,10 +317,10 @@ class LoadingMixin:
         listing.loaded = True
         self.refresh_listing_label(node)
         if listing.kind == "backup":
-            self._fill_backup_sizes(node, created)
+            self.fill_backup_sizes(node, created)
 
     async def _add_resources(
-        self: ResourceTree, node: Node, listing: Listing, models: Iterable[ApiModel]
+        self, node: Node, listing: Listing, models: Iterable[ApiModel]
     ) -> list[Node]:
         """Add resource children before any status line; returns the new nodes."""
         parent = node.data if isinstance(node.data, ResourceData) else None
@@ -333,97 +347,22 @@ class LoadingMixin:
             self.sort_newest_first(node, listing.kind)
         return created
 
-    # -- inline children (an application's repository) -----------------------------------
-
-    def start_singles(self: ResourceTree, node: Node) -> None:
-        data = node.data
-        assert isinstance(data, ResourceData)
-        kind = KINDS[data.kind]
-        links = [link for link in kind.child_links if link.single and link.member_uuids(data.model)]
-        if links:
-            self.run_worker(self._load_singles(node, data, links), group=f"singles-{node.id}",
-                            exclusive=True, exit_on_error=False)
-
-    async def _load_singles(self: ResourceTree, node: Node, data: ResourceData,
-                            links: list[Any]) -> None:
-        for link in links:
-            for uuid in link.member_uuids(data.model) or []:
-                try:
-                    model = await self.session.get(link.kind, uuid)
-                except asyncio.CancelledError:
-                    raise
-                except Exception as error:
-                    if not isinstance(error, ApiError):
-                        log.exception("loading %s %s failed", link.kind, uuid)
-                    if self.is_alive(node):
-                        self._show_error(node, error, before=0)
-                    continue
-                if not self.is_alive(node):
-                    return
-                child_data = ResourceData(link.kind, model, parent=data)
-                child = node.add(self.resource_text(child_data), child_data, before=0,
-                                 allow_expand=has_children(link.kind, model))
-                self.restore_node(child)
-        self.node_changed(node)
-
-    # -- backup sizes -------------------------------------------------------------------
-
-    def _fill_backup_sizes(self: ResourceTree, node: Node, backups: list[Node]) -> None:
-        """Fetch the SIBs of freshly shown backups in the background; relabel as they land."""
-        waiting = [child for child in backups if isinstance(child.data, ResourceData)
-                   and any(self.session.known("service_instance_backup", uuid) is None
-                           for uuid in _sib_uuids(child.data))]
-        if waiting:
-            self.run_worker(self._fetch_sizes(node, waiting), group=f"sizes-{node.id}",
-                            exit_on_error=False, description="backup sizes")
-
-    async def _fetch_sizes(self: ResourceTree, node: Node, backups: list[Node]) -> None:
-        try:
-            environment = backups[0].data.raw.get("environment") if backups else None
-            if isinstance(environment, str):
-                # The SIB labels will name their service instance: read them now, once, so
-                # that expanding a backup later is instant.
-                try:
-                    await self.session.read_service_instances(environment)
-                except ApiError as error:
-                    log.info("service instances of %s: %s", environment, error.message)
-            # In tree order (newest first), a few backups at a time, so the top of the list
-            # gets its sizes first and labels change in small steps.
-            for start in range(0, len(backups), SIZE_BATCH):
-                chunk = backups[start:start + SIZE_BATCH]
-                uuids = [uuid for child in chunk if isinstance(child.data, ResourceData)
-                         for uuid in _sib_uuids(child.data)]
-                await self.session.get_many("service_instance_backup", uuids, background=True)
-                if not self.is_alive(node):
-                    return
-                ctx = self.label_context()
-                for child in chunk:
-                    if isinstance(child.data, ResourceData):
-                        child.set_label(self.resource_text(child.data, ctx))
-                        if self.cursor_node is child:
-                            self.node_changed(child)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            # Sizes are a nicety: the backups stay listed with `…` and the SIBs load on expand.
-            log.exception("fetching backup sizes failed")
-
     # -- status lines -------------------------------------------------------------------
 
-    def _show_error(self: ResourceTree, node: Node, error: BaseException,
+    def show_error(self, node: Node, error: BaseException,
                     before: int | None = None) -> None:
         self._remove_status_children(node, {"placeholder", "load-more"})
         status = StatusData("error", getattr(error, "message", "") or str(error), error=error,
                             owner=node.data)
         child = node.add_leaf(error_label(error, self.reload_key), status, before=before)
-        self.post_message(self.LoadFailed(error, self.describe(node)))
+        self.report_failure(error, node)
         if self.cursor_node is node or self.cursor_node is None:
             self.node_changed(child)
 
     def _has_status(self, node: Node, kind: str) -> bool:
         return any(isinstance(c.data, StatusData) and c.data.kind == kind for c in node.children)
 
-    def _remove_status_children(self: ResourceTree, node: Node, kinds: set[str]) -> None:
+    def _remove_status_children(self, node: Node, kinds: set[str]) -> None:
         for child in list(node.children):
             if isinstance(child.data, StatusData) and child.data.kind in kinds:
                 if self.cursor_node is child:
@@ -447,13 +386,8 @@ def has_children(kind_name: str, model: ApiModel) -> bool:
     return False
 
 
-def _sib_uuids(data: ResourceData) -> list[str]:
-    uuids = data.raw.get("service_instance_backups") or []
-    return [uuid for uuid in uuids if isinstance(uuid, str)]
-
-
 def _is_page_number_link(url: str, number: int) -> bool:
     try:
-        return httpx.URL(url).params.get("page") == str(number)
-    except Exception:
+        return bool(httpx.URL(url).params.get("page") == str(number))
+    except (httpx.InvalidURL, ValueError, TypeError):
         return False

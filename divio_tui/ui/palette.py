@@ -7,7 +7,7 @@ are built here as Rich `Text` (which the palette takes literally) and help lines
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
@@ -19,7 +19,8 @@ from textual.fuzzy import Matcher
 from textual.markup import escape
 
 from divio_tui.api.resources import KINDS
-from divio_tui.ui.nodes import ResourceData
+from divio_tui.ui.actions import describe_resource
+from divio_tui.ui.nodes import GroupData, ResourceData
 from divio_tui.ui.summary import breadcrumb
 from divio_tui.ui.untrusted import clean
 
@@ -96,3 +97,34 @@ class ExplorerCommands(Provider):
                 # Slightly below commands of equal score: commands are fewer and named by us.
                 yield Hit(score * 0.95, highlighted_text(matcher, name, style), run,
                           text=name, help=help_text)
+
+
+def commands_for(app: DivioApp) -> Iterator[PaletteCommand]:
+    """The commands that make sense for the highlighted node right now."""
+    data = app.highlighted
+    if isinstance(data, ResourceData):
+        noun = describe_resource(data)
+        if data.uuid:
+            yield PaletteCommand("Copy UUID", f"Copy the UUID of the {noun}",
+                                 app.action_copy_uuid)
+            yield PaletteCommand("Copy API URL", "Copy the API URL of the highlighted "
+                                 "resource", app.action_copy_url)
+        yield PaletteCommand("Copy JSON", f"Copy the JSON of the {noun}",
+                             app.action_copy_json)
+    elif isinstance(data, GroupData):
+        yield PaletteCommand("Copy API URL", f"Copy the API URL of {data.title}",
+                             app.action_copy_url)
+    if app.check_action("open_control_panel", ()):
+        yield PaletteCommand("Open in the Control Panel", "Open the highlighted resource "
+                             "in the Divio Control Panel", app.action_open_control_panel)
+    yield PaletteCommand("Reload", "Reload the highlighted node, keeping what is open",
+                         app.action_reload)
+    yield PaletteCommand("Reload everything", "Forget everything and reload from the top",
+                         app.action_reload_all)
+    yield PaletteCommand("Filter the tree", "Show only lines matching a text",
+                         app.action_filter)
+    yield PaletteCommand("Reveal sensitive values" if not app.reveal_secrets
+                         else "Mask sensitive values",
+                         "Toggle masking of sensitive environment variables",
+                         app.action_reveal_secrets)
+    yield PaletteCommand("Keys", "Show every key binding", app.action_help)

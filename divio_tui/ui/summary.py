@@ -22,10 +22,15 @@ from divio_tui.ui.humanize import (
     as_datetime,
     format_duration,
     format_size,
-    format_time,
     time_with_relative,
 )
-from divio_tui.ui.labels import MASK, SEP, backup_size, service_instance_name, status_role
+from divio_tui.ui.labels import (
+    MASK,
+    SEP,
+    backup_size,
+    service_instance_name,
+    status_role,
+)
 from divio_tui.ui.nodes import GroupData, ResourceData, StatusData
 from divio_tui.ui.untrusted import clean
 
@@ -54,7 +59,7 @@ def plain_label(kind: str, model: ApiModel) -> str:
     """The resource table's one-line label, made safe for display."""
     try:
         return clean(KINDS[kind].label(model))
-    except Exception:
+    except Exception:  # noqa: BLE001 — a label must never take a pane down
         return clean(model.key)
 
 

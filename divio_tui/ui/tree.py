@@ -20,16 +20,15 @@ from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.binding import BindingType
-from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import Tree
-from textual.widgets._tree import TOGGLE_STYLE, TreeNode, _TreeLine
+from textual.widgets._tree import TOGGLE_STYLE
 
-from divio_tui.api.models import ApiModel
 from divio_tui.api.resources import KINDS, ROOT_KINDS
+from divio_tui.ui.extras import ExtrasMixin
 from divio_tui.ui.keys import TREE_BINDINGS
 from divio_tui.ui.labels import group_label
-from divio_tui.ui.loading import LoadingMixin, Node, listing_of
+from divio_tui.ui.loading import Node, listing_of
 from divio_tui.ui.nodes import (
     ExpandedState,
     GroupData,
@@ -41,9 +40,10 @@ from divio_tui.ui.nodes import (
 from divio_tui.ui.roles import component_classes, resolve
 from divio_tui.ui.session import Session
 from divio_tui.ui.summary import plain_label
+from divio_tui.ui.tree_filter import FilterMixin
 
 
-class ResourceTree(LoadingMixin, Tree[NodeData]):
+class ResourceTree(ExtrasMixin, FilterMixin, Tree[NodeData]):
     """The resource tree. Build it with the session it reads from and the app's clock."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(TREE_BINDINGS)
@@ -146,6 +146,10 @@ class ResourceTree(LoadingMixin, Tree[NodeData]):
     def _highlighted(self, event: Tree.NodeHighlighted[NodeData]) -> None:
         if event.node.tree is self:
             self.post_message(self.Highlighted(event.node))
+
+    def report_failure(self, error: BaseException, node: Node) -> None:
+        """Tell the app a load under `node` failed (it shows a notification)."""
+        self.post_message(self.LoadFailed(error, self.describe(node)))
 
     def node_changed(self, node: Node) -> None:
         """Tell the app the node under the cursor has new data (label, count, children)."""
@@ -286,9 +290,9 @@ class ResourceTree(LoadingMixin, Tree[NodeData]):
             try:
                 data.model = await self.session.client.get(KINDS[data.kind], uuid)
                 self.session.remember(data.kind, [data.model])
-            except Exception as error:
+            except Exception as error:  # noqa: BLE001 — reported, and the worker carries on
                 # The children reload anyway; the record keeps its previous value.
-                self.post_message(self.LoadFailed(error, self.describe(node)))
+                self.report_failure(error, node)
         if not self.is_alive(node):
             return
         node.set_label(self.resource_text(data))
@@ -357,89 +361,6 @@ class ResourceTree(LoadingMixin, Tree[NodeData]):
             return
         super().action_select_cursor()
 
-    # -- filter ---------------------------------------------------------------------------
-
-    @property
-    def filter_text(self) -> str:
-        return self._filter
-
-    def set_filter(self, text: str) -> int:
-        """Show only lines (of the expanded tree) matching `text`, with their ancestors and
-        what is open under them. Returns how many lines match; "" shows everything again."""
-        self._filter = text.strip().casefold()
-        self._invalidate()
-        self._tree_lines  # noqa: B018 — rebuild now so the cursor can be checked
-        cursor = self.cursor_node
-        if self._filter and (cursor is None or not self._matches(cursor)
-                             or self._get_node(cursor._line) is not cursor):
-            # Onto the first match, so that enter / c / y act on what the user looked for.
-            first = next((line.node for line in self._tree_lines
-                          if self._matches(line.node)), None)
-            if first is not None:
-                self.move_cursor(first)
-        elif cursor is not None:
-            self.call_after_refresh(self.move_cursor, cursor)
-        return self._filter_matches if self._filter else 0
-
-    def _matches(self, node: Node) -> bool:
-        return bool(self._filter) and self._filter in node.label.plain.casefold()  # type: ignore[union-attr]
-
-    def _visible_under_filter(self) -> set[int]:
-        visible: set[int] = set()
-        matches = 0
-
-        def visit(node: Node, inherited: bool) -> bool:
-            nonlocal matches
-            hit = self._matches(node)
-            matches += hit
-            shown = inherited or hit
-            below = False
-            if node._expanded:
-                for child in node._children:
-                    below = visit(child, shown) or below
-            if shown or below:
-                visible.add(node._id)
-                return True
-            return False
-
-        for top in self.root._children:
-            visit(top, False)
-        self._filter_matches = matches
-        return visible
-
-    def _build(self) -> None:
-        # Tree._build with one addition: under a filter, lines that are not visible are left
-        # out. Kept in step with Textual 8.2.8 (pinned).
-        if not self._filter:
-            super()._build()
-            return
-        for node in self._tree_nodes.values():
-            node._line = -1
-        visible = self._visible_under_filter()
-        lines: list[_TreeLine[NodeData]] = []
-
-        def add_node(path: list[Node], node: Node, last: bool) -> None:
-            child_path = [*path, node]
-            node._line = len(lines)
-            lines.append(_TreeLine(child_path, last))
-            if node._expanded:
-                shown = [child for child in node._children if child._id in visible]
-                for index, child in enumerate(shown):
-                    add_node(child_path, child, index == len(shown) - 1)
-
-        tops = [node for node in self.root._children if node._id in visible]
-        for top in tops:
-            add_node([], top, True)
-        self._tree_lines_cached = lines
-        width = max((self.get_label_width(line.node)
-                     + line._get_guide_width(self.guide_depth, self.show_root)
-                     for line in lines), default=self.size.width)
-        self.virtual_size = Size(width, len(lines))
-        if self.cursor_line != -1 and self.cursor_node is not None:
-            self.cursor_line = self.cursor_node._line
-        if self.cursor_line >= len(lines):
-            self.cursor_line = -1
-
     # -- rendering ----------------------------------------------------------------------
 
     def _role_style(self, role: str) -> Style:
@@ -472,10 +393,3 @@ def _crumbs(data: ResourceData | None) -> list[str]:
     if data is None:
         return []
     return [plain_label(item.kind, item.model) for item in [*data.ancestors, data]]
-
-
-def model_of(node: Node | None) -> ApiModel | None:
-    """The resource model under a node, if it is a resource node."""
-    if node is not None and isinstance(node.data, ResourceData):
-        return node.data.model
-    return None

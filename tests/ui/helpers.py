@@ -52,12 +52,14 @@ def make_app(api: FakeDivioAPI | None = None, *, page_size: int = 100,
 async def settle(pilot: Pilot[Any]) -> None:
     """Wait until every worker is done and the screen has caught up."""
     app = pilot.app
+    await pilot.pause()
+    # A finished worker may have posted messages that start others (a reload re-opening
+    # nodes): go round until a pause leaves nothing running.
     for _ in range(50):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
         if not any(worker.is_running for worker in app.workers):
             break
-    await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 async def press(pilot: Pilot[Any], *keys: str) -> None:

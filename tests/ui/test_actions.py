@@ -105,8 +105,8 @@ async def test_filter_narrows_the_tree_and_escape_restores_it() -> None:
         before = visible_labels(app)
         await press(pilot, "slash", "b", "l", "o", "g")
         shown = visible_labels(app)
-        assert shown == ["Organisations (3)", "Northwind Digital", "Bellweather Blog "
-                         "(bellweather-blog)"]
+        assert shown == ["Organisations (3)", "Northwind Digital",
+                         "Bellweather Blog (bellweather-blog)"]
         assert "1 match" in str(tree(app).border_subtitle)
         await press(pilot, "enter")
         assert app.focused is tree(app)

@@ -17,7 +17,6 @@ from tests.ui.helpers import (
     press,
     resource,
     settle,
-    status,
     tree,
     visible_labels,
 )
@@ -111,7 +110,7 @@ async def test_backups_are_newest_first_and_labelled_with_sizes_from_their_sibs(
         labels = [child.label.plain for child in backups.children]
         assert labels == sorted(labels, reverse=True)
         completed = next(label for label in labels if "SUCCESS" in label)
-        assert completed.endswith("GB · scheduled") or completed.endswith("MB · scheduled")
+        assert completed.endswith(("GB · scheduled", "MB · scheduled"))
         sib_requests = [p for p in paths(api) if "service-instance-backups" in p]
         # Fetched by uuid, never by scanning the SIB list.
         assert sib_requests and all("?" not in p for p in sib_requests)
