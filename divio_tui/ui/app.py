@@ -86,6 +86,7 @@ class DivioApp(ResourceActions, App[None]):
         self._owns_client = owns_client
         self._highlighted: Node | None = None
         self._footer_state: tuple[bool | None, ...] = ()
+        self._told_unauthorised = False
         self.key_overrides: dict[str, str] = {
             key: value for key, value in self.settings.keys.items()
             if key in ALL_BINDINGS or key in EXTRA_BINDING_IDS
@@ -168,8 +169,7 @@ class DivioApp(ResourceActions, App[None]):
         try:
             me = await self.client.me()
         except Unauthorised as error:
-            self.notify(clean(error.message), title="The API refused the token",
-                        severity="error", markup=False, timeout=10)
+            self.tell_unauthorised(error)
             return
         except ApiError as error:
             log.info("me: %s", error.message)
@@ -190,10 +190,24 @@ class DivioApp(ResourceActions, App[None]):
         self.query_one(HeaderBar).set_crumbs(self._crumbs(message.data))
         self._refresh_footer()
 
+    def tell_unauthorised(self, error: Unauthorised) -> None:
+        """One toast per session for a refused token, however many loads it breaks."""
+        if self._told_unauthorised:
+            return
+        self._told_unauthorised = True
+        detail = f" ({clean(error.detail)})" if error.detail else ""
+        hint = ("" if self.settings.demo else
+                "\nCheck the token: --token, DIVIO_TOKEN, the config file or `divio login`.")
+        self.notify(f"{error_summary(error)}{detail}{hint}", title="The API refused the token",
+                    severity="error", markup=False, timeout=12)
+
     @on(ResourceTree.LoadFailed)
     def _report_failure(self, message: ResourceTree.LoadFailed) -> None:
         # Short: the error line in the tree carries the whole story in the detail pane.
         error = message.error
+        if isinstance(error, Unauthorised):
+            self.tell_unauthorised(error)
+            return
         text = error_summary(error)
         if isinstance(error, ApiError) and error.detail:
             text += f": {error.detail}"

@@ -151,6 +151,7 @@ class LoadingMixin(TreeBase):
         node.add_leaf(placeholder_label("loading…"), StatusData("placeholder", "loading…",
                                                                 owner=node.data))
         listing.loading = True
+        listing.error = None
         self.refresh_listing_label(node)
         self.run_worker(
             self._load_listing(node, listing),
@@ -354,6 +355,9 @@ class LoadingMixin(TreeBase):
         self._remove_status_children(node, {"placeholder", "load-more"})
         status = StatusData("error", getattr(error, "message", "") or str(error), error=error,
                             owner=node.data)
+        listing = listing_of(node.data)
+        if listing is not None:
+            listing.error = error
         child = node.add_leaf(error_label(error, self.reload_key), status, before=before)
         self.report_failure(error, node)
         if self.cursor_node is node or self.cursor_node is None:

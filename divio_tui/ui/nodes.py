@@ -45,6 +45,8 @@ class Listing:
     """At least one load finished (the children on screen are real, not a placeholder)."""
     dropped: int = 0
     """Items the server sent that belong to another parent (it ignored our filter)."""
+    error: BaseException | None = None
+    """The last load's failure (an error line is in the tree), cleared by the next load."""
 
     @property
     def params(self) -> dict[str, str]:
@@ -73,6 +75,7 @@ class Listing:
         self.next_page = 1
         self.next_url = None
         self.pending = None
+        self.error = None
         self.loading = self.loaded = False
 
     @property

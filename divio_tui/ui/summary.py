@@ -28,6 +28,7 @@ from divio_tui.ui.labels import (
     MASK,
     SEP,
     backup_size,
+    error_summary,
     service_instance_name,
     status_role,
 )
@@ -259,7 +260,10 @@ def group_summary(data: GroupData, children: list[ResourceData], ctx: SummaryCon
     rows: list[Row] = [("contains", Text(kind.title.lower() if kind else listing.kind, "heading"))]
     if data.owner is not None:
         rows.append(("under", Text(" › ".join(breadcrumb(data.owner)))))
-    if listing.count is None:
+    if listing.error is not None and not listing.loading:
+        rows.append(("count", Text(f"failed to load ({error_summary(listing.error)}) — "
+                                   "see the ⚠ line", "bad")))
+    elif listing.count is None:
         state = "loading…" if listing.loading else "not loaded yet (expand to load)"
         rows.append(("count", Text(state, "muted")))
     else:

@@ -198,3 +198,24 @@ async def test_control_panel_url_for_a_real_zone() -> None:
         url = app.control_panel_url(env.data)
         assert url == (f"https://control.divio.com/o/{application.raw['organisation']}"
                        f"/app/{application.uuid}")
+
+
+async def test_a_refused_token_is_reported_once_and_never_shown() -> None:
+    api = FakeDivioAPI(now=FIXED_NOW, token="the-right-one")
+    app = make_app(api, demo=False, api_url="https://api.divio.com/apps/v3/",
+                   token_source="env DIVIO_TOKEN")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        organisations = find_node(app, group("organisation"))
+        assert organisations.children[0].label.plain.startswith("⚠ 401 Unauthorized")
+        titles = [n.title for n in app._notifications]
+        assert titles.count("The API refused the token") == 1
+        everything = screen_text(app) + " ".join(n.message for n in app._notifications)
+        assert TOKEN not in everything
+
+
+async def test_the_theme_comes_from_the_settings() -> None:
+    app = make_app(theme="nord")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.theme == "nord"
