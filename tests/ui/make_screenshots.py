@@ -97,10 +97,13 @@ SCENES: list[Scene] = [
 async def capture(scene: Scene) -> str:
     """Run the scene and return its SVG."""
     app = make_app(scene.api())
-    async with app.run_test(size=scene.size) as pilot:
+    async with app.run_test(size=scene.size, notifications=True) as pilot:
         await settle(pilot)
         await scene.steps(pilot)
         await settle(pilot)
+        # Toasts mount a moment after their notification; let them (and any animation) land.
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause(0.3)
         svg = app.export_screenshot(title="divio-tui")
     # librsvg collapses the non-breaking spaces Rich uses for indentation unless told to
     # preserve whitespace; browsers do not care either way.
