@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -62,22 +62,21 @@ NODES_PER_BATCH = 100
 Node = TreeNode[NodeData]
 
 
-class _RawView(dict[str, Any]):
-    """A read-only mapping uuid -> wire-format record over the session's models."""
+class _RawView(Mapping[str, Mapping[str, Any]]):
+    """A live, read-only view uuid -> wire-format record over the session's models (labels
+    read records; the session keeps models)."""
 
     def __init__(self, models: dict[str, ApiModel]) -> None:
-        super().__init__()
         self._models = models
 
-    def get(self, key: str, default: Any = None) -> Any:
-        model = self._models.get(key)
-        return model.raw if model is not None else default
-
-    def __getitem__(self, key: str) -> Any:
+    def __getitem__(self, key: str) -> Mapping[str, Any]:
         return self._models[key].raw
 
-    def __contains__(self, key: object) -> bool:
-        return key in self._models
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._models)
+
+    def __len__(self) -> int:
+        return len(self._models)
 
 
 def listing_of(data: NodeData | None) -> Listing | None:

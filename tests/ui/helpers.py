@@ -7,7 +7,7 @@ Nothing here touches the network: the client is mounted on the fake's in-process
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -19,7 +19,7 @@ from divio_tui.fake.dataset import FIXED_NOW
 from divio_tui.fake.server import FakeDivioAPI
 from divio_tui.settings import DEMO_API_URL, DEMO_ZONE, Settings
 from divio_tui.ui.app import DivioApp
-from divio_tui.ui.nodes import GroupData, ResourceData, StatusData
+from divio_tui.ui.nodes import GroupData, ResourceData
 from divio_tui.ui.tree import ResourceTree
 
 TOKEN = "s3cret-token-never-shown"
@@ -111,10 +111,6 @@ def group(kind: str, owner_kind: str | None = None) -> Callable[[Any], bool]:
     return match
 
 
-def status(kind: str) -> Callable[[Any], bool]:
-    return lambda data: isinstance(data, StatusData) and data.kind == kind
-
-
 async def goto(pilot: Pilot[Any], node: Any) -> None:
     """Put the cursor on `node` (expanding its ancestors), as the palette's "go to" does."""
     tree(pilot.app).reveal(node)  # type: ignore[arg-type]
@@ -153,8 +149,3 @@ class GatedTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
-
-
-def demo_path() -> Iterable[str]:
-    """Keys from the start screen to ACME Shop's live environment, expanded."""
-    return ["down", "l", "down", "l", "down", "down", "down", "l"]

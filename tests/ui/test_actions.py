@@ -5,9 +5,11 @@ from __future__ import annotations
 import html
 import json
 import re
+from typing import Any
 
 from rich.console import Console
 from textual.command import CommandPalette
+from textual.pilot import Pilot
 
 from divio_tui.fake.dataset import FIXED_NOW, generate
 from divio_tui.fake.server import FakeDivioAPI
@@ -30,14 +32,20 @@ from tests.ui.helpers import (
 )
 
 
+def cursor_label(app: Any) -> str:
+    node = tree(app).cursor_node
+    assert node is not None
+    return node.label.plain  # type: ignore[union-attr]
+
+
 def screen_text(app: object) -> str:
     """Roughly the text on screen (the SVG screenshot without its markup)."""
     svg = app.export_screenshot()  # type: ignore[attr-defined]
     return html.unescape(re.sub(r"<[^>]+>", "", svg)).replace("\xa0", " ")
 
 
-async def open_live(pilot: object) -> object:
-    return await open_path(pilot, resource("organisation", name="Northwind Digital"),  # type: ignore[arg-type]
+async def open_live(pilot: Pilot[Any]) -> Any:
+    return await open_path(pilot, resource("organisation", name="Northwind Digital"),
                            resource("application", slug="acme-shop"),
                            resource("environment", slug="live"))
 
@@ -80,7 +88,8 @@ async def test_sensitive_variables_are_masked_until_revealed_and_in_copies() -> 
         await open_live(pilot)
         await open_path(pilot, group("environment_variable"))
         secret = find_node(app, lambda d: isinstance(d, ResourceData)
-                           and d.kind == "environment_variable" and d.raw.get("is_sensitive"))
+                           and d.kind == "environment_variable"
+                           and bool(d.raw.get("is_sensitive")))
         value = secret.data.raw["value"]
         await goto(pilot, secret)
         assert MASK in secret.label.plain and value not in secret.label.plain
@@ -110,7 +119,7 @@ async def test_filter_narrows_the_tree_and_escape_restores_it() -> None:
         assert "1 match" in str(tree(app).border_subtitle)
         await press(pilot, "enter")
         assert app.focused is tree(app)
-        assert tree(app).cursor_node.label.plain.startswith("Bellweather")
+        assert str(cursor_label(app)).startswith("Bellweather")
         await press(pilot, "escape")
         assert visible_labels(app) == before
 

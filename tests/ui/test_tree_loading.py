@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from divio_tui.fake.dataset import FIXED_NOW, generate
@@ -20,6 +22,12 @@ from tests.ui.helpers import (
     tree,
     visible_labels,
 )
+
+
+def cursor_key(app: Any) -> Any:
+    node = tree(app).cursor_node
+    assert node is not None and node.data is not None
+    return node.data.key
 
 
 def paths(api: FakeDivioAPI) -> list[str]:
@@ -148,6 +156,7 @@ async def test_a_long_list_stops_at_500_with_load_more() -> None:
         await settle(pilot)
         org = dataset.collections["organisations"][0]
         app_record = dataset.by_id("applications", env["application"])
+        assert app_record is not None
         backups = await open_path(pilot, resource("organisation", uuid=org["uuid"]),
                                   resource("application", uuid=app_record["uuid"]),
                                   resource("environment", uuid=env["uuid"]), group("backup"))
@@ -201,7 +210,7 @@ async def test_reload_keeps_expanded_children_and_the_cursor() -> None:
                         resource("environment", slug="live"), group("deployment"))
         deployment = find_node(app, resource("deployment"))
         await goto(pilot, deployment)
-        cursor_key = tree(app).cursor_node.data.key
+        deployment_key = cursor_key(app)
         before = visible_labels(app)
         application = find_node(app, resource("application", slug="acme-shop"))
         await goto(pilot, application)
@@ -210,12 +219,12 @@ async def test_reload_keeps_expanded_children_and_the_cursor() -> None:
         assert any("/applications/" in p for p in paths(api))
         assert any("/deployments/" in p for p in paths(api))
         assert visible_labels(app) == before
-        assert tree(app).cursor_node.data.key == application.data.key
+        assert cursor_key(app) == application.data.key
         # And from the deployment itself, R (everything) puts the cursor back on it.
         await goto(pilot, find_node(app, resource("deployment")))
         await press(pilot, "R")
         assert visible_labels(app) == before
-        assert tree(app).cursor_node.data.key == cursor_key
+        assert cursor_key(app) == deployment_key
 
 
 async def test_a_failed_load_becomes_an_error_node_and_retry_recovers() -> None:
