@@ -11,12 +11,13 @@ from divio_tui.ui.untrusted import clean
 
 
 class HeaderBar(Horizontal):
-    """`divio-tui │ ● demo │ you@example.com │ acme › shop › live › Backups`."""
+    """`divio-tui │ ● api.divio.com │ you@example.com │ token from netrc ~/.netrc │ acme › shop`."""
 
     def compose(self) -> ComposeResult:
         yield Label(" divio-tui ", id="header-app")
         yield Label("", id="header-connection")
         yield Label("", id="header-user")
+        yield Label("", id="header-token")
         yield Label("", id="header-crumbs")
 
     def set_connection(self, where: str) -> None:
@@ -26,6 +27,12 @@ class HeaderBar(Horizontal):
     def set_user(self, email: str | None) -> None:
         self.query_one("#header-user", Label).update(Text(f" {clean(email)} ") if email
                                                      else Text(""))
+
+    def set_token_source(self, source: str | None) -> None:
+        """Where the token came from (`token from DIVIO_TOKEN`), never the token; empty for
+        the demo."""
+        self.query_one("#header-token", Label).update(
+            Text(f" token from {clean(source)} ") if source else Text(""))
 
     def set_crumbs(self, crumbs: list[str]) -> None:
         """Labels from the organisation down to the highlighted node (already clean)."""

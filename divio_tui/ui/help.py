@@ -24,7 +24,11 @@ _KEY_NAMES: dict[str, str] = {
 }
 """Display names for keys whose Textual name is not what a keyboard says."""
 
+WIDE_HELP_COLUMNS = 110
+"""From this terminal width on, the help shows two columns (and fits 36 rows)."""
+
 NOTES: list[str] = [
+    "Tab and shift+tab move between the tree and the detail pane.",
     "Times are shown in UTC, with how long ago in brackets.",
     "Lists load page by page as you expand them; long lists stop at 500 with a 'load more' line.",
     "Sensitive environment variables are masked everywhere unless you reveal them.",
@@ -52,22 +56,32 @@ def keys_for(binding_id: str, overrides: Mapping[str, str]) -> list[str]:
     return shown
 
 
-def help_table(overrides: Mapping[str, str]) -> Group:
-    """The key reference as Rich renderables (text from our own tables, never from the API)."""
-    parts: list[Table | Text] = []
-    for title, entries in HELP_SECTIONS:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", min_width=14, no_wrap=True)
-        table.add_column()
-        for entry in entries:
-            table.add_row(" ".join(keys_for(entry.binding_id, overrides)), entry.description)
-        parts.append(Text(title, style="bold underline"))
-        parts.append(table)
-        parts.append(Text(""))
-    parts.append(Text("Good to know", style="bold underline"))
-    for note in NOTES:
-        parts.append(Text(f"• {note}"))
-    return Group(*parts)
+def _section(title: str, rows: list[tuple[str, str]]) -> Group:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", min_width=10, no_wrap=True)
+    table.add_column()
+    for keys, description in rows:
+        table.add_row(keys, description)
+    return Group(Text(title, style="bold underline"), table, Text(""))
+
+
+def help_table(overrides: Mapping[str, str], *, columns: int = 1) -> Group | Table:
+    """The key reference as Rich renderables (text from our own tables, never from the API),
+    in one column or, on a wide screen, two side by side."""
+    sections = [
+        _section(title, [(" ".join(keys_for(entry.binding_id, overrides)), entry.description)
+                         for entry in entries])
+        for title, entries in HELP_SECTIONS
+    ]
+    notes = Group(Text("Good to know", style="bold underline"),
+                  *(Text(f"• {note}") for note in NOTES))
+    if columns < 2:
+        return Group(*sections, notes)
+    grid = Table.grid(padding=(0, 4), expand=True)
+    grid.add_column(ratio=1)
+    grid.add_column(ratio=1)
+    grid.add_row(Group(sections[0], sections[2]), Group(sections[1], notes))
+    return grid
 
 
 class HelpScreen(ModalScreen[None]):
@@ -84,10 +98,12 @@ class HelpScreen(ModalScreen[None]):
         self._overrides = dict(overrides)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body") as body:
+        wide = self.app.size.width >= WIDE_HELP_COLUMNS
+        with VerticalScroll(id="help-body", classes="-wide" if wide else "") as body:
             body.border_title = "Keys"
             body.border_subtitle = "esc closes"
-            yield Static(help_table(self._overrides), id="help-table")
+            yield Static(help_table(self._overrides, columns=2 if wide else 1),
+                         id="help-table")
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)

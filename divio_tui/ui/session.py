@@ -43,6 +43,13 @@ class Session:
         self._collections.clear()
         self._ignored_filters.clear()
 
+    def use(self, client: Any) -> None:
+        """Talk through `client` from now on (another token or account): forget everything,
+        who we are included."""
+        self.client = client
+        self.me = None
+        self.clear()
+
     def known(self, kind: str, uuid: str) -> ApiModel | None:
         """The resource if this session has seen it, else None. Never fetches."""
         return self._known.get(kind, {}).get(uuid)

@@ -77,6 +77,7 @@ class ResourceTree(ExtrasMixin, FilterMixin, Tree[NodeData]):
         clock: Callable[[], datetime],
         *,
         reload_key: str = "r",
+        open_first: bool = True,
         id: str | None = None,
     ) -> None:
         self._filter = ""
@@ -86,11 +87,13 @@ class ResourceTree(ExtrasMixin, FilterMixin, Tree[NodeData]):
         self.session = session
         self._clock = clock
         self.reload_key = reload_key
+        self._open_first = open_first
         self.show_root = False
         self.guide_depth = 2
 
     def on_mount(self) -> None:
-        self.build_roots(open_first=True)
+        # Not before sign-in: the app rebuilds the tree with `reload_all` once it has a token.
+        self.build_roots(open_first=self._open_first)
 
     # -- structure ----------------------------------------------------------------------
 
@@ -322,16 +325,17 @@ class ResourceTree(ExtrasMixin, FilterMixin, Tree[NodeData]):
         if owner is not self.root:
             self.reload_node(owner)
 
-    def reload_all(self) -> None:
-        """Forget everything and rebuild from the roots, re-opening what was open."""
-        state = self.capture(self.root)
+    def reload_all(self, *, keep_open: bool = True) -> None:
+        """Forget everything and rebuild from the roots, re-opening what was open, or (not
+        `keep_open`: another account) only the first root, as at start."""
+        state = self.capture(self.root) if keep_open else ExpandedState()
         self.workers.cancel_node(self)
         self.session.clear()
         self._restore = state
         self._tree_nodes.clear()
         self.clear()
         self._tree_nodes[self.root.id] = self.root
-        self.build_roots(open_first=False)
+        self.build_roots(open_first=not keep_open)
 
     # -- keys -----------------------------------------------------------------------------
 
