@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.widgets import Footer
 
 from divio_tui.api.errors import ApiError, Unauthorised
-from divio_tui.api.models import ApiModel
+from divio_tui.api.models import ApiModel, User
 from divio_tui.settings import Settings
 from divio_tui.ui.actions import ResourceActions
 from divio_tui.ui.detail import DetailPane, build_view
@@ -36,6 +36,14 @@ from divio_tui.ui.loading import Node
 from divio_tui.ui.nodes import GroupData, NodeData, ResourceData, StatusData
 from divio_tui.ui.palette import ExplorerCommands, PaletteCommand, commands_for
 from divio_tui.ui.session import Session
+from divio_tui.ui.signin import (
+    ClientFactory,
+    SignedIn,
+    SignInScreen,
+    header_source,
+    rejection_message,
+    token_rejected,
+)
 from divio_tui.ui.summary import SummaryContext, breadcrumb
 from divio_tui.ui.tree import ResourceTree
 from divio_tui.ui.untrusted import clean
@@ -77,16 +85,20 @@ class DivioApp(ResourceActions, App[None]):
         clock: Clock | None = None,
         *,
         owns_client: bool = False,
+        client_factory: ClientFactory | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings if settings is not None else Settings()
         self.client = client
+        self.client_factory: ClientFactory = client_factory or default_client_factory
+        """Builds a client for other settings: the sign-in check, the demo."""
         self.session = Session(client)
         self.clock: Clock = clock or utc_now
         self._owns_client = owns_client
         self._highlighted: Node | None = None
         self._footer_state: tuple[bool | None, ...] = ()
         self._told_unauthorised = False
+        self._tree_started = self.signed_in
         self.key_overrides: dict[str, str] = {
             key: value for key, value in self.settings.keys.items()
             if key in ALL_BINDINGS or key in EXTRA_BINDING_IDS
@@ -102,7 +114,8 @@ class DivioApp(ResourceActions, App[None]):
         with Horizontal(id="main"):
             with Vertical(id="tree-pane"):
                 yield ResourceTree(self.session, self.clock, id="tree",
-                                   reload_key=keys_for("reload", self.key_overrides)[0])
+                                   reload_key=keys_for("reload", self.key_overrides)[0],
+                                   open_first=self.signed_in)
                 yield FilterBar(id="filter")
             yield DetailPane(id="detail")
         yield Footer(compact=True)
@@ -121,12 +134,15 @@ class DivioApp(ResourceActions, App[None]):
         if self._unknown_keys:
             self.notify("Unknown key binding ids in the config: " + ", ".join(
                 clean(key) for key in self._unknown_keys), severity="warning", markup=False)
-        self.query_one(HeaderBar).set_connection(self.connection_label())
+        self._show_connection()
         tree = self.resource_tree
         tree.border_title = "Resources"
         self.detail.border_title = "Detail"
         tree.focus()
-        self.fetch_me()
+        if self.signed_in:
+            self.fetch_me()
+        else:
+            self.show_sign_in()
 
     async def on_unmount(self) -> None:
         if self._owns_client:
@@ -152,6 +168,16 @@ class DivioApp(ResourceActions, App[None]):
             ("times", Text("UTC throughout")),
             ("keys", Text(tips, "muted")),
         ]
+
+    @property
+    def signed_in(self) -> bool:
+        """There is a token to try (or the demo, which needs none)."""
+        return self.settings.demo or self.settings.token is not None
+
+    def _show_connection(self) -> None:
+        header = self.query_one(HeaderBar)
+        header.set_connection(self.connection_label())
+        header.set_token_source(header_source(self.settings.token_source))
 
     def connection_label(self) -> str:
         """`demo`, or the API host (and port when not the default). Never the token."""
@@ -191,21 +217,71 @@ class DivioApp(ResourceActions, App[None]):
         self._refresh_footer()
 
     def tell_unauthorised(self, error: Unauthorised) -> None:
-        """One toast per session for a refused token, however many loads it breaks."""
+        """A refused token, however many loads it breaks: one toast naming where the token
+        came from, and the sign-in screen (once, until someone signs in again). A 403 that
+        is only a missing permission is told like any other failure."""
+        if not token_rejected(error):
+            self.notify(clean(f"{error_summary(error)}: {error.detail or error.message}"),
+                        title="Not allowed", severity="error", markup=False, timeout=8)
+            return
         if self._told_unauthorised:
             return
         self._told_unauthorised = True
-        detail = f" ({clean(error.detail)})" if error.detail else ""
-        hint = ("" if self.settings.demo else
-                "\nCheck the token: --token, DIVIO_TOKEN, the config file or `divio login`.")
-        self.notify(f"{error_summary(error)}{detail}{hint}", title="The API refused the token",
-                    severity="error", markup=False, timeout=12)
+        if self.settings.demo:
+            detail = f" ({clean(error.detail)})" if error.detail else ""
+            self.notify(f"{error_summary(error)}{detail}", title="The API refused the token",
+                        severity="error", markup=False, timeout=12)
+            return
+        message = rejection_message(error, self.settings.token_source)
+        log.warning("%s", message)
+        self.notify(message, title="The API refused the token", severity="error",
+                    markup=False, timeout=12)
+        self.show_sign_in(message)
+
+    def show_sign_in(self, reason: str | None = None) -> None:
+        """Push the sign-in screen unless it is up already."""
+        if any(isinstance(screen, SignInScreen) for screen in self.screen_stack):
+            return
+        self.push_screen(SignInScreen(self.settings, self.client_factory, reason=reason),
+                         self._signed_in)
+
+    def _signed_in(self, result: SignedIn | None) -> None:
+        if result is not None:
+            self.use_client(result.client, result.settings, me=result.me)
+
+    def use_client(self, client: Any, settings: Settings, *, me: User | None = None) -> None:
+        """Talk to the API through `client` (with `settings`) from now on: the session, the
+        tree and the header start again, as after a reload-all. The app owns `client`."""
+        old, owned = self.client, self._owns_client
+        previous = self.session.me
+        same_account = (settings.demo == self.settings.demo and (
+            previous is None or me is None or previous.uuid == me.uuid))
+        self.settings = settings
+        self.client = client
+        self._owns_client = True
+        self._told_unauthorised = False
+        self.session.use(client)
+        self.session.me = me
+        self._show_connection()
+        self.query_one(HeaderBar).set_user(me.email or me.display_name if me else None)
+        self.resource_tree.reload_all(keep_open=same_account and self._tree_started)
+        self._tree_started = True
+        if settings.demo:
+            self.notify("Exploring the built-in demo API", markup=False, timeout=4)
+        if me is None:
+            self.fetch_me()
+        else:
+            self.notify(f"Signed in as {clean(me.email or me.display_name)}", markup=False,
+                        timeout=4)
+        self.refresh_detail()
+        if owned and old is not client:
+            self.run_worker(old.aclose(), group="close-client", exit_on_error=False)
 
     @on(ResourceTree.LoadFailed)
     def _report_failure(self, message: ResourceTree.LoadFailed) -> None:
         # Short: the error line in the tree carries the whole story in the detail pane.
         error = message.error
-        if isinstance(error, Unauthorised):
+        if isinstance(error, Unauthorised) and token_rejected(error):
             self.tell_unauthorised(error)
             return
         text = error_summary(error)
@@ -266,6 +342,8 @@ class DivioApp(ResourceActions, App[None]):
             self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "command_palette" and isinstance(self.screen, SignInScreen):
+            return False
         data = self.highlighted
         if action == "copy_uuid":
             return isinstance(data, ResourceData) and data.uuid is not None
@@ -361,22 +439,27 @@ def _owner(data: NodeData | None) -> ResourceData | None:
     return None
 
 
-def run_app(settings: Settings, client_factory: Callable[[], Any] | None = None) -> int:
+def default_client_factory(settings: Settings) -> Any:
+    """A `DivioClient` for `settings` (not the demo: `ui` does not import `fake`, so the demo
+    needs the CLI's factory)."""
+    if settings.demo:
+        raise RuntimeError("the demo needs a client_factory that mounts it (the CLI provides it)")
+    from divio_tui.api.client import DivioClient
+
+    return DivioClient(settings.api_url, settings.token_value,
+                       concurrency=settings.concurrency, page_size=settings.page_size)
+
+
+def run_app(settings: Settings, client_factory: ClientFactory | None = None) -> int:
     """Run the explorer for `settings` until the user quits; returns the exit status.
 
-    `client_factory` builds the `DivioClient` (the CLI passes one that mounts the demo API
-    in-process for `--demo`: `ui` does not import `fake`). Without it, a client for
-    `settings.api_url` is built here.
+    `client_factory(settings)` builds a `DivioClient` for some settings: the one to start
+    with, a token typed into the sign-in screen, the demo (the CLI passes `build_client`, which
+    mounts the demo API in-process: `ui` does not import `fake`). Without it, only real API
+    clients can be built. With no token (and not the demo), the app opens on the sign-in screen.
     """
-    if client_factory is not None:
-        client = client_factory()
-    elif settings.demo:
-        raise RuntimeError("run_app needs a client_factory for the demo (the CLI provides it)")
-    else:
-        from divio_tui.api.client import DivioClient
-
-        client = DivioClient(settings.api_url, settings.token_value,
-                             concurrency=settings.concurrency, page_size=settings.page_size)
-    app = DivioApp(client=client, settings=settings, owns_client=True)
+    factory = client_factory or default_client_factory
+    app = DivioApp(client=factory(settings), settings=settings, owns_client=True,
+                   client_factory=factory)
     app.run()
     return app.return_code or 0

@@ -151,16 +151,17 @@ class LoadingMixin(TreeBase):
                                                                 owner=node.data))
         listing.loading = True
         listing.error = None
+        listing.generation += 1
         self.refresh_listing_label(node)
         self.run_worker(
-            self._load_listing(node, listing),
+            self._load_listing(node, listing, listing.generation),
             group=f"load-{node.id}",
             exclusive=True,
             exit_on_error=False,
             description=f"load {listing.kind}",
         )
 
-    async def _load_listing(self, node: Node, listing: Listing) -> None:
+    async def _load_listing(self, node: Node, listing: Listing, generation: int) -> None:
         try:
             uuids = listing.member_uuids
             if uuids is not None:
@@ -179,15 +180,22 @@ class LoadingMixin(TreeBase):
             if self.is_alive(node):
                 self.show_error(node, error)
         finally:
-            listing.loading = False
-            if self.is_alive(node):
-                self._remove_status_children(node, {"placeholder"})
-                if listing.loaded and listing.shown == 0 and not self._has_status(node, "error"):
-                    kind = KINDS.get(listing.kind)
-                    noun = kind.title.lower() if kind else listing.kind
-                    node.add_leaf(placeholder_label(f"no {noun}"),
-                                  StatusData("empty", f"no {noun}", owner=node.data))
-                self.refresh_listing_label(node)
+            # A newer load of this list (a reload while this one ran) owns the state now.
+            if listing.generation == generation:
+                self._finish_listing(node, listing)
+
+    def _finish_listing(self, node: Node, listing: Listing) -> None:
+        """The load is over (done, failed or cancelled): settle placeholder and label."""
+        listing.loading = False
+        if not self.is_alive(node):
+            return
+        self._remove_status_children(node, {"placeholder"})
+        if listing.loaded and listing.shown == 0 and not self._has_status(node, "error"):
+            kind = KINDS.get(listing.kind)
+            noun = kind.title.lower() if kind else listing.kind
+            node.add_leaf(placeholder_label(f"no {noun}"),
+                          StatusData("empty", f"no {noun}", owner=node.data))
+        self.refresh_listing_label(node)
 
     async def _load_first_batch(self, node: Node, listing: Listing) -> None:
         kind = KINDS[listing.kind]

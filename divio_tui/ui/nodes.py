@@ -47,6 +47,8 @@ class Listing:
     """Items the server sent that belong to another parent (it ignored our filter)."""
     error: BaseException | None = None
     """The last load's failure (an error line is in the tree), cleared by the next load."""
+    generation: int = 0
+    """Counts loads started; a worker only settles the state if no newer load began."""
 
     @property
     def params(self) -> dict[str, str]:

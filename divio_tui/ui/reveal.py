@@ -37,10 +37,7 @@ from divio_tui.api.resources import KINDS, ROOT_KINDS
 from divio_tui.ui.extras import ExtrasMixin
 from divio_tui.ui.history import NavigationHistory, Place, place_of
 from divio_tui.ui.loading import Node, listing_of
-from divio_tui.ui.nodes import GroupData, ResourceData, StatusData
-
-if TYPE_CHECKING:
-    from divio_tui.ui.loading import TreeBase  # noqa: F401 — for readers: the mixin is a Tree
+from divio_tui.ui.nodes import GroupData, ResourceData
 
 log = logging.getLogger(__name__)
 
@@ -289,12 +286,14 @@ class RevealMixin(ExtrasMixin):
             await self._open(parent)
             found = _resource_child(parent, kind, uuid)
             if found is not None:
-                return found  # inline (a repository), or the resource's own list
+                return found  # inline (a repository), or in the resource's own list
             group = next((child for child in parent.children
                           if isinstance(child.data, GroupData) and child.data.kind == kind), None)
-            if group is None:
+            if group is not None:
+                holder = group
+            elif listing_of(parent.data) is None:
                 return None
-            holder = group
+        progress = (-1, -1)
         while self.is_alive(holder):
             await self._open(holder)
             found = _resource_child(holder, kind, uuid)
@@ -303,6 +302,9 @@ class RevealMixin(ExtrasMixin):
             listing = listing_of(holder.data)
             if listing is None or listing.error is not None or listing.exhausted:
                 return None
+            if (listing.scanned, listing.shown) == progress:
+                return None  # `load more` brought nothing new: do not spin
+            progress = (listing.scanned, listing.shown)
             self.start_listing(holder, more=True)
         return None
 
@@ -346,8 +348,6 @@ def _resource_child(node: Node, kind: str, uuid: str) -> Node | None:
 
 async def _quietly(worker: Worker[Any]) -> None:
     """Wait for a worker whatever its outcome (a failed load leaves an error line)."""
-    with contextlib.suppress(Exception, asyncio.CancelledError):
+    with contextlib.suppress(Exception):
         await worker.wait()
 
-
-__all__ = ["RevealError", "RevealMixin", "StatusData"]

@@ -137,8 +137,8 @@ class SignInScreen(ModalScreen[SignedIn]):
         return Text.assemble(
             "divio-tui reads your account with a Divio Control Panel access token.\n",
             "Create one at ", (page, f"underline link {page}"), "\n",
-            ("Best: a dedicated account for the API, with access to as little as it needs "
-             "(one organisation, no admin).", "italic"),
+            (("Best: a dedicated account for the API, with access to as little as it needs "
+              "(one organisation, no admin)."), "italic"),
         )
 
     @staticmethod
@@ -169,7 +169,7 @@ class SignInScreen(ModalScreen[SignedIn]):
         try:
             settings = self._settings.as_demo()
             client = self._factory(settings)
-        except Exception as error:  # noqa: BLE001 — shown; the screen stays
+        except Exception as error:  # shown; the screen stays
             log.exception("the demo client could not be built")
             self._show(f"The demo is not available: {clean(error)}", error=True)
             return
@@ -217,7 +217,7 @@ class SignInScreen(ModalScreen[SignedIn]):
         except ApiError as error:
             self._show(error.message, error=True, token=token)
             return
-        except Exception as error:  # noqa: BLE001 — a bug must not close the app
+        except Exception as error:  # a bug must not close the app
             log.exception("checking the token failed")
             self._show(f"Unexpected error: {type(error).__name__}: {error}", error=True,
                        token=token)

@@ -7,7 +7,8 @@ Backups, Deployments, …); `single` links (an application's repository) appear 
 Nothing is fetched before a node is expanded (see loading.py for how children arrive).
 
 The tree talks to the rest of the app only through messages: `Highlighted` when the cursor
-moves or the highlighted node changes, `LoadFailed` when a load fails (the app notifies).
+moves or the highlighted node changes, `LoadFailed` when a load fails (the app notifies),
+`RevealFailed` when `reveal(kind, uuid)` cannot show a resource (see reveal.py).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from textual.widgets import Tree
 from textual.widgets._tree import TOGGLE_STYLE
 
 from divio_tui.api.resources import KINDS, ROOT_KINDS
-from divio_tui.ui.extras import ExtrasMixin
 from divio_tui.ui.keys import TREE_BINDINGS
 from divio_tui.ui.labels import group_label
 from divio_tui.ui.loading import Node, listing_of
@@ -37,13 +37,14 @@ from divio_tui.ui.nodes import (
     ResourceData,
     StatusData,
 )
+from divio_tui.ui.reveal import RevealMixin
 from divio_tui.ui.roles import component_classes, resolve
 from divio_tui.ui.session import Session
 from divio_tui.ui.summary import plain_label
 from divio_tui.ui.tree_filter import FilterMixin
 
 
-class ResourceTree(ExtrasMixin, FilterMixin, Tree[NodeData]):
+class ResourceTree(RevealMixin, FilterMixin, Tree[NodeData]):
     """The resource tree. Build it with the session it reads from and the app's clock."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(TREE_BINDINGS)
@@ -115,9 +116,11 @@ class ResourceTree(ExtrasMixin, FilterMixin, Tree[NodeData]):
 
     @on(Tree.NodeExpanded)
     def _load_on_expand(self, event: Tree.NodeExpanded[NodeData]) -> None:
-        node = event.node
-        if node.tree is not self:
-            return
+        if event.node.tree is self:
+            self.load_children(event.node)
+
+    def load_children(self, node: Node) -> None:
+        """Start loading what `node` holds unless that has started already (on expand)."""
         data = node.data
         if isinstance(data, GroupData):
             if not data.listing.loaded and not data.listing.loading:
@@ -224,17 +227,6 @@ class ResourceTree(ExtrasMixin, FilterMixin, Tree[NodeData]):
             if isinstance(node.data, ResourceData):
                 yield node
             stack.extend(reversed(node.children))
-
-    def reveal(self, node: Node) -> None:
-        """Expand the ancestors of `node` and put the cursor on it."""
-        parent = node.parent
-        while parent is not None and parent is not self.root:
-            if not parent.is_expanded:
-                parent.expand()
-            parent = parent.parent
-        if self._filter:
-            self.set_filter("")
-        self.call_after_refresh(self.move_cursor, node)
 
     # -- reload and restore -------------------------------------------------------------
 

@@ -263,3 +263,20 @@ async def test_a_network_failure_never_closes_the_app() -> None:
         assert organisations.children[0].data.kind == "error"
         assert "network error" in organisations.children[0].label.plain
         assert app.is_running
+
+
+async def test_reloading_twice_in_a_row_leaves_one_copy_of_each_child() -> None:
+    api = FakeDivioAPI(now=FIXED_NOW, latency_ms=30)
+    app = make_app(api, page_size=20)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        backups = await open_path(pilot, resource("organisation", name="Northwind Digital"),
+                                  resource("application", slug="acme-shop"),
+                                  resource("environment", slug="live"), group("backup"))
+        expected = [child.label.plain for child in backups.children]
+        await goto(pilot, backups)
+        await pilot.press("r")
+        await pilot.press("r")  # while the first reload is still on its way
+        await settle(pilot)
+        assert [child.label.plain for child in backups.children] == expected
+        assert not backups.data.listing.loading
