@@ -320,9 +320,14 @@ KINDS: dict[str, ResourceKind[Any]] = {
         ),
         ResourceKind(
             "service", "apps", "services/", Service, "Services", "service", labels.service,
+            parent_kind="region", parent_param="region", parent_field="region",
             references={"region": "region"},
         ),
-        ResourceKind("region", "apps", "regions/", Region, "Regions", "region", labels.region),
+        ResourceKind(
+            "region", "apps", "regions/", Region, "Regions", "region", labels.region,
+            # Services hang under their region so that every reference has a place in the tree.
+            child_links=(ChildLink("service", "region", "region"),),
+        ),
     )
 }
 """Every kind by name. Children appear in `child_links` order."""

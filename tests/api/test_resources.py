@@ -60,7 +60,7 @@ def test_tree_shape_children_in_display_order() -> None:
         "backup", "deployment", "service_instance", "environment_variable", "domain",
     )
     assert KINDS["backup"].children == ("service_instance_backup",)
-    assert KINDS["region"].children == ()
+    assert KINDS["region"].children == ("service",)  # every reference has a place
 
 
 @pytest.mark.parametrize("kind", list(KINDS.values()), ids=list(KINDS))
