@@ -43,7 +43,7 @@ def make_app(api: FakeDivioAPI | None = None, *, page_size: int = 100,
     """The explorer on `api` (the demo dataset at FIXED_NOW by default)."""
     api = api if api is not None else FakeDivioAPI(now=FIXED_NOW)
     options: dict[str, Any] = {"demo": True, "api_url": DEMO_API_URL, "zone": DEMO_ZONE,
-                               "token_source": "demo", **settings}
+                               "token": TOKEN, "token_source": "demo", **settings}
     client = make_client(api, page_size=page_size, transport=transport)
     return DivioApp(client=client, settings=Settings(**options), clock=fixed_clock,
                     owns_client=True)
