@@ -11,6 +11,7 @@ Fake Divio API fixtures:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -32,3 +33,18 @@ def fake_api(demo_dataset: Dataset) -> FakeDivioAPI:
 def loopback_api(fake_api: FakeDivioAPI) -> Iterator[tuple[FakeDivioAPI, str]]:
     with serve_in_thread(fake_api) as base_url:
         yield fake_api, base_url
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """Put the root logger back after a test that ran `setup_logging` (or the CLI, which does)."""
+    root, httpx_logger = logging.getLogger(), logging.getLogger("httpx")
+    handlers, level, httpx_level = list(root.handlers), root.level, httpx_logger.level
+    yield
+    httpx_logger.setLevel(httpx_level)
+    for handler in root.handlers:
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+    logging.captureWarnings(False)

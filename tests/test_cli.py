@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import subprocess
 import sys
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,8 @@ import pytest
 import divio_tui
 from divio_tui import cli
 from divio_tui.settings import Settings, load_settings
+
+pytestmark = pytest.mark.usefixtures("restore_logging")
 
 TOKEN = "c1i0000000000000000000000000000000001234"
 
@@ -30,21 +31,6 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DIVIO_TUI_LOG_DIR", str(tmp_path / "log"))
     monkeypatch.setenv("DIVIO_TUI_CACHE_DIR", str(tmp_path / "cache"))
     return tmp_path
-
-
-@pytest.fixture(autouse=True)
-def restore_logging() -> Iterator[None]:
-    """Running the explorer sets up file logging on the root logger: undo it."""
-    root, httpx_logger = logging.getLogger(), logging.getLogger("httpx")
-    handlers, level, httpx_level = list(root.handlers), root.level, httpx_logger.level
-    yield
-    httpx_logger.setLevel(httpx_level)
-    for handler in root.handlers:
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
-    logging.captureWarnings(False)
 
 
 @pytest.fixture
@@ -169,7 +155,8 @@ def test_explorer_gets_the_settings_and_a_client_factory(
     settings: Settings = call["settings"]
     assert settings.api_url == "https://api.dev.aldryn.net/apps/v3/"
     assert (settings.token_value, settings.token_source) == (TOKEN, "env DIVIO_TOKEN")
-    assert callable(call["client_factory"])
+    # One factory for every client the app needs: this token's, the sign-in screen's, the demo.
+    assert call["client_factory"] is cli.build_client
     log = (isolated_env / "log" / "divio-tui.log").read_text()
     assert "token from env DIVIO_TOKEN" in log
     assert TOKEN not in log
@@ -185,7 +172,7 @@ def test_demo_passes_its_knobs_to_the_explorer(ui_calls: list[dict[str, Any]]) -
 def test_an_unexpected_error_exits_1_redacted_with_the_traceback_in_the_log(
     isolated_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def run_app(settings: Settings, client_factory: Callable[[], Any]) -> int:
+    def run_app(settings: Settings, client_factory: Callable[[Settings], Any]) -> int:
         raise RuntimeError(f"boom with {TOKEN}")
 
     monkeypatch.setattr(cli, "_load_run_app", lambda: run_app)
@@ -224,8 +211,8 @@ async def test_demo_client_serves_the_embedded_api() -> None:
 def test_a_bad_demo_fault_spec_exits_2(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def run_app(settings: Settings, client_factory: Callable[[], Any]) -> int:
-        client_factory()
+    def run_app(settings: Settings, client_factory: Callable[[Settings], Any]) -> int:
+        client_factory(settings)
         return 0
 
     monkeypatch.setattr(cli, "_load_run_app", lambda: run_app)

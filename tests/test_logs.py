@@ -6,7 +6,6 @@ import logging
 import os
 import stat
 import warnings
-from collections.abc import Iterator
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import SimpleNamespace
@@ -24,6 +23,8 @@ from divio_tui.logs import (
 )
 from divio_tui.settings import AppPaths, Settings
 
+pytestmark = pytest.mark.usefixtures("restore_logging")
+
 TOKEN = "5ecre7t0ken5ecre7t0ken5ecre7t0ken5ecrabcd"
 OTHER_TOKEN = "0ther0ther0ther0ther0ther0ther0ther0wxyz"
 
@@ -32,21 +33,6 @@ OTHER_TOKEN = "0ther0ther0ther0ther0ther0ther0ther0wxyz"
 def settings(tmp_path: Path) -> Settings:
     paths = AppPaths(tmp_path / "config", tmp_path / "log", tmp_path / "cache")
     return Settings(token=SecretStr(TOKEN), token_source="flag", paths=paths)
-
-
-@pytest.fixture(autouse=True)
-def restore_logging() -> Iterator[None]:
-    """setup_logging changes the root logger: put it back after each test."""
-    root, httpx_logger = logging.getLogger(), logging.getLogger("httpx")
-    handlers, level, httpx_level = list(root.handlers), root.level, httpx_logger.level
-    yield
-    httpx_logger.setLevel(httpx_level)
-    for handler in root.handlers:
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
-    logging.captureWarnings(False)
 
 
 def read_log(path: Path) -> str:
