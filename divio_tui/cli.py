@@ -15,7 +15,6 @@ message goes to stderr, without a traceback), 130 on Ctrl-C. The token is never 
 from __future__ import annotations
 
 import argparse
-import functools
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -230,8 +229,9 @@ def _run_explorer(settings: Settings) -> int:
     )
     run_app = _load_run_app()
     try:
-        # The UI may not import fake/, so the CLI builds the client (demo or real) for it.
-        return run_app(settings, client_factory=functools.partial(build_client, settings))
+        # The UI may not import fake/, so the CLI builds the clients (demo or real) for it:
+        # the first one, and those for a token typed into the sign-in screen or the demo.
+        return run_app(settings, client_factory=build_client)
     except SettingsError:
         raise
     except Exception as exc:

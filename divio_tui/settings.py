@@ -280,6 +280,15 @@ class Settings(BaseModel):
         fields = {name: getattr(self, name) for name in type(self).model_fields}
         return _build(**{**fields, "token": SecretStr(value), "token_source": source})
 
+    def as_demo(self) -> Settings:
+        """A copy for the embedded demo API (the sign-in screen's "Use the demo"), keeping the
+        limits, theme, keys and paths; like :func:`load_settings` with ``demo=True``."""
+        fields = {name: getattr(self, name) for name in type(self).model_fields}
+        return _build(**{
+            **fields, "api_url": DEMO_API_URL, "zone": DEMO_ZONE, "token": SecretStr(DEMO_TOKEN),
+            "token_source": "demo", "demo": True,
+        })
+
 
 def save_token(token: str | SecretStr | None, path: Path | None = None) -> Path:
     """Store ``token`` in the config file (default :func:`config_path`), keeping other settings.

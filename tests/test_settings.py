@@ -440,6 +440,16 @@ def test_with_token_returns_a_new_validated_copy(env: dict[str, str]) -> None:
         settings.with_token("   ", "login screen")
 
 
+def test_as_demo_is_the_demo_with_the_same_limits_and_paths(env: dict[str, str]) -> None:
+    write_config_file(env, 'theme = "nord"\nconcurrency = 3\n', 0o600)
+    env["DIVIO_TOKEN"] = ENV_TOKEN
+    settings = load_settings(env=env)
+    demo = settings.as_demo()
+    expected = load_settings(demo=True, env=env)
+    assert demo == expected
+    assert (demo.theme, demo.concurrency, demo.paths) == ("nord", 3, settings.paths)
+
+
 def test_settings_are_frozen() -> None:
     settings = Settings()
     with pytest.raises(ValidationError):

@@ -94,11 +94,17 @@ def header_source(source: str | None, home: Path | None = None) -> str | None:
         return "config file"
     if source.startswith("netrc "):
         path = source.removeprefix("netrc ").split(" (machine ", 1)[0]
-        home_text = str(home if home is not None else Path.home())
-        if path == home_text or path.startswith(home_text.rstrip("/") + "/"):
-            path = "~" + path[len(home_text.rstrip("/")):]
-        return f"netrc {path}"
+        return f"netrc {tilde(path, home)}"
     return source
+
+
+def tilde(path: Path | str, home: Path | None = None) -> str:
+    """`path` with the home directory shown as `~` (shorter, and no user name on screen)."""
+    text = str(path)
+    home_text = str(home if home is not None else Path.home()).rstrip("/")
+    if home_text and (text == home_text or text.startswith(home_text + "/")):
+        return "~" + text[len(home_text):]
+    return text
 
 
 class SignInScreen(ModalScreen[SignedIn]):
@@ -118,13 +124,15 @@ class SignInScreen(ModalScreen[SignedIn]):
             if self._reason:
                 yield Static(Text(clean(self._reason), "bold"), id="signin-reason")
             yield Static(self._intro(), id="signin-intro")
-            yield Static(Text.assemble(("API    ", "bold"), clean(settings.api_url)),
-                         id="signin-api")
+            yield Static(Text.assemble(
+                ("API ", "bold"), clean(settings.api_url),
+                (f"  (checked with GET /{ME_PATH})", "dim")), id="signin-api")
             yield Input(password=True, placeholder="paste your access token here",
                         id="signin-token")
             yield Checkbox("Remember this token (config file, mode 0600)", False,
                            id="signin-remember", compact=True)
-            yield Static(Text(f"    {clean(settings.config_file)}"), id="signin-config-path")
+            yield Static(Text(f"    {clean(tilde(settings.config_file))}"),
+                         id="signin-config-path")
             with Horizontal(id="signin-buttons"):
                 yield Button("Sign in", variant="primary", id="signin-submit")
                 yield Button("Use the demo", id="signin-demo")
@@ -135,24 +143,27 @@ class SignInScreen(ModalScreen[SignedIn]):
     def _intro(self) -> Text:
         page = tokens_page(self._settings.zone)
         return Text.assemble(
-            "divio-tui reads your account with a Divio Control Panel access token.\n",
-            "Create one at ", (page, f"underline link {page}"), "\n",
-            (("Best: a dedicated account for the API, with access to as little as it needs "
-              "(one organisation, no admin)."), "italic"),
+            "divio-tui reads your account with a Divio Control Panel access token;\n",
+            "create one at ", (page, f"underline link {page}"), "\n",
+            ("Best: a dedicated account for the API, with the least access it needs.", "italic"),
         )
 
     @staticmethod
     def _other_ways() -> Text:
-        return Text(
-            "Also read at start: --token, DIVIO_TOKEN, the config file (`divio-tui config "
-            "path`), and the netrc entry `divio login` writes. Checked with GET /" + ME_PATH
-            + "; the token is never shown or logged.",
-        )
+        return Text("Also read at start: --token, DIVIO_TOKEN, the config file and the netrc "
+                    "entry `divio login` writes. The token is never shown or logged.")
 
     def on_mount(self) -> None:
         self.query_one("#signin-token", Input).focus()
 
     # -- actions --------------------------------------------------------------------------
+
+    @on(Input.Changed)
+    @on(Input.Submitted)
+    def _keep_the_token_here(self, event: Input.Changed | Input.Submitted) -> None:
+        """Messages carrying the token go no further than this screen (the app listens to
+        `Input.Changed` for its filter bar)."""
+        event.stop()
 
     @on(Input.Submitted, "#signin-token")
     @on(Button.Pressed, "#signin-submit")

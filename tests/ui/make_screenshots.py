@@ -20,9 +20,12 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from divio_tui.api.client import DivioClient
 from divio_tui.fake.dataset import FIXED_NOW
 from divio_tui.fake.server import FakeDivioAPI
-from tests.ui.helpers import make_app, no_blink, press, settle
+from divio_tui.settings import AppPaths, Settings
+from divio_tui.ui.app import DivioApp
+from tests.ui.helpers import fixed_clock, make_app, no_blink, press, settle
 
 OUT = Path(__file__).resolve().parents[2] / "screenshots"
 """Where the pictures go (the repository's `screenshots/`)."""
@@ -38,6 +41,22 @@ class Scene:
     size: tuple[int, int]
     steps: Callable[[Pilot[Any]], Awaitable[None]]
     api: Callable[[], FakeDivioAPI] = lambda: FakeDivioAPI(now=FIXED_NOW)
+    app: Callable[[FakeDivioAPI], DivioApp] = make_app
+    """Builds the app on the scene's API (default: the explorer on the demo data)."""
+
+
+def _signed_out_app(api: FakeDivioAPI) -> DivioApp:
+    """First run: no token anywhere, so the app opens on the sign-in screen."""
+    home = Path.home()
+    settings = Settings(paths=AppPaths(home / ".config" / "divio-tui",
+                                       home / ".local" / "state" / "divio-tui" / "log",
+                                       home / ".cache" / "divio-tui"))
+
+    def factory(settings: Settings) -> DivioClient:
+        return DivioClient(settings.api_url, settings.token_value, transport=api.transport())
+
+    return DivioApp(client=factory(settings), settings=settings, clock=fixed_clock,
+                    owns_client=True, client_factory=factory)
 
 
 async def _start(pilot: Pilot[Any]) -> None:
@@ -58,6 +77,11 @@ async def _variables(pilot: Pilot[Any]) -> None:
 
 async def _error(pilot: Pilot[Any]) -> None:
     await press(pilot, *TO_LIVE, "l", "down", "l", "l")
+
+
+async def _sign_in(pilot: Pilot[Any]) -> None:
+    no_blink(pilot)
+    await pilot.press(*"0123456789abcdef0123456789abcdef")  # masked as it is typed
 
 
 async def _help(pilot: Pilot[Any]) -> None:
@@ -87,6 +111,8 @@ SCENES: list[Scene] = [
           _variables),
     Scene("error", "A failed load: error node, toast, retry with r", (120, 36), _error,
           _failing_api),
+    Scene("sign-in", "First run without a token: the sign-in screen", (100, 30), _sign_in,
+          app=_signed_out_app),
     Scene("help", "F1: every key", (120, 36), _help),
     Scene("palette", "ctrl+p: go to any loaded resource", (120, 36), _palette),
     Scene("narrow", "80x24, deep in the tree", (80, 24), _backups),
@@ -96,7 +122,7 @@ SCENES: list[Scene] = [
 
 async def capture(scene: Scene) -> str:
     """Run the scene and return its SVG."""
-    app = make_app(scene.api())
+    app = scene.app(scene.api())
     async with app.run_test(size=scene.size, notifications=True) as pilot:
         await settle(pilot)
         await scene.steps(pilot)
