@@ -382,7 +382,7 @@ class DivioApp(ResourceActions, App[None]):
         bar.focus()
         self.refresh_bindings()
 
-    @on(FilterBar.Changed)
+    @on(FilterBar.Changed, "#filter")  # FilterBar.Changed is Input.Changed: any input's
     def _filter_changed(self, event: FilterBar.Changed) -> None:
         tree = self.resource_tree
         matches = tree.set_filter(event.value)
