@@ -30,9 +30,11 @@ from divio_tui.ui.detail import DetailPane, build_view
 from divio_tui.ui.filter import FilterBar
 from divio_tui.ui.header import HeaderBar
 from divio_tui.ui.help import HelpScreen, keys_for
+from divio_tui.ui.jump import JumpCommands
 from divio_tui.ui.keys import ALL_BINDINGS, APP_BINDINGS
 from divio_tui.ui.labels import error_summary
 from divio_tui.ui.loading import Node
+from divio_tui.ui.navigation import NavigationActions
 from divio_tui.ui.nodes import GroupData, NodeData, ResourceData, StatusData
 from divio_tui.ui.palette import ExplorerCommands, PaletteCommand, commands_for
 from divio_tui.ui.session import Session
@@ -64,13 +66,13 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class DivioApp(ResourceActions, App[None]):
+class DivioApp(ResourceActions, NavigationActions, App[None]):
     """The Divio API explorer."""
 
     CSS_PATH = "app.tcss"
     TITLE = "divio-tui"
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
-    COMMANDS = App.COMMANDS | {ExplorerCommands}
+    COMMANDS = App.COMMANDS | {ExplorerCommands, JumpCommands}
     NOTIFICATION_TIMEOUT = 4
 
     tree_width: reactive[int] = reactive(55, init=False)
@@ -330,7 +332,8 @@ class DivioApp(ResourceActions, App[None]):
     # -- what works now -------------------------------------------------------------------
 
     CONTEXT_ACTIONS: ClassVar[tuple[str, ...]] = (
-        "copy_uuid", "copy_json", "copy_url", "open_control_panel", "clear_filter")
+        "copy_uuid", "copy_json", "copy_url", "open_control_panel", "clear_filter",
+        "history_back")
     """Actions whose availability depends on the highlighted node (see `check_action`)."""
 
     def _refresh_footer(self) -> None:
@@ -345,6 +348,8 @@ class DivioApp(ResourceActions, App[None]):
         if action == "command_palette" and isinstance(self.screen, SignInScreen):
             return False
         data = self.highlighted
+        if action == "history_back":
+            return self.can_go_back()
         if action == "copy_uuid":
             return isinstance(data, ResourceData) and data.uuid is not None
         if action == "copy_json":

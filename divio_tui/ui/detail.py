@@ -1,7 +1,9 @@
-"""The detail pane: a summary of the highlighted node over its full JSON.
+"""The detail pane: a summary of the highlighted node, its references, its full JSON.
 
 `DetailPane` only displays a `DetailView`; `build_view` turns node data into one. The app
-routes the tree's highlight messages here, so the pane never reaches into the tree.
+routes the tree's highlight messages here, so the pane never reaches into the tree. The
+references are a `ReferenceList` (see references.py): when there are some, `tab` lands on
+the list rather than on the pane (so ↑ ↓ choose one and enter follows it; j k still scroll).
 """
 
 from __future__ import annotations
@@ -20,10 +22,19 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from divio_tui.api.resources import KINDS
+from divio_tui.ui.help import keys_for
 from divio_tui.ui.jsonview import json_text
 from divio_tui.ui.keys import DETAIL_BINDINGS
 from divio_tui.ui.labels import MASK
 from divio_tui.ui.nodes import GroupData, NodeData, ResourceData, StatusData
+from divio_tui.ui.references import (
+    Link,
+    ReferenceList,
+    field_width,
+    link_cells,
+    link_prompt,
+    links_of,
+)
 from divio_tui.ui.roles import component_classes, resolve
 from divio_tui.ui.summary import (
     Row,
@@ -48,6 +59,9 @@ class DetailView:
     json: Any = None
     """The JSON value to print below the summary (None: no JSON section)."""
     references: Collection[str] = ()
+    """Field paths marked as references in the JSON."""
+    links: list[Link] = field(default_factory=list)
+    """The references to offer as doors (followable), in the resource table's order."""
     masked: Collection[str] = ()
     hint: str = ""
     """One muted line under the JSON heading (e.g. that secrets are masked)."""
@@ -87,7 +101,8 @@ def build_view(
             hint = "revealed — v masks again" if reveal else f"sensitive value masked as {MASK} — v reveals"
         return DetailView(
             title, resource_summary(data, ctx), data.raw,
-            references=list(kind.references) if kind else [], masked=masked, hint=hint,
+            references=list(kind.references) if kind else [],
+            links=links_of(data, ctx.lookup), masked=masked, hint=hint,
         )
     if isinstance(data, GroupData):
         rows = group_summary(data, children or [], ctx)
@@ -115,6 +130,8 @@ class DetailPane(VerticalScroll, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
         yield Static(id="detail-summary")
+        yield Static(id="detail-references-heading")
+        yield ReferenceList(id="detail-references")
         yield Static(id="detail-json")
 
     def on_mount(self) -> None:
@@ -125,12 +142,28 @@ class DetailPane(VerticalScroll, can_focus=True):
         """What the pane shows now (tests read it)."""
         return self._view
 
+    @property
+    def reference_list(self) -> ReferenceList:
+        return self.query_one("#detail-references", ReferenceList)
+
     def show(self, view: DetailView, *, keep_scroll: bool = False) -> None:
         """Display `view`; scroll back to the top unless it is the same node refreshed."""
         self._view = view
         self._render_view()
         if not keep_scroll:
             self.scroll_home(animate=False)
+
+    def _place_focus(self) -> None:
+        """Tab lands on the references when there are some, else on the pane itself; focus
+        inside the pane follows when the references come or go."""
+        references = self.reference_list
+        has_links = bool(self._view.links)
+        focused = self.app.focused
+        self.can_focus = not has_links
+        if has_links and focused is self:
+            references.focus(scroll_visible=False)
+        elif not has_links and focused is references:
+            self.focus(scroll_visible=False)
 
     def notify_style_update(self) -> None:
         # Roles are resolved against the current theme: re-render when the styles change.
@@ -140,6 +173,23 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     def _style(self, role: str) -> Style:
         return self.get_component_rich_style(f"detail--{role}", partial=True)
+
+    def _render_links(self, links: list[Link]) -> None:
+        heading = Text()
+        if links:
+            heading.append("References", self._style("heading"))
+            keys = getattr(self.app, "key_overrides", {})
+            follow = keys_for("follow-reference", keys)[0]
+            back = keys_for("history-back", keys)[0]
+            heading.append(f"  {follow} follows · {back} goes back", self._style("muted"))
+        title = self.query_one("#detail-references-heading", Static)
+        title.update(heading)
+        title.display = bool(links)
+        width = field_width(links)
+        prompts = [link_prompt(resolve(head, self._style), resolve(target, self._style), width)
+                   for head, target in map(link_cells, links)]
+        self.reference_list.show_links(links, prompts)
+        self._place_focus()
 
     def _render_view(self) -> None:
         if not self.is_mounted:
@@ -153,6 +203,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         for name, value in view.rows:
             table.add_row(clean(name), resolve(value, self._style))
         self.query_one("#detail-summary", Static).update(table)
+        self._render_links(view.links)
         json_part: RenderableType = Text("")
         if view.json is not None:
             heading = Text()

@@ -69,7 +69,9 @@ def help_table(overrides: Mapping[str, str], *, columns: int = 1) -> Group | Tab
     """The key reference as Rich renderables (text from our own tables, never from the API),
     in one column or, on a wide screen, two side by side."""
     sections = [
-        _section(title, [(" ".join(keys_for(entry.binding_id, overrides)), entry.description)
+        _section(title, [(" ".join(key for binding_id in (entry.binding_id, *entry.also)
+                                   for key in keys_for(binding_id, overrides)),
+                          entry.description)
                          for entry in entries])
         for title, entries in HELP_SECTIONS
     ]
@@ -80,7 +82,7 @@ def help_table(overrides: Mapping[str, str], *, columns: int = 1) -> Group | Tab
     grid = Table.grid(padding=(0, 4), expand=True)
     grid.add_column(ratio=1)
     grid.add_column(ratio=1)
-    grid.add_row(Group(sections[0], sections[2]), Group(sections[1], notes))
+    grid.add_row(Group(*sections[0::2]), Group(*sections[1::2], notes))
     return grid
 
 

@@ -33,6 +33,11 @@ DETAIL_BINDINGS: list[Binding] = [
 ]
 """Scrolling the detail pane once it has focus (tab)."""
 
+REFERENCE_BINDINGS: list[Binding] = [
+    Binding("enter", "select", "Follow", show=False, id="follow-reference"),
+]
+"""The detail pane's reference list (tab lands on it; ↑ ↓ choose): follow the highlighted one."""
+
 APP_BINDINGS: list[Binding] = [
     Binding("c", "copy_uuid", "Copy ID", id="copy-uuid"),
     Binding("y", "copy_json", "JSON", id="copy-json"),
@@ -43,12 +48,15 @@ APP_BINDINGS: list[Binding] = [
     Binding("slash", "filter", "Filter", id="filter", key_display="/"),
     Binding("v", "reveal_secrets", "Reveal", show=False, id="reveal-secrets"),
     Binding("escape", "clear_filter", "Clear filter", id="clear-filter"),
+    Binding("backspace,alt+left", "history_back", "Back", id="history-back", key_display="⌫"),
     Binding("less_than_sign", "resize_tree(-5)", "Narrower tree", show=False, id="narrow-tree"),
     Binding("greater_than_sign", "resize_tree(5)", "Wider tree", show=False, id="widen-tree"),
     Binding("question_mark,f1", "help", "Help", id="help", key_display="?"),
     Binding("q", "quit", "Quit", id="quit"),
     Binding("ctrl+p", "command_palette", "Palette", show=False, id="command-palette",
             priority=True),
+    # Not a priority binding, unlike ctrl+p: a `:` typed into an input is just a colon.
+    Binding("colon", "command_palette", "Palette", show=False, id="command-palette-colon"),
 ]
 """What can be done with the highlighted resource, and with the app."""
 
@@ -59,6 +67,8 @@ class HelpEntry:
 
     binding_id: str
     description: str
+    also: tuple[str, ...] = ()
+    """Other bindings doing the same, whose keys are listed on the same line."""
 
 
 HELP_SECTIONS: list[tuple[str, list[HelpEntry]]] = [
@@ -83,12 +93,18 @@ HELP_SECTIONS: list[tuple[str, list[HelpEntry]]] = [
         HelpEntry("reload-all", "reload everything"),
         HelpEntry("reveal-secrets", "reveal / mask sensitive values in the JSON"),
     ]),
+    ("Jump", [
+        HelpEntry("follow-reference", "go to the highlighted reference (detail pane: tab, "
+                  "then ↑ ↓)"),
+        HelpEntry("history-back", "back to where you were before the last jump"),
+        HelpEntry("command-palette", "palette: jump to an application by slug or name, to "
+                  "any UUID; run a command", also=("command-palette-colon",)),
+    ]),
     ("View", [
         HelpEntry("filter", "filter the loaded tree by text"),
         HelpEntry("clear-filter", "clear the filter"),
         HelpEntry("narrow-tree", "narrower tree pane"),
         HelpEntry("widen-tree", "wider tree pane"),
-        HelpEntry("command-palette", "command palette (go to a resource, run a command)"),
         HelpEntry("help", "this help"),
         HelpEntry("quit", "quit"),
     ]),
@@ -97,7 +113,7 @@ HELP_SECTIONS: list[tuple[str, list[HelpEntry]]] = [
 
 ALL_BINDINGS: dict[str, Binding] = {
     binding.id: binding
-    for binding in [*TREE_BINDINGS, *DETAIL_BINDINGS, *APP_BINDINGS]
+    for binding in [*TREE_BINDINGS, *DETAIL_BINDINGS, *REFERENCE_BINDINGS, *APP_BINDINGS]
     if binding.id is not None
 }
 """Every binding by id, for the help screen and for validating user key overrides."""

@@ -1,34 +1,30 @@
-"""Command palette (ctrl+p): jump to any loaded resource, or run a command on the highlighted one.
+"""Command palette (ctrl+p or :): commands for the highlighted node, and the app's own.
 
-The commands offered depend on what is highlighted (no "copy UUID" on a group line). Resource
-names are untrusted, and Textual's `Matcher.highlight` and `Hit.help` parse markup, so prompts
-are built here as Rich `Text` (which the palette takes literally) and help lines are escaped.
+The commands offered depend on what is highlighted (no "copy UUID" on a group line). Jumps to
+resources (loaded, by slug, by name, by UUID) are `jump.JumpCommands`'. Resource names are
+untrusted, and Textual's `Matcher.highlight` and `Hit.help` parse markup, so prompts are built
+as Rich `Text` (which the palette takes literally) and help lines are escaped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.fuzzy import Matcher
 from textual.markup import escape
 
-from divio_tui.api.resources import KINDS
 from divio_tui.ui.actions import describe_resource
+from divio_tui.ui.keys import APP_BINDINGS
 from divio_tui.ui.nodes import GroupData, ResourceData
-from divio_tui.ui.summary import breadcrumb
-from divio_tui.ui.untrusted import clean
 
 if TYPE_CHECKING:
     from divio_tui.ui.app import DivioApp
-
-MAX_RESOURCE_HITS = 5000
-"""Loaded resources offered to the fuzzy matcher per search (the rest are not scanned)."""
 
 
 @dataclass(frozen=True)
@@ -50,53 +46,33 @@ def highlighted_text(matcher: Matcher, candidate: str, style: Style) -> Text:
     return text
 
 
+def match_style(provider: Provider) -> Style:
+    """The theme's accent, underlined: Textual's own highlight style is built for its markup
+    path, which untrusted names must not take."""
+    variables = provider.app.theme_variables
+    accent = variables.get("accent") or variables.get("primary")
+    return Style(color=accent, bold=True, underline=True) if accent else Style(underline=True)
+
+
 class ExplorerCommands(Provider):
-    """The explorer's commands and every resource loaded so far."""
+    """The explorer's commands (resources to jump to are `JumpCommands`')."""
 
     @property
     def _app(self) -> DivioApp:
         return self.app  # type: ignore[return-value]
 
-    def _resources(self) -> list[tuple[str, str, Callable[[], object]]]:
-        app = self._app
-        tree = app.resource_tree
-        found: list[tuple[str, str, Callable[[], object]]] = []
-        for node in tree.iter_resource_nodes():
-            data = node.data
-            assert isinstance(data, ResourceData)
-            kind = KINDS.get(data.kind)
-            noun = kind.singular if kind else data.kind
-            path = " › ".join(breadcrumb(data))
-            found.append((f"Go to {noun}: {path}", escape(clean(data.uuid or "")),
-                          partial(tree.reveal, node)))
-            if len(found) >= MAX_RESOURCE_HITS:
-                break
-        return found
-
     async def discover(self) -> Hits:
         for command in self._app.palette_commands():
             yield DiscoveryHit(Text(command.name), command.run, help=escape(command.help))
 
-    def _match_style(self) -> Style:
-        # The theme's accent, underlined: Textual's own highlight style is built for its
-        # markup path, which untrusted names must not take.
-        accent = self.app.theme_variables.get("accent") or self.app.theme_variables.get("primary")
-        return Style(color=accent, bold=True, underline=True) if accent else Style(underline=True)
-
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        style = self._match_style()
+        style = match_style(self)
         for command in self._app.palette_commands():
             score = matcher.match(command.name)
             if score > 0:
                 yield Hit(score, highlighted_text(matcher, command.name, style),
                           command.run, text=command.name, help=escape(command.help))
-        for name, help_text, run in self._resources():
-            score = matcher.match(name)
-            if score > 0:
-                # Slightly below commands of equal score: commands are fewer and named by us.
-                yield Hit(score * 0.95, highlighted_text(matcher, name, style), run,
-                          text=name, help=help_text)
 
 
 def commands_for(app: DivioApp) -> Iterator[PaletteCommand]:
@@ -127,4 +103,19 @@ def commands_for(app: DivioApp) -> Iterator[PaletteCommand]:
                          else "Mask sensitive values",
                          "Toggle masking of sensitive environment variables",
                          app.action_reveal_secrets)
+    yield PaletteCommand("Toggle dark / light theme", "Switch between the light and the dark "
+                         "theme", app.action_toggle_dark)
+    if len(app.resource_tree.history):
+        yield PaletteCommand("Back", "Back to where you were before the last jump",
+                             app.action_history_back)
+    backups = _backups_view_binding()
+    if backups is not None and app.check_action(backups.action, ()) is not False:
+        yield PaletteCommand("Backups view", "Open the backups view",
+                             lambda: app.run_action(backups.action))
     yield PaletteCommand("Keys", "Show every key binding", app.action_help)
+
+
+def _backups_view_binding() -> Binding | None:
+    """The backups view's binding (`b`), once there is one."""
+    return next((binding for binding in APP_BINDINGS
+                 if binding.id is not None and binding.id.startswith("backups")), None)

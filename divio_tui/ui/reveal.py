@@ -58,7 +58,7 @@ class RevealError(Exception):
 class RevealMixin(ExtrasMixin):
     """`reveal(kind, uuid)`, `show_node(node)` and the navigation history; see the module."""
 
-    class RevealFailed(Message):
+    class RevealFailed(Message, namespace="resource_tree"):
         """`kind` `uuid` could not be shown (not found, no access, or a load failed)."""
 
         def __init__(self, kind: str, uuid: str, message: str,
@@ -93,9 +93,8 @@ class RevealMixin(ExtrasMixin):
         a `RevealFailed` message). Returns at once; `await worker.wait()` to follow it.
         """
         if not isinstance(kind, str):
-            # Transitional: `reveal(node)` was the old name of `show_node`.
-            node = kind
-            return self.run_worker(self._show_loaded(node, remember), group="reveal",
+            # Transitional: `reveal(node)` was the old name of `show_node` (no history).
+            return self.run_worker(self._show_loaded(kind, False), group="reveal",
                                    exclusive=True, exit_on_error=False)
         assert uuid is not None, "reveal(kind, uuid) needs a uuid"
         return self.run_worker(self._reveal(kind, uuid, remember), group="reveal",

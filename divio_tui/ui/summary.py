@@ -1,9 +1,8 @@
 """The summary block of the detail pane: humanised fields of whatever is highlighted.
 
 Each builder returns rows of (field name, value `Text`). Times show absolute UTC and relative
-to the app's clock; sizes are decimal units; states are coloured by role; references are
-resolved to a name when the resource is already known (an ancestor or a cached object),
-never fetched for the summary's sake.
+to the app's clock; sizes are decimal units; states are coloured by role. References are not
+summary rows: the detail pane lists them under the summary, as doors (references.py).
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from rich.text import Text
 
 from divio_tui.api.errors import ApiError
 from divio_tui.api.models import ApiModel
-from divio_tui.api.resources import KINDS, references_of
+from divio_tui.api.resources import KINDS
 from divio_tui.ui.humanize import (
     as_datetime,
     format_duration,
@@ -214,27 +213,8 @@ SPECIFIC: dict[str, Callable[[ResourceData, SummaryContext], list[Row]]] = {
 """Extra rows for kinds where the raw fields alone do not answer the usual question."""
 
 
-def _reference_rows(data: ResourceData, ctx: SummaryContext) -> list[Row]:
-    rows: list[Row] = []
-    lines = Text()
-    for reference in references_of(data.model):
-        if reference.kind == "service_instance_backup":
-            continue  # listed under "contents" with sizes
-        target = ctx.lookup(reference.kind, reference.uuid)
-        lines.append(f"{clean(reference.field)} ", "muted")
-        if target is not None:
-            lines.append(plain_label(reference.kind, target))
-            lines.append("\n  ")
-        lines.append(clean(reference.uuid), "reference")
-        lines.append("\n")
-    if lines:
-        lines.rstrip()
-        rows.append(("references", lines))
-    return rows
-
-
 def resource_summary(data: ResourceData, ctx: SummaryContext) -> list[Row]:
-    """Rows for one resource: identity, kind-specific facts, other fields, references."""
+    """Rows for one resource: identity, kind-specific facts, other fields."""
     kind = KINDS.get(data.kind)
     rows: list[Row] = [
         ("kind", Text(kind.singular if kind else data.kind, "heading")),
@@ -248,8 +228,8 @@ def resource_summary(data: ResourceData, ctx: SummaryContext) -> list[Row]:
         rows.extend(specific(data, ctx))
     skip = {field.split(".")[0].removesuffix("[*]") for field in (kind.references if kind else {})}
     skip |= {name.replace(" ", "_") for name, _ in rows} | SKIP_FIELDS.get(data.kind, set())
+    # References are not rows: the detail pane lists them as doors (references.py).
     rows.extend(_generic_rows(data.raw, ctx, skip))
-    rows.extend(_reference_rows(data, ctx))
     return rows
 
 

@@ -1,0 +1,210 @@
+"""Every UUID a door: references followed from the detail pane, reveal by uuid, history back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+
+from divio_tui.fake.dataset import FIXED_NOW, generate
+from divio_tui.fake.server import FakeDivioAPI
+from divio_tui.ui.nodes import GroupData, ResourceData
+from tests.ui.helpers import (
+    find_node,
+    goto,
+    group,
+    make_app,
+    open_path,
+    press,
+    resource,
+    settle,
+    tree,
+)
+
+
+def cursor_data(app: Any) -> Any:
+    node = tree(app).cursor_node
+    assert node is not None
+    return node.data
+
+
+async def open_live(pilot: Pilot[Any]) -> Any:
+    return await open_path(pilot, resource("organisation", name="Northwind Digital"),
+                           resource("application", slug="acme-shop"),
+                           resource("environment", slug="live"))
+
+
+async def follow(pilot: Pilot[Any], field: str) -> None:
+    """Tab into the detail pane's references, choose the one under `field`, press enter."""
+    app: Any = pilot.app
+    references = app.detail.reference_list
+    if app.focused is not references:
+        await press(pilot, "tab")
+    assert app.focused is references
+    fields = [link.field for link in references.links]
+    index = fields.index(field)
+    await press(pilot, "home", *["down"] * index)
+    assert references.selected_link.field == field
+    await press(pilot, "enter")
+
+
+def at(app: Any, node: Any) -> bool:
+    """The cursor is on `node`."""
+    return node is not None and tree(app).cursor_node is node
+
+
+def warnings(app: Any) -> list[str]:
+    return [f"{n.title}: {n.message}" for n in app._notifications]
+
+
+async def test_a_service_instance_leads_to_its_service_and_region_in_the_regions_group() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_live(pilot)
+        instance = await open_path(pilot, group("service_instance"), resource("service_instance"))
+        raw = instance.data.raw
+        assert [link.field for link in app.detail.view.links] == [
+            "environment", "service", "region"]
+        await follow(pilot, "service")
+        service = cursor_data(app)
+        assert (service.kind, service.uuid) == ("service", raw["service"])
+        cursor: Any = tree(app).cursor_node
+        region = cursor.parent.data
+        assert (region.kind, region.uuid) == ("region", raw["region"])
+        assert isinstance(cursor.parent.parent.data, GroupData)  # Regions
+        # The service's own reference, its region, is one more door.
+        await follow(pilot, "region")
+        assert (cursor_data(app).kind, cursor_data(app).uuid) == ("region", raw["region"])
+        await press(pilot, "backspace")
+        assert cursor_data(app) is service
+        await press(pilot, "alt+left")
+        assert tree(app).cursor_node is instance
+        assert app.check_action("history_back", ()) is False  # nothing left to go back to
+
+
+async def test_a_backup_leads_to_its_environment_and_service_instance_backups() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        live = await open_live(pilot)
+        backup = await open_path(pilot, group("backup"), resource("backup", state="COMPLETED"))
+        sibs = backup.data.raw["service_instance_backups"]
+        fields = [link.field for link in app.detail.view.links]
+        assert fields == ["environment", *["service_instance_backups"] * len(sibs)]
+        await follow(pilot, "service_instance_backups")
+        sib = cursor_data(app)
+        assert (sib.kind, sib.uuid) == ("service_instance_backup", sibs[0])
+        await follow(pilot, "backup")
+        assert tree(app).cursor_node is backup
+        await follow(pilot, "environment")
+        assert tree(app).cursor_node is live
+        await press(pilot, "backspace", "backspace")
+        assert cursor_data(app) is sib
+
+
+async def test_reveal_by_uuid_loads_the_ancestors_of_a_resource_never_shown() -> None:
+    dataset = generate("demo", now=FIXED_NOW)
+    org = next(o for o in dataset.collections["organisations"] if o["name"] == "Tiny Robots")
+    application = dataset.where("applications", "organisation", org["uuid"])[-1]
+    environment = dataset.where("environments", "application", application["uuid"])[0]
+    backup = dataset.where("backups", "environment", environment["uuid"])[-1]  # the oldest
+    sib_uuid = backup["service_instance_backups"][-1]
+    app = make_app(FakeDivioAPI(dataset))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        start = tree(app).cursor_node
+        node: Any = await tree(app).reveal("service_instance_backup", sib_uuid).wait()
+        await settle(pilot)
+        assert at(app, node)
+        chain = [node.data, *reversed(node.data.ancestors)]
+        assert [(d.kind, d.uuid) for d in chain] == [
+            ("service_instance_backup", sib_uuid), ("backup", backup["uuid"]),
+            ("environment", environment["uuid"]), ("application", application["uuid"]),
+            ("organisation", org["uuid"])]
+        # The cursor line is on screen, and the history remembers where it was.
+        assert tree(app).scroll_offset.y <= node.line < tree(app).scroll_offset.y + 36
+        await press(pilot, "backspace")
+        assert tree(app).cursor_node is start
+
+
+async def test_a_missing_reference_says_so_and_leaves_the_cursor() -> None:
+    dataset = generate("demo", now=FIXED_NOW)
+    app = make_app(FakeDivioAPI(dataset))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        live = await open_live(pilot)
+        await goto(pilot, live)
+        deployment = live.data.raw["last_finished_deployment"]["uuid"]
+        assert dataset.remove("deployments", deployment) is not None
+        await follow(pilot, "last_finished_deployment")
+        await settle(pilot)
+        assert tree(app).cursor_node is live
+        assert any("Not found or no access" in text and deployment in text
+                   for text in warnings(app)), warnings(app)
+        assert app.check_action("history_back", ()) is False
+        # An id that names nothing at all: the same, and no error toast about a 404.
+        await tree(app).reveal("backup", "a" * 26).wait()
+        await settle(pilot)
+        assert tree(app).cursor_node is live
+        assert sum("a" * 26 in text for text in warnings(app)) == 1
+
+
+async def test_a_reference_gone_from_its_list_is_reported_not_shown_elsewhere() -> None:
+    dataset = generate("demo", now=FIXED_NOW)
+    app = make_app(FakeDivioAPI(dataset))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_live(pilot)
+        sib = await open_path(pilot, group("backup"), resource("backup", state="COMPLETED"),
+                              resource("service_instance_backup"))
+        instance = sib.data.raw["service_instance"]
+        dataset.remove("service-instances", instance)  # known to the session, gone from its list
+        await follow(pilot, "service_instance")
+        await settle(pilot)
+        assert tree(app).cursor_node is sib
+        assert any(instance in text for text in warnings(app)), warnings(app)
+
+
+async def test_reveal_is_right_when_the_server_ignores_filters() -> None:
+    dataset = generate("demo", now=FIXED_NOW)
+    api = FakeDivioAPI(dataset, ignore_filters=True)
+    application = dataset.application("globex-api")
+    assert application is not None
+    environment = dataset.where("environments", "application", application["uuid"])[-1]
+    backup = dataset.where("backups", "environment", environment["uuid"])[3]
+    app = make_app(api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        node: Any = None
+        for uuid in backup["service_instance_backups"]:
+            node = await tree(app).reveal("service_instance_backup", uuid).wait()
+            await settle(pilot)
+            assert at(app, node)
+            assert node.data.raw["backup"] == backup["uuid"]
+            assert node.parent.data.uuid == backup["uuid"]
+            assert node.data.ancestor("environment").uuid == environment["uuid"]
+        # Only this environment's backups are listed, although the server sent everyone's.
+        backups = node.parent.parent
+        listed = [child.data for child in backups.children if isinstance(child.data, ResourceData)]
+        assert listed and all(data.raw["environment"] == environment["uuid"] for data in listed)
+
+
+async def test_tab_lands_on_the_references_and_falls_back_to_the_pane_without_them() -> None:
+    app: Any = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        northwind = find_node(app, resource("organisation", name="Northwind Digital"))
+        await goto(pilot, northwind)
+        assert app.detail.view.links == []
+        await press(pilot, "tab")
+        assert app.focused is app.detail  # nothing to follow: the pane scrolls
+        await press(pilot, "shift+tab")
+        application = await open_path(pilot, resource("organisation", name="Northwind Digital"),
+                                      resource("application", slug="acme-shop"))
+        await goto(pilot, application)
+        await press(pilot, "tab")
+        assert app.focused is app.detail.reference_list
+        await follow(pilot, "organisation")  # to an organisation: no references there
+        assert tree(app).cursor_node is northwind
+        assert app.focused is app.detail
