@@ -85,18 +85,12 @@ class RevealMixin(ExtrasMixin):
 
     # -- the public API -----------------------------------------------------------------
 
-    def reveal(self, kind: str | Node, uuid: str | None = None, *,
-               remember: bool = True) -> Worker[Node | None]:
+    def reveal(self, kind: str, uuid: str, *, remember: bool = True) -> Worker[Node | None]:
         """Show the resource `kind` `uuid` in the tree, loading whatever leads to it, and put
         the cursor on it; the previous position goes on the history unless `remember` is
         False. Runs in an exclusive worker whose result is the node (None on failure, after
         a `RevealFailed` message). Returns at once; `await worker.wait()` to follow it.
         """
-        if not isinstance(kind, str):
-            # Transitional: `reveal(node)` was the old name of `show_node` (no history).
-            return self.run_worker(self._show_loaded(kind, False), group="reveal",
-                                   exclusive=True, exit_on_error=False)
-        assert uuid is not None, "reveal(kind, uuid) needs a uuid"
         return self.run_worker(self._reveal(kind, uuid, remember), group="reveal",
                                exclusive=True, exit_on_error=False,
                                description=f"reveal {kind} {uuid}")
@@ -135,12 +129,6 @@ class RevealMixin(ExtrasMixin):
         return None
 
     # -- workers --------------------------------------------------------------------------
-
-    async def _show_loaded(self, node: Node, remember: bool) -> Node | None:
-        if not self.is_alive(node):
-            return None
-        self.show_node(node, remember=remember)
-        return node
 
     async def _reveal(self, kind: str, uuid: str, remember: bool) -> Node | None:
         try:

@@ -321,6 +321,8 @@ class ResourceTree(RevealMixin, FilterMixin, Tree[NodeData]):
         """Forget everything and rebuild from the roots, re-opening what was open, or (not
         `keep_open`: another account) only the first root, as at start."""
         state = self.capture(self.root) if keep_open else ExpandedState()
+        if not keep_open:
+            self.history.clear()  # places of another account lead nowhere
         self.workers.cancel_node(self)
         self.session.clear()
         self._restore = state

@@ -112,8 +112,8 @@ def group(kind: str, owner_kind: str | None = None) -> Callable[[Any], bool]:
 
 
 async def goto(pilot: Pilot[Any], node: Any) -> None:
-    """Put the cursor on `node` (expanding its ancestors), as the palette's "go to" does."""
-    tree(pilot.app).reveal(node)  # type: ignore[arg-type]
+    """Put the cursor on `node` (expanding its ancestors), as a jump does, but unrecorded."""
+    tree(pilot.app).show_node(node)
     await settle(pilot)
 
 
