@@ -95,8 +95,10 @@ class RevealMixin(ExtrasMixin):
                                exclusive=True, exit_on_error=False,
                                description=f"reveal {kind} {uuid}")
 
-    def show_node(self, node: Node, *, remember: bool = False) -> None:
-        """Expand the ancestors of a loaded `node` and put the cursor on it."""
+    def show_node(self, node: Node, *, remember: bool = False, center: bool = False) -> None:
+        """Expand the ancestors of a loaded `node` and put the cursor on it; `remember` the
+        previous position on the history; `center` the line (a jump: show what surrounds
+        it, not the edge of the pane)."""
         if remember and node is not self.cursor_node:
             self.history.push(place_of(self.cursor_node.data if self.cursor_node else None))
         parent = node.parent
@@ -108,6 +110,9 @@ class RevealMixin(ExtrasMixin):
             self.set_filter("")
         self._tree_lines  # noqa: B018 — lay the lines out now so the node has its line
         self.move_cursor(node)
+        if center and node.line >= 0:
+            half = self.scrollable_content_region.height // 2
+            self.scroll_to(y=max(node.line - half, 0), animate=False, force=True)
         # Once more after the refresh: a label that changed width may have moved it.
         self.call_after_refresh(self._cursor_if_alive, node)
 
@@ -142,7 +147,7 @@ class RevealMixin(ExtrasMixin):
             log.exception("revealing %s %s failed", kind, uuid)
             self.post_message(self.RevealFailed(kind, uuid, f"Could not show it: {error}", error))
             return None
-        self.show_node(node, remember=remember)
+        self.show_node(node, remember=remember, center=True)
         return node
 
     async def _go_back(self, place: Place) -> Node | None:
@@ -159,7 +164,7 @@ class RevealMixin(ExtrasMixin):
                              if child.data is not None and child.data.key == place.key), node)
         if node is None:
             return None
-        self.show_node(node)
+        self.show_node(node, center=True)
         return node
 
     # -- the two halves -----------------------------------------------------------------

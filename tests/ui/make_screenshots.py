@@ -21,7 +21,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 from divio_tui.api.client import DivioClient
-from divio_tui.fake.dataset import FIXED_NOW
+from divio_tui.fake.dataset import FIXED_NOW, generate
 from divio_tui.fake.server import FakeDivioAPI
 from divio_tui.settings import AppPaths, Settings
 from divio_tui.ui.app import DivioApp
@@ -96,6 +96,19 @@ async def _palette(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def _jump(pilot: Pilot[Any]) -> None:
+    backup = generate("demo", now=FIXED_NOW).collections["backups"][40]
+    await press(pilot, "colon")
+    no_blink(pilot)
+    await pilot.press(*backup["uuid"])  # pasted: looked up as each kind it could be
+    await settle(pilot)
+
+
+async def _references(pilot: Pilot[Any]) -> None:
+    # A service instance backup; tab onto its references, follow its service instance.
+    await press(pilot, *TO_LIVE, "l", "l", "l", "down", "l", "l", "tab", "down", "enter", "down")
+
+
 def _failing_api() -> FakeDivioAPI:
     api = FakeDivioAPI(now=FIXED_NOW)
     api.fail_next("deployments", 503, times=10)
@@ -115,6 +128,9 @@ SCENES: list[Scene] = [
           app=_signed_out_app),
     Scene("help", "F1: every key", (120, 36), _help),
     Scene("palette", "ctrl+p: go to any loaded resource", (120, 36), _palette),
+    Scene("jump", ": and a pasted UUID: found, with where it lives", (120, 36), _jump),
+    Scene("references", "A service instance reached from its backup: its references, one "
+          "selected", (120, 36), _references),
     Scene("narrow", "80x24, deep in the tree", (80, 24), _backups),
 ]
 """Every picture, in README order."""
