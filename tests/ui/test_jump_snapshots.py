@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from divio_tui.fake.dataset import FIXED_NOW, generate
 from divio_tui.fake.server import FakeDivioAPI
@@ -13,35 +14,28 @@ from tests.ui.helpers import make_app, no_blink, press, settle
 
 WIDE = (120, 36)
 
-TO_SIB = [
-    "down",  # Northwind Digital
-    "l",  # expand it: its applications load
-    "down",  # ACME Shop
-    "l",  # expand: repository and environments
-    "down", "down", "down",  # repository, test, live
-    "l",  # expand live: its groups
-    "l",  # Backups
-    "l",  # expand Backups
-    "l",  # the first backup (still running)
-    "down",  # the newest completed one
-    "l",  # expand it
-    "l",  # its DATABASE backup
-]
-"""From the start screen to a service instance backup of ACME Shop's live environment."""
-
 
 class TestJump:
     def test_references_with_one_selected(self, snap_compare: Any) -> None:
-        """A SIB: its backup and service instance as doors; tab lands there, ↓ selects."""
+        """A SIB revealed by uuid (its ancestors opened, its line centred); its backup and
+        service instance as doors: tab lands there, ↓ selects the second."""
+        dataset = generate("demo", now=FIXED_NOW)
+        environment = dataset.environment("acme-shop", "live")
+        assert environment is not None
+        backup = dataset.where("backups", "environment", environment["uuid"])[1]
 
         async def run_before(pilot: Pilot[Any]) -> None:
             await settle(pilot)
-            await press(pilot, *TO_SIB)
+            app: Any = pilot.app
+            await app.resource_tree.reveal("service_instance_backup",
+                                           backup["service_instance_backups"][0]).wait()
+            await settle(pilot)
             await press(pilot,
                         "tab",  # into the detail pane: onto its references
                         "down")  # the service instance
 
-        assert snap_compare(make_app(), terminal_size=WIDE, run_before=run_before)
+        assert snap_compare(make_app(FakeDivioAPI(dataset)), terminal_size=WIDE,
+                            run_before=run_before)
 
     def test_palette_jump_by_name(self, snap_compare: Any) -> None:
         """: globex — applications of an organisation never opened, found by the API."""
@@ -64,7 +58,7 @@ class TestJump:
             await settle(pilot)
             await press(pilot, "ctrl+p")
             no_blink(pilot)
-            await pilot.press(*backup["uuid"])
+            pilot.app.screen.query_one(Input).insert_text_at_cursor(backup["uuid"])  # pasted
             await settle(pilot)
 
         assert snap_compare(make_app(FakeDivioAPI(dataset)), terminal_size=WIDE,
