@@ -15,6 +15,7 @@ from textual.command import CommandPalette
 from textual.css.query import NoMatches
 
 from divio_tui.api.errors import NotFound, Unauthorised
+from divio_tui.ui.filter import FilterBar
 from divio_tui.ui.jump import JumpPalette
 from divio_tui.ui.references import ReferenceList
 from divio_tui.ui.tree import ResourceTree
@@ -54,6 +55,14 @@ class NavigationActions(AppBase):
         # Textual's own action, with the palette that shows hits while the API is searched.
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(JumpPalette(id="--command-palette"))
+
+    def on_resource_tree_filter_cleared(self, message: ResourceTree.FilterCleared) -> None:
+        # The tree showed a node the filter hid: the bar and its count go too (setting the
+        # value tells the filter handler, which clears the count).
+        bar = self.query_one(FilterBar)
+        bar.value = ""
+        bar.display = False
+        self.refresh_bindings()
 
     def on_reference_list_followed(self, message: ReferenceList.Followed) -> None:
         self.jump_to(message.link.kind, message.link.uuid)

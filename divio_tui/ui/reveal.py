@@ -69,6 +69,9 @@ class RevealMixin(ExtrasMixin):
             self.message = message
             self.error = error
 
+    class FilterCleared(Message, namespace="resource_tree"):
+        """A jump dropped the tree's text filter to show its target (the app hides the bar)."""
+
     if TYPE_CHECKING:  # provided by ResourceTree
 
         def load_children(self, node: Node) -> None: ...
@@ -108,6 +111,7 @@ class RevealMixin(ExtrasMixin):
             parent = parent.parent
         if self._filter:
             self.set_filter("")
+            self.post_message(self.FilterCleared())
         self._tree_lines  # noqa: B018 — lay the lines out now so the node has its line
         self.move_cursor(node)
         if center and node.line >= 0:

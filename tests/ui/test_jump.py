@@ -11,6 +11,7 @@ from textual.widgets import Input
 
 from divio_tui.fake.dataset import FIXED_NOW, generate
 from divio_tui.fake.server import FakeDivioAPI
+from divio_tui.ui.filter import FilterBar
 from divio_tui.ui.jump import UUID_RE
 from tests.ui.helpers import (
     GatedTransport,
@@ -59,9 +60,9 @@ async def test_jump_to_an_application_by_slug_in_another_organisation() -> None:
     app = make_app(api)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await press(pilot, "slash", "colon")  # in an input, `:` is a colon
+        await press(pilot, "slash", "colon", "enter")  # in an input, `:` is a colon
         assert not isinstance(app.screen, CommandPalette)
-        await press(pilot, "escape")
+        assert tree(app).filter_text == ":"
         hits = await search(pilot, "globex-docs")  # elsewhere, it opens the palette
         assert hits[0] == "Go to application: Globex Corporation › Globex Docs (globex-docs)"
         assert any("slug=globex-docs" in path for path in requests(api))
@@ -69,6 +70,9 @@ async def test_jump_to_an_application_by_slug_in_another_organisation() -> None:
         data = cursor_data(app)
         assert (data.kind, data.raw["slug"]) == ("application", "globex-docs")
         assert data.parent.raw["name"] == "Globex Corporation"
+        # The filter hid it: the jump dropped the filter, and its bar and count with it.
+        assert tree(app).filter_text == "" and not tree(app).border_subtitle
+        assert not app.query_one(FilterBar).display
 
 
 async def test_jump_by_name_fragment_offers_every_matching_application() -> None:
@@ -82,6 +86,10 @@ async def test_jump_by_name_fragment_offers_every_matching_application() -> None
         hits = await search(pilot, "bakery")
         assert hits[0] == ("Go to application: Northwind Digital › Greenleaf Bakery "
                            "(greenleaf-bakery)")
+        await press(pilot, "escape")
+        hits = await search(pilot, "legacy")  # names are shown literally, markup and all
+        assert hits[0] == ("Go to application: Northwind Digital › Legacy [bold]CMS[/bold] "
+                           "(legacy-cms)")
 
 
 async def test_jump_by_uuid_tries_kinds_until_one_answers_and_reveals_it() -> None:
