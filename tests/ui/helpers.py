@@ -113,7 +113,7 @@ def group(kind: str, owner_kind: str | None = None) -> Callable[[Any], bool]:
 
 async def goto(pilot: Pilot[Any], node: Any) -> None:
     """Put the cursor on `node` (expanding its ancestors), as a jump does, but unrecorded."""
-    tree(pilot.app).show_node(node)
+    tree(pilot.app).show_node(node)  # type: ignore[arg-type]
     await settle(pilot)
 
 

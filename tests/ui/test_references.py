@@ -35,7 +35,8 @@ def live(dataset: Dataset) -> dict[str, Any]:
 
 async def reveal(pilot: Pilot[Any], kind: str, uuid: str) -> Any:
     """`ResourceTree.reveal` as another pane calls it; the node, once everything settled."""
-    node = await tree(pilot.app).reveal(kind, uuid).wait()
+    app: Any = pilot.app
+    node = await tree(app).reveal(kind, uuid).wait()
     await settle(pilot)
     return node
 
