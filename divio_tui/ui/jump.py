@@ -138,9 +138,9 @@ class JumpCommands(Provider):
             key = (found.kind, found.model.key)
             if key in seen:
                 continue
-            seen.add(key)
             hit = self._hit(found, matcher, style)
-            if hit is not None:
+            if hit is not None:  # a loaded node the query does not match may come back
+                seen.add(key)    # from the API, matched on its slug
                 yield hit
 
     def _sources(self, query: str) -> list[AsyncIterator[Found]]:
