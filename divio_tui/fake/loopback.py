@@ -70,6 +70,9 @@ class _Server6(_Server):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: with Nagle's algorithm on, the body waits for
+    # the client's delayed ACK of the headers (~40 ms on Linux) on every kept-alive request.
+    disable_nagle_algorithm = True
     server_version = "divio-tui-fake-api"
     sys_version = ""
     server: _Server
