@@ -4,13 +4,16 @@ A backup's size is the sum of its service-instance backups; a service-instance b
 after its service instance. Both are fetched by uuid, concurrently (the client bounds how many
 requests are in flight), and remembered for the session so nothing is fetched twice: expanding
 a backup after its size was shown costs no request. Service instances are read once per
-environment with a single filtered list.
+environment with a single filtered list. `children` reads every item under one parent (an
+environment's backups) once per session, from the filtered list or, when the server ignores
+the filter, from the whole collection read once and indexed by parent.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from contextlib import aclosing
 from typing import Any
 
 from divio_tui.api.errors import ApiError
@@ -28,6 +31,10 @@ class Session:
         self._environments_read: dict[str, asyncio.Task[None]] = {}
         self._collections: dict[str, asyncio.Task[list[ApiModel]]] = {}
         self._ignored_filters: set[str] = set()
+        self._children: dict[tuple[str, str, str], asyncio.Task[list[ApiModel]]] = {}
+        self._indexes: dict[tuple[str, str], tuple[list[ApiModel], dict[str, list[ApiModel]]]] = {}
+        self.generation = 0
+        """Counts `clear` calls: state kept elsewhere about this session's data compares it."""
         self.me: User | None = None
         # Speculative fetches (backup sizes) take at most half the client's slots, so a node
         # the user expands meanwhile still gets requests through: the client's own semaphore
@@ -42,6 +49,9 @@ class Session:
         self._environments_read.clear()
         self._collections.clear()
         self._ignored_filters.clear()
+        self._children.clear()
+        self._indexes.clear()
+        self.generation += 1
 
     def use(self, client: Any) -> None:
         """Talk through `client` from now on (another token or account): forget everything,
@@ -63,6 +73,13 @@ class Session:
         known = self._known.setdefault(kind, {})
         for model in models:
             known[model.key] = model
+
+    def forget(self, kind: str, uuids: Iterable[str]) -> None:
+        """Drop resources so that the next `get` fetches them again (a backup that was
+        running when it was read)."""
+        known = self._known.get(kind, {})
+        for uuid in uuids:
+            known.pop(uuid, None)
 
     async def get(self, kind: str, uuid: str) -> ApiModel:
         """One resource by uuid, from the cache or the API (one request however many ask)."""
@@ -133,6 +150,54 @@ class Session:
         models = [model async for model in self.client.iter_items(KINDS[kind])]
         self.remember(kind, models)
         return models
+
+    async def children(self, kind: str, field: str, parent: str) -> list[ApiModel]:
+        """Every `kind` item whose `field` is `parent` (an environment's backups), read once
+        per session; `field` is also the query parameter that filters by it.
+
+        The filter is a hint: every item is checked. Once the server is seen ignoring it (a
+        page holds another parent's items), the whole collection is read once for the session
+        (`collection`) and indexed by `field`, and every parent picks its items from there.
+        """
+        key = (kind, field, parent)
+        task = self._children.get(key)
+        if task is None or _failed(task):
+            task = asyncio.create_task(self._read_children(kind, field, parent))
+            self._children[key] = task
+        return await asyncio.shield(task)
+
+    def forget_children(self, kind: str, field: str, parent: str) -> None:
+        """Read `children(kind, field, parent)` again next time (a reload)."""
+        self._children.pop((kind, field, parent), None)
+
+    async def _read_children(self, kind: str, field: str, parent: str) -> list[ApiModel]:
+        if not self.ignores_filter(kind):
+            found: list[ApiModel] = []
+            async with aclosing(self.client.iter_pages(KINDS[kind], {field: parent})) as pages:
+                async for page in pages:
+                    if any(getattr(model, field, None) != parent for model in page.results):
+                        self.note_ignored_filter(kind)
+                        break
+                    found.extend(page.results)
+                else:
+                    self.remember(kind, found)
+                    return found
+        index = await self._index(kind, field)
+        return list(index.get(parent, []))
+
+    async def _index(self, kind: str, field: str) -> dict[str, list[ApiModel]]:
+        """The session's copy of a whole collection, grouped by `field` (built once)."""
+        models = await self.collection(kind)
+        cached = self._indexes.get((kind, field))
+        if cached is not None and cached[0] is models:
+            return cached[1]
+        index: dict[str, list[ApiModel]] = {}
+        for model in models:
+            value = getattr(model, field, None)
+            if isinstance(value, str):
+                index.setdefault(value, []).append(model)
+        self._indexes[(kind, field)] = (models, index)
+        return index
 
     async def read_service_instances(self, environment: str) -> None:
         """Cache the service instances of one environment (once per session)."""
