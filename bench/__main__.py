@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 import time
 
-from . import memory, paging
+from . import backup_question, memory, paging
 
-BENCHMARKS = [paging, memory]
+BENCHMARKS = [paging, memory, backup_question]
 
 
 def main() -> int:
