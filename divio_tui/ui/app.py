@@ -26,6 +26,8 @@ from divio_tui.api.errors import ApiError, Unauthorised
 from divio_tui.api.models import ApiModel, User
 from divio_tui.settings import Settings
 from divio_tui.ui.actions import ResourceActions
+from divio_tui.ui.backup_actions import BackupActions, backups_place
+from divio_tui.ui.backup_status import BackupBook
 from divio_tui.ui.detail import DetailPane, build_view
 from divio_tui.ui.filter import FilterBar
 from divio_tui.ui.header import HeaderBar
@@ -66,7 +68,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class DivioApp(ResourceActions, NavigationActions, App[None]):
+class DivioApp(BackupActions, ResourceActions, NavigationActions, App[None]):
     """The Divio API explorer."""
 
     CSS_PATH = "app.tcss"
@@ -95,6 +97,7 @@ class DivioApp(ResourceActions, NavigationActions, App[None]):
         self.client_factory: ClientFactory = client_factory or default_client_factory
         """Builds a client for other settings: the sign-in check, the demo."""
         self.session = Session(client)
+        self.backups = BackupBook(self.session)
         self.clock: Clock = clock or utc_now
         self._owns_client = owns_client
         self._highlighted: Node | None = None
@@ -214,6 +217,7 @@ class DivioApp(ResourceActions, NavigationActions, App[None]):
     @on(ResourceTree.Highlighted)
     def _show_highlighted(self, message: ResourceTree.Highlighted) -> None:
         self._highlighted = message.node
+        self.follow_backups(message.data)
         self.refresh_detail(keep_scroll=message.refreshed)
         self.query_one(HeaderBar).set_crumbs(self._crumbs(message.data))
         self._refresh_footer()
@@ -315,7 +319,8 @@ class DivioApp(ResourceActions, NavigationActions, App[None]):
         def lookup(kind: str, uuid: str) -> ApiModel | None:
             return ancestors.get((kind, uuid)) or self.session.known(kind, uuid)
 
-        return SummaryContext(now=self.clock(), lookup=lookup)
+        return SummaryContext(now=self.clock(), lookup=lookup, backups=self.backup_report(data),
+                              reload_key=self.resource_tree.reload_key)
 
     def _crumbs(self, data: NodeData | None) -> list[str]:
         if isinstance(data, GroupData):
@@ -333,7 +338,7 @@ class DivioApp(ResourceActions, NavigationActions, App[None]):
 
     CONTEXT_ACTIONS: ClassVar[tuple[str, ...]] = (
         "copy_uuid", "copy_json", "copy_url", "open_control_panel", "clear_filter",
-        "history_back")
+        "history_back", "backups_view")
     """Actions whose availability depends on the highlighted node (see `check_action`)."""
 
     def _refresh_footer(self) -> None:
@@ -347,7 +352,11 @@ class DivioApp(ResourceActions, NavigationActions, App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "command_palette" and isinstance(self.screen, SignInScreen):
             return False
+        if self.blocked_by_backups_view(action):
+            return False
         data = self.highlighted
+        if action == "backups_view":
+            return backups_place(data) is not None
         if action == "history_back":
             return self.can_go_back()
         if action == "copy_uuid":
@@ -374,6 +383,7 @@ class DivioApp(ResourceActions, NavigationActions, App[None]):
         if node is None:
             self.action_reload_all()
             return
+        self.retry_backups(node.data)
         self.resource_tree.reload_node(node)
 
     def action_reload_all(self) -> None:

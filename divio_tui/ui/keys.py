@@ -43,6 +43,7 @@ APP_BINDINGS: list[Binding] = [
     Binding("y", "copy_json", "JSON", id="copy-json"),
     Binding("u", "copy_url", "URL", id="copy-url"),
     Binding("o", "open_control_panel", "Open", id="open-control-panel"),
+    Binding("b", "backups_view", "Backups", id="backups-view"),
     Binding("r", "reload", "Reload", id="reload"),
     Binding("R", "reload_all", "Reload all", show=False, id="reload-all"),
     Binding("slash", "filter", "Filter", id="filter", key_display="/"),
@@ -59,6 +60,27 @@ APP_BINDINGS: list[Binding] = [
     Binding("colon", "command_palette", "Palette", show=False, id="command-palette-colon"),
 ]
 """What can be done with the highlighted resource, and with the app."""
+
+BACKUPS_VIEW_BINDINGS: list[Binding] = [
+    Binding("c", "copy_uuid", "Copy ID", id="backups-copy-uuid"),
+    Binding("s", "sort", "Sort", id="backups-sort"),
+    Binding("S", "reverse", "Reverse", id="backups-reverse"),
+    Binding("r", "reload", "Reload", id="backups-reload"),
+    Binding("escape,q", "close", "Close", id="backups-close"),
+]
+"""The backups table (`b`): what its cursor's row and column can do."""
+
+BACKUPS_TABLE_BINDINGS: list[Binding] = [
+    # On the table itself, where it replaces DataTable's own enter (which selects the cell).
+    Binding("enter", "select_cursor", "Show", id="backups-show-in-tree"),
+    Binding("j", "cursor_down", "Down", show=False, id="backups-cursor-down"),
+    Binding("k", "cursor_up", "Up", show=False, id="backups-cursor-up"),
+    Binding("h", "cursor_left", "Left", show=False, id="backups-cursor-left"),
+    Binding("l", "cursor_right", "Right", show=False, id="backups-cursor-right"),
+    Binding("g", "scroll_top", "Top", show=False, id="backups-top"),
+    Binding("G", "scroll_bottom", "Bottom", show=False, id="backups-bottom"),
+]
+"""Enter, and vi keys beside the arrows, PgUp / PgDn and Home / End the table has."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +111,7 @@ HELP_SECTIONS: list[tuple[str, list[HelpEntry]]] = [
         HelpEntry("copy-json", "copy its JSON (secrets masked unless revealed)"),
         HelpEntry("copy-url", "copy its API URL"),
         HelpEntry("open-control-panel", "open it in the Divio Control Panel"),
+        HelpEntry("backups-view", "an environment's backups as a table"),
         HelpEntry("reload", "reload it, keeping what is expanded"),
         HelpEntry("reload-all", "reload everything"),
         HelpEntry("reveal-secrets", "reveal / mask sensitive values in the JSON"),
@@ -108,12 +131,21 @@ HELP_SECTIONS: list[tuple[str, list[HelpEntry]]] = [
         HelpEntry("help", "this help"),
         HelpEntry("quit", "quit"),
     ]),
+    ("Backups table", [
+        HelpEntry("backups-show-in-tree", "show the backup (or service backup) in the tree"),
+        HelpEntry("backups-copy-uuid", "copy the backup's UUID (on a service: its SIB's)"),
+        HelpEntry("backups-sort", "sort by the cursor's column (again: reverse)"),
+        HelpEntry("backups-reverse", "reverse the order"),
+        HelpEntry("backups-reload", "read the backups again"),
+        HelpEntry("backups-close", "back to the tree"),
+    ]),
 ]
 """The help screen's content, in reading order. Tab / shift+tab move between the panes."""
 
 ALL_BINDINGS: dict[str, Binding] = {
     binding.id: binding
-    for binding in [*TREE_BINDINGS, *DETAIL_BINDINGS, *REFERENCE_BINDINGS, *APP_BINDINGS]
+    for binding in [*TREE_BINDINGS, *DETAIL_BINDINGS, *REFERENCE_BINDINGS, *APP_BINDINGS,
+                    *BACKUPS_VIEW_BINDINGS, *BACKUPS_TABLE_BINDINGS]
     if binding.id is not None
 }
 """Every binding by id, for the help screen and for validating user key overrides."""

@@ -17,6 +17,8 @@ from rich.text import Text
 from divio_tui.api.errors import ApiError
 from divio_tui.api.models import ApiModel
 from divio_tui.api.resources import KINDS
+from divio_tui.ui.backup_rows import backup_rows
+from divio_tui.ui.backup_status import BackupReport
 from divio_tui.ui.humanize import (
     as_datetime,
     format_duration,
@@ -53,6 +55,10 @@ class SummaryContext:
     now: datetime
     lookup: Callable[[str, str], ApiModel | None]
     """(kind, uuid) -> the resource if this session already has it, else None."""
+    backups: BackupReport | None = None
+    """An environment's backups as far as they are known (backup_rows.py renders them)."""
+    reload_key: str = "r"
+    """The key that reloads, named in retry hints."""
 
 
 def plain_label(kind: str, model: ApiModel) -> str:
@@ -179,19 +185,22 @@ def _deployment_rows(data: ResourceData, ctx: SummaryContext) -> list[Row]:
 def _environment_rows(data: ResourceData, ctx: SummaryContext) -> list[Row]:
     last = data.raw.get("last_finished_deployment")
     if not isinstance(last, Mapping):
-        return [("last deployment", Text("never deployed", "muted"))]
-    success = last.get("success")
-    text = Text.assemble(
-        _value(last.get("status") or "finished", status_role(last.get("status"))),
-        (SEP, "muted"),
-        ("—" if success is None else "success" if success else "failed", status_role(success)),
-        (SEP, "muted"),
-        time_with_relative(last.get("ended_at"), ctx.now),
-    )
+        text = Text("never deployed", "muted")
+    else:
+        success = last.get("success")
+        text = Text.assemble(
+            _value(last.get("status") or "finished", status_role(last.get("status"))),
+            (SEP, "muted"),
+            ("—" if success is None else "success" if success else "failed",
+             status_role(success)),
+            (SEP, "muted"),
+            time_with_relative(last.get("ended_at"), ctx.now),
+        )
     rows: list[Row] = [("last deployment", text)]
     ssh = data.raw.get("ssh_endpoint")
     if isinstance(ssh, Mapping):
         rows.append(("ssh", _value(f"{ssh.get('user')}@{ssh.get('host')}:{ssh.get('port')}")))
+    rows.extend(backup_rows(ctx.backups, ctx.now, ctx.reload_key))
     return rows
 
 

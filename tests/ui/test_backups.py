@@ -1,0 +1,230 @@
+"""The backup answer as the user gets it: the environment summary and the backups table."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from textual.pilot import Pilot
+
+from bench.backup_question import howto_walk
+from divio_tui.fake import FIXED_NOW, Dataset, FakeDivioAPI
+from divio_tui.ui.backups_view import BackupsScreen
+from divio_tui.ui.humanize import format_size, time_with_relative
+from divio_tui.ui.nodes import ResourceData
+from tests.ui.helpers import TOKEN, make_app, open_path, press, resource, settle, tree
+
+Record = dict[str, Any]
+
+
+def expected_latest(dataset: Dataset, env: Record) -> dict[str, Record]:
+    """Per service instance, the newest SIB that ended without errors in a completed backup
+    that did not fail (the oracle, independent of the code under test)."""
+    latest: dict[str, Record] = {}
+    for backup in dataset.where("backups", "environment", env["uuid"]):  # newest first
+        if backup["state"] != "COMPLETED" or backup["success"] == "FAILURE":
+            continue
+        for uuid in backup["service_instance_backups"]:
+            sib = dataset.by_id("service-instance-backups", uuid)
+            assert sib is not None
+            if not sib["errors"] and sib["ended_at"] is not None:
+                latest.setdefault(sib["service_instance"], sib)
+    return latest
+
+
+async def open_environment(pilot: Pilot[Any], dataset: Dataset, env: Record) -> Any:
+    """Put the cursor on `env` in the tree (opening what leads to it) and let it load."""
+    application = dataset.by_id("applications", env["application"])
+    assert application is not None
+    return await open_path(pilot, resource("organisation", uuid=application["organisation"]),
+                           resource("application", uuid=application["uuid"]),
+                           resource("environment", uuid=env["uuid"]))
+
+
+def summary(app: Any) -> dict[str, str]:
+    """The detail pane's summary rows as plain text, by field name."""
+    return {name: text.plain for name, text in app.detail.view.rows}
+
+
+def explorer_latest(app: Any, env: Record) -> dict[str, tuple[str, datetime | None, int | None]]:
+    report = app.backups.report(env["uuid"])
+    assert report.summary is not None
+    return {status.service_instance: (status.latest_success.sib.uuid,
+                                      status.latest_success.sib.taken_at,
+                                      status.latest_success.sib.size)
+            for status in report.summary.services if status.latest_success is not None}
+
+
+def as_expected(latest: dict[str, Record]) -> dict[str, tuple[str, datetime | None, int | None]]:
+    return {service: (sib["uuid"], datetime.fromisoformat(sib["taken_at"]), sib["size"])
+            for service, sib in latest.items()}
+
+
+@pytest.mark.parametrize(("special", "newer"), [
+    ("backup_newest_failed", {"DATABASE": "failed", "STORAGE": "failed"}),
+    ("backup_working", {"DATABASE": "running", "STORAGE": "running"}),
+    ("backup_partial", None),
+])
+async def test_summary_shows_the_latest_good_backup_of_each_service(
+        fake_api: FakeDivioAPI, special: str, newer: dict[str, str] | None) -> None:
+    dataset = fake_api.dataset
+    env = dataset.special_environment(special)
+    latest = expected_latest(dataset, env)
+    app = make_app(fake_api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_environment(pilot, dataset, env)
+
+        assert explorer_latest(app, env) == as_expected(latest)
+        rows = summary(app)
+        newest = dataset.where("backups", "environment", env["uuid"])[0]
+        for service, sib in latest.items():
+            instance = dataset.by_id("service-instances", service)
+            assert instance is not None
+            name = instance["type"].lower()
+            if instance["prefix"] != "DEFAULT":
+                name += f" {instance['prefix']}"
+            text = rows[name]
+            assert text.startswith(f"✔ {time_with_relative(sib['taken_at'], FIXED_NOW)}\n"
+                                   f"{format_size(sib['size'])} · ")
+            if newer is None:  # partial: the service whose part failed says so
+                failed = any(dataset.by_id("service-instance-backups", uuid)["errors"]  # type: ignore[index]
+                             and dataset.by_id("service-instance-backups", uuid)[  # type: ignore[index]
+                                 "service_instance"] == service
+                             for uuid in newest["service_instance_backups"])
+                assert ("✘ newer: failed" in text) == failed
+                assert sib["backup"] == newest["uuid"] or failed
+            elif newer[instance["type"]] == "failed":
+                assert "✘ newer: failed" in text and sib["backup"] != newest["uuid"]
+            else:
+                assert "⟳ newer: running since" in text
+        count = len(dataset.where("backups", "environment", env["uuid"]))
+        assert rows["backups"].startswith(f"{count} · total ")
+        assert "so far" not in rows["backups"]  # the totals finished loading
+
+
+async def test_an_ignored_filter_gives_the_same_answers_reading_backups_once(
+        fake_api: FakeDivioAPI) -> None:
+    fake_api.ignore_filters = True
+    dataset = fake_api.dataset
+    app = make_app(fake_api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        envs = [dataset.special_environment("backup_newest_failed"),
+                dataset.special_environment("backup_partial")]
+        for env in envs:
+            await open_environment(pilot, dataset, env)
+            assert explorer_latest(app, env) == as_expected(expected_latest(dataset, env))
+            assert "the server ignored the environment filter" in summary(app)["note"]
+
+        pages: list[str] = []
+        for _method, path, _status in fake_api.requests:
+            parts = urlsplit(path)
+            query = parse_qs(parts.query)
+            if parts.path == "/apps/v3/backups/" and "environment" not in query:
+                pages.append(query.get("page", ["1"])[0])
+        total = -(-len(dataset.collections["backups"]) // 100)
+        assert sorted(pages, key=int) == [str(n) for n in range(1, total + 1)]
+
+
+async def test_the_how_to_walk_and_the_summary_find_the_same_backups(
+        loopback_api: tuple[FakeDivioAPI, str]) -> None:
+    api, base_url = loopback_api
+    dataset = api.dataset
+    env = dataset.special_environment("backup_newest_failed")
+    app_slug, env_slug = dataset.special["backup_newest_failed"]
+    # The page's URLs as written: no filter, the server's default page size, every page.
+    walked, requests = howto_walk(base_url, TOKEN, app_slug, env_slug, page_size=None)
+    assert requests > 100
+
+    app = make_app(api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_environment(pilot, dataset, env)
+        assert explorer_latest(app, env) == {
+            service: (sib["uuid"], datetime.fromisoformat(sib["taken_at"]), sib["size"])
+            for service, sib in walked.items()}
+
+
+async def test_a_failed_backup_list_shows_in_the_summary_and_r_retries(
+        fake_api: FakeDivioAPI) -> None:
+    dataset = fake_api.dataset
+    env = dataset.special_environment("backup_newest_failed")
+    fake_api.fail_next("backups", 503, times=1000)
+    app = make_app(fake_api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_environment(pilot, dataset, env)
+        assert summary(app)["backups"] == (
+            "⚠ could not load them: 503 Service Unavailable — press r to retry")
+
+        fake_api.clear_failures()
+        await press(pilot, "r")
+        assert explorer_latest(app, env) == as_expected(expected_latest(dataset, env))
+        assert "could not" not in summary(app)["backups"]
+
+
+async def test_backups_table_lists_newest_first_and_sorts_by_the_cursor_column(
+        fake_api: FakeDivioAPI) -> None:
+    dataset = fake_api.dataset
+    env = dataset.special_environment("backup_partial")
+    mine = dataset.where("backups", "environment", env["uuid"])
+    app = make_app(fake_api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_environment(pilot, dataset, env)
+        await press(pilot, "b")
+        screen = app.screen
+        assert isinstance(screen, BackupsScreen)
+        table = screen.table
+        assert [str(row.key.value) for row in table.ordered_rows] == [b["uuid"] for b in mine]
+        assert table.ordered_columns[0].label.plain == "time (UTC) ▼"
+        assert "database" in [c.label.plain.strip() for c in table.ordered_columns]
+
+        size = table.get_column_index("size")
+        await press(pilot, *["right"] * size, "s")  # the size column, largest first
+        sizes = [cell.sort_key for cell in table.get_column("size")]
+        ordered = [table.get_cell(row.key, "size").sort_key for row in table.ordered_rows]
+        assert ordered == sorted(sizes, reverse=True)
+        assert table.ordered_columns[size].label.plain == "size ▼"
+        assert table.ordered_columns[0].label.plain == "time (UTC)  "
+        await press(pilot, "S")  # the other way round
+        ordered = [table.get_cell(row.key, "size").sort_key for row in table.ordered_rows]
+        assert ordered == sorted(sizes)
+
+        await press(pilot, "escape")
+        assert not isinstance(app.screen, BackupsScreen)
+
+
+async def test_c_copies_the_backup_or_sib_uuid_and_enter_shows_it_in_the_tree(
+        fake_api: FakeDivioAPI) -> None:
+    dataset = fake_api.dataset
+    env = dataset.special_environment("backup_newest_failed")
+    previous = dataset.where("backups", "environment", env["uuid"])[1]
+    sibs = [dataset.by_id("service-instance-backups", uuid)
+            for uuid in previous["service_instance_backups"]]
+    database = next(sib for sib in sibs if sib is not None and sib["service_type"] == "DATABASE")
+    app = make_app(fake_api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_environment(pilot, dataset, env)
+        await press(pilot, "b", "down")  # the second backup: the latest good one
+        await press(pilot, "c")
+        assert app.clipboard == previous["uuid"]
+        await press(pilot, "right", "right", "right")  # its database column
+        await press(pilot, "c")
+        assert app.clipboard == database["uuid"]
+        assert "the database backup of" in list(app._notifications)[-1].message
+
+        await press(pilot, "enter")
+        assert not isinstance(app.screen, BackupsScreen)
+        node = tree(app).cursor_node
+        assert node is not None and isinstance(node.data, ResourceData)
+        assert (node.data.kind, node.data.uuid) == ("service_instance_backup", database["uuid"])
+
+        await press(pilot, "b")  # from the tree's backup: the table starts on it
+        screen = app.screen
+        assert isinstance(screen, BackupsScreen)
+        assert screen.table.cursor_row == 1
