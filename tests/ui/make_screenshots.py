@@ -67,6 +67,15 @@ async def _backups(pilot: Pilot[Any]) -> None:
     await press(pilot, *TO_LIVE, "l", "l", "l", "down", "l", "l")
 
 
+async def _backup_summary(pilot: Pilot[Any]) -> None:
+    # Northwind Digital > Harbour Museum > live: its newest backup failed.
+    await press(pilot, "down", "l", "down", "down", "down", "down", "l", "down", "down", "down")
+
+
+async def _backups_table(pilot: Pilot[Any]) -> None:
+    await press(pilot, *TO_LIVE, "b", "down", "down", "right", "right", "right")
+
+
 async def _deployment(pilot: Pilot[Any]) -> None:
     await press(pilot, *TO_LIVE, "l", "down", "l", "l")
 
@@ -119,6 +128,10 @@ SCENES: list[Scene] = [
     Scene("start", "The start screen: organisations and the connection", (120, 36), _start),
     Scene("backups", "Backups of live with sizes; one opened to its service-instance backups",
           (120, 36), _backups),
+    Scene("backup-summary", "An environment's latest good backup per service (the newest "
+          "one failed)", (120, 36), _backup_summary),
+    Scene("backups-table", "b: every backup of live as a sortable table", (120, 36),
+          _backups_table),
     Scene("deployment", "A deployment's summary and JSON", (120, 36), _deployment),
     Scene("environment-variables", "Environment variables, sensitive ones masked", (120, 36),
           _variables),
