@@ -20,7 +20,7 @@ is tinted so the whole backup stays in view while the cursor moves along it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -33,6 +33,7 @@ from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from divio_tui.api.errors import ApiError
 from divio_tui.api.models import Backup, ServiceInstance, ServiceInstanceBackup
 from divio_tui.ui.backup_rows import service_name, trigger_text
 from divio_tui.ui.backup_status import BackupBook, BackupReport
@@ -196,11 +197,11 @@ class BackupsScreen(Screen[Target | None]):
                 table.add_column(header, key=key)
         changed = False
         for backup in report.backups:
-            signature = self._signature(backup)
+            signature = self._signature(backup, report.sib_errors)
             if self._shown.get(backup.key) == signature:
                 continue
             self._backups[backup.key] = backup
-            cells = self._cells(backup)
+            cells = self._cells(backup, report.sib_errors)
             if backup.key in self._shown:
                 for key, cell in zip(self._column_keys(), cells, strict=True):
                     table.update_cell(backup.key, key, cell, update_width=True)
@@ -263,16 +264,14 @@ class BackupsScreen(Screen[Target | None]):
             arrow = " ▼" if self.sort_reverse else " ▲"
         return Text(clean(text) + arrow)
 
-    def _signature(self, backup: Backup) -> tuple[object, ...]:
+    def _signature(self, backup: Backup, errors: Mapping[str, ApiError]) -> tuple[object, ...]:
         sibs = tuple(self.book.sib(uuid) for uuid in backup.service_instance_backups)
-        failed = tuple(uuid in self.report.sib_errors
-                       for uuid in backup.service_instance_backups)
+        failed = tuple(uuid in errors for uuid in backup.service_instance_backups)
         return (backup, sibs, failed)
 
-    def _cells(self, backup: Backup) -> list[Cell]:
+    def _cells(self, backup: Backup, errors: Mapping[str, ApiError]) -> list[Cell]:
         lookup = self.table.role_style
         sibs = {uuid: self.book.sib(uuid) for uuid in backup.service_instance_backups}
-        errors = self.report.sib_errors
         by_service = {sib.service_instance: sib for sib in sibs.values()
                       if sib is not None and sib.service_instance}
         when = backup.when
