@@ -109,9 +109,11 @@ def commands_for(app: DivioApp) -> Iterator[PaletteCommand]:
         yield PaletteCommand("Back", "Back to where you were before the last jump",
                              app.action_history_back)
     backups = _backups_view_binding()
-    if backups is not None and app.check_action(backups.action, ()) is not False:
-        yield PaletteCommand("Backups view", "Open the backups view",
-                             lambda: app.run_action(backups.action))
+    open_backups = getattr(app, f"action_{backups.action}", None) if backups else None
+    if backups is not None and callable(open_backups) and app.check_action(
+            backups.action, ()) is not False:
+        yield PaletteCommand("Backups view", "The backups of the highlighted environment "
+                             "as a table", open_backups)
     yield PaletteCommand("Keys", "Show every key binding", app.action_help)
 
 

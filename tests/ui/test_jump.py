@@ -177,3 +177,22 @@ async def test_hits_already_known_show_before_the_api_answers() -> None:
         gate.release()
         await settle(pilot)
         assert shown_hits(pilot)[0].startswith("Go to application: Northwind Digital › ACME")
+
+
+async def test_the_palette_runs_the_commands_too() -> None:
+    dataset = generate("demo", now=FIXED_NOW)
+    environment = dataset.environment("acme-shop", "live")
+    assert environment is not None
+    app = make_app(FakeDivioAPI(dataset), theme="textual-dark")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await tree(app).reveal("environment", environment["uuid"]).wait()
+        await settle(pilot)
+        hits = await search(pilot, "toggle dark")
+        assert hits[0] == "Toggle dark / light theme"
+        await press(pilot, "enter")
+        assert app.theme == "textual-light"
+        hits = await search(pilot, "backups view")
+        assert hits[0] == "Backups view"
+        await press(pilot, "enter")
+        assert type(app.screen).__name__ == "BackupsScreen"
