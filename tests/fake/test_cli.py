@@ -46,12 +46,19 @@ def test_port_in_use_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     assert "cannot listen" in capsys.readouterr().err
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_serves_until_ctrl_c() -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "divio_tui.fake.cli", "--port", "0", "--scale", "tiny", "--token", "s3cret",
          "--latency-ms", "1", "--faults", "500:0", "--ignore-filters", "--seed", "3"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        # A runner started in the background by a script ignores SIGINT, and the child would
+        # inherit that (Python then installs no KeyboardInterrupt handler): give it Ctrl-C back.
+        preexec_fn=_default_sigint)
     try:
         assert proc.stdout is not None
         banner = proc.stdout.readline()
