@@ -1,4 +1,4 @@
-"""Scale "large": counts, generation time, and a server that stays fast on it.
+"""Scale "large": counts and a server that pages and filters it (speed: `make bench`).
 
 The dataset is generated once for the module (about 1.5 s); every test here reuses it.
 """
@@ -36,23 +36,16 @@ def test_counts(large: tuple[Dataset, float]) -> None:
     assert ds.where("backups", "environment", ds.special_environment("backup_working")["uuid"])[0]["state"] == "WORKING"
 
 
-def test_generation_is_fast(large: tuple[Dataset, float]) -> None:
-    _, seconds = large
-    # The target is ~3 s on a laptop; the bound leaves room for a loaded CI machine.
-    assert seconds < 8, f"generating scale large took {seconds:.1f}s"
-
-
-def test_server_pages_and_filters_quickly(large: tuple[Dataset, float]) -> None:
+def test_server_pages_and_filters_at_scale(large: tuple[Dataset, float]) -> None:
+    # Speed is measured by `make bench`, never asserted here.
     ds, _ = large
     api = FakeDivioAPI(ds)
     env = ds.collections["environments"][-1]
-    started = time.perf_counter()
-    for _ in range(20):
+    for _ in range(2):
         page = api.handle("GET", f"/apps/v3/backups/?environment={env['uuid']}", AUTH).json()
         assert page["count"] >= 1  # type: ignore[index]
         api.handle("GET", "/apps/v3/service-instance-backups/?page=500&page_size=100", AUTH)
         api.handle("GET", f"/apps/v3/deployments/?application={env['application']}", AUTH)
-    assert time.perf_counter() - started < 2.0
     api.ignore_filters = True
     page = api.handle("GET", f"/apps/v3/backups/?environment={env['uuid']}", AUTH).json()
     assert page["count"] == len(ds.collections["backups"])  # type: ignore[index]

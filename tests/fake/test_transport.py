@@ -35,7 +35,7 @@ async def test_latency_overlaps_and_is_counted_in_flight(fake_api: FakeDivioAPI)
         responses = await asyncio.gather(*(client.get("regions/", headers=AUTH) for _ in range(8)))
         elapsed = time.perf_counter() - started
     assert all(r.status_code == 200 for r in responses)
-    assert 0.1 <= elapsed < 0.6  # concurrent, not 8 x 100 ms
+    assert elapsed >= 0.1  # the latency was applied; max_in_flight shows the overlap
     assert fake_api.max_in_flight == 8 and fake_api.in_flight == 0
     assert len(fake_api.requests) == 8
 
