@@ -202,6 +202,11 @@ class LoadingMixin(TreeBase):
         if listing.params and self.session.ignores_filter(kind.name):
             await self._load_from_index(node, listing)
             return
+        known = self.session.known_children(kind.name, listing.params)
+        if known is not None:
+            # Another view (an environment's backup summary) read this very list already.
+            await self._load_known(node, listing, known, scanned=len(known))
+            return
         first = await self.session.client.get_page(kind, listing.params)
         if listing.params and any(not listing.belongs(model) for model in first.results):
             # The server ignored our filter (DRF drops unknown params silently): read the
@@ -260,11 +265,17 @@ class LoadingMixin(TreeBase):
     async def _load_from_index(self, node: Node, listing: Listing) -> None:
         models = await self.session.collection(listing.kind)
         mine = [model for model in models if listing.belongs(model)]
+        await self._load_known(node, listing, mine, scanned=len(models))
+
+    async def _load_known(
+        self, node: Node, listing: Listing, mine: list[ApiModel], *, scanned: int
+    ) -> None:
+        """Show a list already read whole (out of `scanned` items), a batch at a time."""
         listing.count = len(mine)
-        listing.scanned = len(models)
-        listing.dropped = len(models) - len(mine)
+        listing.scanned = scanned
+        listing.dropped = scanned - len(mine)
         listing.next_page = None
-        listing.pending = mine
+        listing.pending = list(mine)
         await self._load_pending(node, listing)
 
     async def _load_pending(self, node: Node, listing: Listing) -> None:

@@ -166,6 +166,17 @@ class Session:
             self._children[key] = task
         return await asyncio.shield(task)
 
+    def known_children(self, kind: str, params: dict[str, str]) -> list[ApiModel] | None:
+        """What `children(kind, field, parent)` already read in full for the one filter in
+        `params` (`{field: parent}`), or None: the tree shows it instead of fetching again."""
+        if len(params) != 1:
+            return None
+        ((field, parent),) = params.items()
+        task = self._children.get((kind, field, parent))
+        if task is None or not task.done() or _failed(task):
+            return None
+        return task.result()
+
     def forget_children(self, kind: str, field: str, parent: str) -> None:
         """Read `children(kind, field, parent)` again next time (a reload)."""
         self._children.pop((kind, field, parent), None)

@@ -272,6 +272,8 @@ class ResourceTree(RevealMixin, FilterMixin, Tree[NodeData]):
         if state.cursor is not None and self.cursor_node is not node:
             self._restore.cursor = state.cursor
         if isinstance(data, GroupData):
+            for field, parent in data.listing.params.items():
+                self.session.forget_children(data.listing.kind, field, parent)
             if data.listing.loaded or data.listing.loading or node.is_expanded:
                 self.start_listing(node)
             return

@@ -14,7 +14,16 @@ from divio_tui.fake import FIXED_NOW, Dataset, FakeDivioAPI
 from divio_tui.ui.backups_view import BackupsScreen
 from divio_tui.ui.humanize import format_size, time_with_relative
 from divio_tui.ui.nodes import ResourceData
-from tests.ui.helpers import TOKEN, make_app, open_path, press, resource, settle, tree
+from tests.ui.helpers import (
+    TOKEN,
+    group,
+    make_app,
+    open_path,
+    press,
+    resource,
+    settle,
+    tree,
+)
 
 Record = dict[str, Any]
 
@@ -127,6 +136,37 @@ async def test_an_ignored_filter_gives_the_same_answers_reading_backups_once(
                 pages.append(query.get("page", ["1"])[0])
         total = -(-len(dataset.collections["backups"]) // 100)
         assert sorted(pages, key=int) == [str(n) for n in range(1, total + 1)]
+
+
+def backup_list_requests(api: FakeDivioAPI, env: Record) -> int:
+    """How many times the environment's filtered backup list (any page) was requested."""
+    return sum(1 for _method, path, _status in api.requests
+               if urlsplit(path).path == "/apps/v3/backups/"
+               and parse_qs(urlsplit(path).query).get("environment") == [env["uuid"]])
+
+
+async def test_the_backups_group_reuses_the_list_the_summary_read(
+        fake_api: FakeDivioAPI) -> None:
+    dataset = fake_api.dataset
+    env = dataset.special_environment("backup_newest_failed")
+    app = make_app(fake_api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_environment(pilot, dataset, env)
+        await settle(pilot)
+        read_by_summary = backup_list_requests(fake_api, env)
+        assert read_by_summary >= 1
+
+        backups = await open_path(pilot, group("backup"))  # the only one: one env is open
+        await settle(pilot)
+
+        shown = [child for child in backups.children if isinstance(child.data, ResourceData)]
+        assert len(shown) == len(dataset.where("backups", "environment", env["uuid"]))
+        assert backup_list_requests(fake_api, env) == read_by_summary  # no second read
+
+        await press(pilot, "r")  # a reload asks the API again
+        await settle(pilot)
+        assert backup_list_requests(fake_api, env) > read_by_summary
 
 
 async def test_the_how_to_walk_and_the_summary_find_the_same_backups(
