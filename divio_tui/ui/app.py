@@ -49,6 +49,7 @@ from divio_tui.ui.signin import (
     token_rejected,
 )
 from divio_tui.ui.summary import SummaryContext, breadcrumb
+from divio_tui.ui.terminal import CHECK_INTERVAL, controlling_terminal_fd, terminal_lost
 from divio_tui.ui.tree import ResourceTree
 from divio_tui.ui.untrusted import clean
 
@@ -148,6 +149,15 @@ class DivioApp(BackupActions, ResourceActions, NavigationActions, App[None]):
             self.fetch_me()
         else:
             self.show_sign_in()
+        terminal = None if self.is_headless else controlling_terminal_fd()
+        if terminal is not None:
+            self.set_interval(CHECK_INTERVAL, lambda: self._exit_if_lost(terminal))
+
+    def _exit_if_lost(self, terminal: int) -> None:
+        """End the app once its terminal has hung up (see ui/terminal.py for why)."""
+        if terminal_lost(terminal):
+            log.info("the terminal hung up: exiting")
+            self.exit()
 
     async def on_unmount(self) -> None:
         if self._owns_client:
