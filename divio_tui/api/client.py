@@ -16,10 +16,9 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import aclosing
 from dataclasses import dataclass
-from functools import partial
 from types import TracebackType
 from typing import Any, Self, TypeVar, overload
 
@@ -27,19 +26,26 @@ import httpx
 
 from divio_tui import __version__
 
+from .cursor import ListCursor
 from .errors import (
     ApiError,
     BadResponse,
     ErrorKind,
     NetworkError,
-    NotFound,
     Refused,
     clean_text,
     describe_request,
     safe_url,
 )
-from .models import ApiModel, DeploymentLog, LogPage, Page, User, parse_model, parse_page
-from .paging import ordered_concurrently, page_number_plan
+from .models import (
+    ApiModel,
+    DeploymentLog,
+    LogPage,
+    Page,
+    User,
+    parse_model,
+    parse_page,
+)
 from .resources import KINDS, ResourceKind
 from .responses import attempts_note, decode_json, status_error
 from .retry import RETRY_STATUSES, RetryPolicy, parse_retry_after
@@ -52,8 +58,6 @@ M = TypeVar("M", bound=ApiModel)
 ALLOWED_METHODS = frozenset({"GET", "HEAD"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5
-MAX_SEQUENTIAL_PAGES = 10_000
-"""Hard stop for `next`-following, in case a server invents endless fresh URLs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +267,18 @@ class DivioClient:
         return await self._page_at(resource, self._list_url(resource, params, extra))
 
     @overload
+    def cursor(self, kind: ResourceKind[M], params: Params | None = None) -> ListCursor[M]: ...
+    @overload
+    def cursor(self, kind: str, params: Params | None = None) -> ListCursor[Any]: ...
+    def cursor(self, kind: str | ResourceKind[Any], params: Params | None = None) -> ListCursor[Any]:
+        """A `ListCursor` over one list (the one pager: see cursor.py): `next_batch(budget)`
+        reads it a batch at a time, with every paging guard. Nothing is sent until then."""
+        resource = _kind(kind)
+        return ListCursor(resource, self._list_url(resource, params), self._page_at,
+                          self.urls.pin, concurrency=self.concurrency,
+                          page_size=self.page_size)
+
+    @overload
     def iter_pages(
         self, kind: ResourceKind[M], params: Params | None = None
     ) -> AsyncGenerator[Page[M], None]: ...
@@ -275,29 +291,19 @@ class DivioClient:
     ) -> AsyncGenerator[Page[Any], None]:
         """Every page of a list, in order, fetched concurrently once the first page is in.
 
-        Page 1 gives `count` and the page size; if its `next` is a page-number link
-        (``page=2``), pages 2..N are fetched at once (bounded by `concurrency`) and each is
-        yielded as soon as it and all before it have arrived. Otherwise `next` is followed one
-        page at a time. If the collection shrinks meanwhile, the vanished tail pages ("Invalid
-        page.") end the iteration quietly; if it grows, the last page's `next` is followed.
-        Consumers that may stop early should wrap the iterator in ``contextlib.aclosing`` so
-        outstanding requests are cancelled at once (otherwise it happens when the abandoned
-        generator is collected). Raises `Refused` for a `next` on another origin or one that
-        repeats a fetched URL.
+        A `cursor` read to the end: page 1 gives `count` and the page size; if its `next` is
+        a page-number link (``page=2``), pages 2..N are fetched at once (bounded by
+        `concurrency`) and each is yielded as soon as it and all before it have arrived.
+        Otherwise `next` is followed one page at a time. If the collection shrinks meanwhile,
+        the vanished tail pages ("Invalid page.") end the iteration quietly; if it grows, the
+        last page's `next` is followed. Records listed twice are dropped. Consumers that may
+        stop early should wrap the iterator in ``contextlib.aclosing`` so outstanding
+        requests are cancelled at once (otherwise it happens when the abandoned generator is
+        collected). Raises `Refused` for a `next` on another origin or one that repeats a
+        fetched URL.
         """
-        resource = _kind(kind)
-        first = await self._page_at(resource, self._list_url(resource, params))
-        yield first
-        if first.next is None:
-            return
-        next_url = self._next_url(first, {first.url})
-        plan = page_number_plan(first, next_url)
-        if plan is None:
-            pages = self._follow(resource, first, {first.url})
-        else:
-            pages = self._fetch_planned(resource, plan)
-        async with aclosing(pages) as stream:
-            async for page in stream:
+        async with aclosing(self.cursor(kind, params).pages()) as pages:
+            async for page in pages:
                 yield page
 
     @overload
@@ -327,52 +333,6 @@ class DivioClient:
     async def _page_at(self, kind: ResourceKind[M], url: httpx.URL | str) -> Page[M]:
         response = await self.request("GET", str(url))
         return parse_page(kind.model, decode_json(response), url=url)
-
-    def _next_url(self, page: Page[Any], seen: set[str]) -> httpx.URL:
-        assert page.next is not None
-        url = self.urls.pin(httpx.URL(page.url).join(page.next))
-        if str(url) in seen:
-            raise Refused(
-                f"Paging loop: next link repeats a fetched page — {describe_request('GET', url)}",
-                url=url,
-            )
-        return url
-
-    async def _follow(
-        self, kind: ResourceKind[M], page: Page[M], seen: set[str]
-    ) -> AsyncGenerator[Page[M], None]:
-        """Follow `next` links one by one (cursor-style or unknown paging)."""
-        while page.next is not None:
-            if len(seen) >= MAX_SEQUENTIAL_PAGES:
-                raise Refused(f"Stopped after {MAX_SEQUENTIAL_PAGES} pages — GET {page.url}",
-                              url=page.url)
-            url = self._next_url(page, seen)
-            seen.add(str(url))
-            page = await self._page_at(kind, url)
-            yield page
-
-    async def _fetch_planned(
-        self, kind: ResourceKind[M], plan: list[httpx.URL]
-    ) -> AsyncGenerator[Page[M], None]:
-        jobs: list[Callable[[], Coroutine[Any, Any, Page[M]]]] = [
-            partial(self._page_at, kind, url) for url in plan
-        ]
-        last: Page[M] | None = None
-        try:
-            async with aclosing(ordered_concurrently(jobs, self.concurrency)) as pages:
-                async for last in pages:
-                    yield last
-        except NotFound as error:
-            # The collection shrank after page 1 gave us `count`: the computed tail no longer
-            # exists. DRF says so with "Invalid page."; everything that exists was yielded.
-            if error.detail != "Invalid page.":
-                raise
-            return
-        if last is not None and last.next is not None:
-            # ...or it grew: carry on from the last page's own `next`.
-            async with aclosing(self._follow(kind, last, {str(u) for u in plan})) as more:
-                async for page in more:
-                    yield page
 
     # -- one URL, with retries ----------------------------------------------------------
 

@@ -1,35 +1,33 @@
 """Run page fetches concurrently and hand the results back in order.
 
 Kept apart from the client because the ordering and cancellation rules are subtle and
-deserve their own tests; it knows nothing about HTTP.
+deserve their own tests; it knows nothing about HTTP (the pager, cursor.py, uses it).
 """
 
 from __future__ import annotations
 
 import asyncio
-import math
-from collections.abc import AsyncGenerator, Callable, Coroutine, Sequence
+from collections import deque
+from collections.abc import AsyncGenerator, Callable, Coroutine, Iterable
 from typing import Any, TypeVar
 
-import httpx
-
-from .pages import Page
-
-__all__ = ["ordered_concurrently", "page_number_plan"]
+__all__ = ["ordered_concurrently"]
 
 T = TypeVar("T")
 
 
 async def ordered_concurrently(
-    jobs: Sequence[Callable[[], Coroutine[Any, Any, T]]], window: int
+    jobs: Iterable[Callable[[], Coroutine[Any, Any, T]]], window: int
 ) -> AsyncGenerator[T, None]:
     """Start `jobs` with at most `window` unfinished at once; yield results in job order.
 
-    Each result is yielded as soon as it and all earlier ones are done, so page 2 reaches the
-    consumer while page 9 is still in flight. A job's exception is raised at its position in
-    the order (results before it are still yielded). Closing the generator early (``break``
-    inside ``aclosing``, cancellation of the consumer) cancels every outstanding task and
-    waits for them, so no task is left pending or with an unretrieved exception.
+    `jobs` is read lazily, one job as each is started, so a plan of a million pages costs no
+    memory up front. Each result is yielded as soon as it and all earlier ones are done, so
+    page 2 reaches the consumer while page 9 is still in flight. A job's exception is raised
+    at its position in the order (results before it are still yielded). Closing the
+    generator early (``break`` inside ``aclosing``, cancellation of the consumer) cancels
+    every outstanding task and waits for them, so no task is left pending or with an
+    unretrieved exception.
 
     `window` bounds this one iteration; a client-wide semaphore inside the jobs bounds the
     requests of all iterations together. The window keeps one huge collection from queueing
@@ -37,43 +35,36 @@ async def ordered_concurrently(
     """
     if window < 1:
         raise ValueError("window must be at least 1")
-    tasks: dict[int, asyncio.Task[T]] = {}
-    launched = 0
+    pending = iter(jobs)
+    tasks: deque[asyncio.Task[T]] = deque()
+    exhausted = False
 
     def refill() -> None:
-        nonlocal launched
-        running = sum(not task.done() for task in tasks.values())
-        while launched < len(jobs) and running < window:
-            tasks[launched] = asyncio.create_task(jobs[launched]())
-            launched += 1
+        nonlocal exhausted
+        running = sum(not task.done() for task in tasks)
+        while not exhausted and running < window:
+            job = next(pending, None)
+            if job is None:
+                exhausted = True
+                return
+            tasks.append(asyncio.create_task(job()))
             running += 1
 
     try:
-        for index in range(len(jobs)):
-            refill()
-            head = tasks[index]
+        refill()
+        while tasks:
+            head = tasks[0]
             while not head.done():
-                await asyncio.wait(
-                    [task for task in tasks.values() if not task.done()],
-                    return_when=asyncio.FIRST_COMPLETED,
-                )
+                await asyncio.wait([task for task in tasks if not task.done()],
+                                   return_when=asyncio.FIRST_COMPLETED)
                 refill()
-            del tasks[index]
+            tasks.popleft()
+            refill()
             yield head.result()
     finally:
-        for task in tasks.values():
+        for task in tasks:
             task.cancel()
         if tasks:
             # Awaiting here is what makes the cancellation clean: each task gets to run its
             # own cleanup (release the semaphore, close the response) before we return.
-            await asyncio.gather(*tasks.values(), return_exceptions=True)
-
-
-def page_number_plan(first: Page[Any], next_url: httpx.URL) -> list[httpx.URL] | None:
-    """URLs of pages 2..N when `next` is a DRF page-number link and `count` is known."""
-    if first.count is None or first.size == 0 or next_url.params.get_list("page") != ["2"]:
-        return None
-    last = math.ceil(first.count / first.size)
-    if last < 2:
-        return None  # `next` says there is more but `count` does not: trust `next`.
-    return [next_url.copy_set_param("page", str(n)) for n in range(2, last + 1)]
+            await asyncio.gather(*tasks, return_exceptions=True)
