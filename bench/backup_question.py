@@ -28,8 +28,8 @@ from typing import Any
 import requests
 
 from divio_tui.api.models import Application, Environment
-from divio_tui.ui.backup_status import BackupBook
-from divio_tui.ui.session import Session
+from divio_tui.state.backups import BackupBook
+from divio_tui.state.session import Session
 
 from .common import Counter, Stopwatch, client, large_dataset, loopback, row
 

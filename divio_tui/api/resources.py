@@ -1,25 +1,23 @@
 """The resource map: everything the tree needs to know about each kind, in one table.
 
-`KINDS[name]` is a `ResourceKind`: where the list lives (`path`), which model parses it, how to
-title and label it, which child kinds hang under it and how to find them (`child_links`),
+`KINDS[name]` is a `ResourceKind`: where the list lives (`path`), which model parses it, what
+to call it, which child kinds hang under it and how to find them (`child_links`),
 which fields point at other resources (`references`) and, where known, the Divio Control Panel
 URL. `ROOT_KINDS` are the top-level groups. The UI drives its tree from this module alone.
 
-Labels are plain text, one line, free of relative times (the UI adds "3 h ago" and sizes), so
-they are stable across refreshes and safe to render without markup interpretation.
+How a resource is labelled on screen is the UI's business (`ui/text/labels.py`): this table is
+data about the API, not about its display.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, Literal, TypeVar
 
 import httpx
 
-from . import labels
-from .labels import format_time
 from .models import (
     ApiModel,
     Application,
@@ -43,7 +41,6 @@ __all__ = [
     "ChildLink",
     "Reference",
     "ResourceKind",
-    "format_time",
     "kind_of",
     "references_of",
     "zone_from_api_url",
@@ -122,7 +119,6 @@ class ResourceKind(Generic[M]):
     model: type[M]
     title: str
     singular: str
-    label_of: Callable[[M], str]
     parent_kind: str | None = None
     parent_param: str | None = None
     parent_field: str | None = None
@@ -147,10 +143,6 @@ class ResourceKind(Generic[M]):
     def children(self) -> tuple[str, ...]:
         """Child kind names in display order."""
         return tuple(link.kind for link in self.child_links)
-
-    def label(self, model: M) -> str:
-        """Plain-text, one-line label; no relative times, no sizes (the UI adds those)."""
-        return self.label_of(model)
 
     def sort_key(self, model: M) -> datetime:
         """Key for newest-first sorting (use ``reverse=True``); unknown times sort last."""
@@ -223,13 +215,12 @@ KINDS: dict[str, ResourceKind[Any]] = {
     for kind in (
         ResourceKind(
             "organisation", "iam", "organisations/", Organisation, "Organisations",
-            "organisation", labels.organisation,
+            "organisation",
             child_links=(ChildLink("application", "organisation", "organisation"),),
             control_panel="organisation",
         ),
         ResourceKind(
             "application", "apps", "applications/", Application, "Applications", "application",
-            labels.application,
             parent_kind="organisation", parent_param="organisation", parent_field="organisation",
             child_links=(
                 ChildLink("environment", "application", "application"),
@@ -240,7 +231,6 @@ KINDS: dict[str, ResourceKind[Any]] = {
         ),
         ResourceKind(
             "environment", "apps", "environments/", Environment, "Environments", "environment",
-            labels.environment,
             parent_kind="application", parent_param="application", parent_field="application",
             child_links=(
                 ChildLink("backup", _ENV_CHILD, _ENV_CHILD),
@@ -256,7 +246,7 @@ KINDS: dict[str, ResourceKind[Any]] = {
             control_panel="application_page",
         ),
         ResourceKind(
-            "backup", "apps", "backups/", Backup, "Backups", "backup", labels.backup,
+            "backup", "apps", "backups/", Backup, "Backups", "backup",
             parent_kind="environment", parent_param="environment", parent_field="environment",
             child_links=(
                 ChildLink("service_instance_backup", "backup", "backup",
@@ -270,7 +260,6 @@ KINDS: dict[str, ResourceKind[Any]] = {
         ResourceKind(
             "service_instance_backup", "apps", "service-instance-backups/",
             ServiceInstanceBackup, "Service instance backups", "service instance backup",
-            labels.service_instance_backup,
             parent_kind="backup", parent_param="backup", parent_field="backup",
             newest_first="queued_at",
             references={"backup": "backup", "service_instance": "service_instance"},
@@ -278,7 +267,6 @@ KINDS: dict[str, ResourceKind[Any]] = {
         ),
         ResourceKind(
             "deployment", "apps", "deployments/", Deployment, "Deployments", "deployment",
-            labels.deployment,
             parent_kind="environment", parent_param="environment", parent_field="environment",
             newest_first="created_at",
             references={"environment": "environment"},
@@ -286,26 +274,26 @@ KINDS: dict[str, ResourceKind[Any]] = {
         ),
         ResourceKind(
             "service_instance", "apps", "service-instances/", ServiceInstance,
-            "Service instances", "service instance", labels.service_instance,
+            "Service instances", "service instance",
             parent_kind="environment", parent_param="environment", parent_field="environment",
             references={"environment": "environment", "service": "service", "region": "region"},
             control_panel="application_page",
         ),
         ResourceKind(
             "environment_variable", "apps", "environment-variables/", EnvironmentVariable,
-            "Environment variables", "environment variable", labels.environment_variable,
+            "Environment variables", "environment variable",
             parent_kind="environment", parent_param="environment", parent_field="environment",
             references={"environment": "environment", "application": "application"},
             control_panel="application_page",
         ),
         ResourceKind(
-            "domain", "apps", "domains/", Domain, "Domains", "domain", labels.domain,
+            "domain", "apps", "domains/", Domain, "Domains", "domain",
             parent_kind="environment", parent_param="environment", parent_field="environment",
             references={"environment": "environment", "application": "application"},
             control_panel="application_page",
         ),
         ResourceKind(
-            "build", "apps", "builds/", Build, "Builds", "build", labels.build,
+            "build", "apps", "builds/", Build, "Builds", "build",
             parent_kind="environment", parent_param="environment", parent_field="environment",
             newest_first="started_at",
             references={"environment": "environment", "deployment": "deployment"},
@@ -313,18 +301,17 @@ KINDS: dict[str, ResourceKind[Any]] = {
         ),
         ResourceKind(
             "repository", "apps", "repositories/", Repository, "Repositories", "repository",
-            labels.repository,
             parent_kind="application",  # reached through application.repository, no filter
             references={"organisation": "organisation"},
             control_panel="application_page",
         ),
         ResourceKind(
-            "service", "apps", "services/", Service, "Services", "service", labels.service,
+            "service", "apps", "services/", Service, "Services", "service",
             parent_kind="region", parent_param="region", parent_field="region",
             references={"region": "region"},
         ),
         ResourceKind(
-            "region", "apps", "regions/", Region, "Regions", "region", labels.region,
+            "region", "apps", "regions/", Region, "Regions", "region",
             # Services hang under their region so that every reference has a place in the tree.
             child_links=(ChildLink("service", "region", "region"),),
         ),

@@ -1,57 +1,49 @@
-"""`DivioApp`: the explorer. Layout, keys, and the routing between the tree and the panes.
+"""`DivioApp`: the account being explored, its screens, the theme and the keys.
 
 Build it with `DivioApp(client=..., settings=..., clock=...)` — the CLI (through `run_app`)
 and the tests use the same factory. The clock returns an aware UTC datetime; tests pin it so
 relative times ("3 min ago") never drift.
+
+The app holds no feature logic: its default screen is the `ExplorerScreen` (tree and detail
+pane, with their actions); the sign-in screen comes up when there is no token or the API
+refuses it, and swapping the client (`use_client`) starts the explorer again on the new
+account. The app's own keys are help, quit and the palette.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import httpx
 from rich.text import Text
-from textual import on, work
-from textual.app import App, ComposeResult
-from textual.binding import BindingType
-from textual.containers import Horizontal, Vertical
-from textual.css.query import NoMatches
-from textual.reactive import reactive
-from textual.widgets import Footer
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
+from textual.screen import Screen
 
 from divio_tui.api.errors import ApiError, Unauthorised
-from divio_tui.api.models import ApiModel, User
+from divio_tui.api.models import User
 from divio_tui.settings import Settings
-from divio_tui.ui.actions import ResourceActions
-from divio_tui.ui.backup_actions import BackupActions, backups_place
-from divio_tui.ui.backup_status import BackupBook
-from divio_tui.ui.detail import DetailPane, build_view
-from divio_tui.ui.filter import FilterBar
-from divio_tui.ui.header import HeaderBar
-from divio_tui.ui.help import HelpScreen, keys_for
-from divio_tui.ui.jump import JumpCommands
-from divio_tui.ui.keys import ALL_BINDINGS, APP_BINDINGS
-from divio_tui.ui.labels import error_summary
-from divio_tui.ui.loading import Node
-from divio_tui.ui.navigation import NavigationActions
-from divio_tui.ui.nodes import GroupData, NodeData, ResourceData, StatusData
-from divio_tui.ui.palette import ExplorerCommands, PaletteCommand, commands_for
-from divio_tui.ui.session import Session
-from divio_tui.ui.signin import (
+from divio_tui.state.backups import BackupBook
+from divio_tui.state.session import Session
+from divio_tui.ui._textual import StreamingCommandPalette
+from divio_tui.ui.explorer.screen import ExplorerScreen
+from divio_tui.ui.keys import ALL_BINDINGS, APP_BINDINGS, KEY_NAMES, keys_for
+from divio_tui.ui.screens.help import HelpScreen
+from divio_tui.ui.screens.signin import (
     ClientFactory,
     SignedIn,
     SignInScreen,
-    header_source,
     rejection_message,
     token_rejected,
 )
-from divio_tui.ui.summary import SummaryContext, breadcrumb
 from divio_tui.ui.terminal import CHECK_INTERVAL, controlling_terminal_fd, terminal_lost
-from divio_tui.ui.tree import ResourceTree
-from divio_tui.ui.untrusted import clean
+from divio_tui.ui.text.labels import error_summary
+from divio_tui.ui.text.untrusted import clean
 
 log = logging.getLogger(__name__)
 
@@ -60,28 +52,19 @@ Clock = Callable[[], datetime]
 EXTRA_BINDING_IDS = frozenset({"close-help", "filter-cancel"})
 """Binding ids defined on screens and widgets outside `keys.py`, also valid in key overrides."""
 
-TREE_WIDTH_LIMITS = (20, 80)
-"""The tree pane's width may be set between these percentages of the screen."""
-
 
 def utc_now() -> datetime:
     """The real clock (tests inject a fixed one)."""
     return datetime.now(UTC)
 
 
-class DivioApp(BackupActions, ResourceActions, NavigationActions, App[None]):
+class DivioApp(App[None]):
     """The Divio API explorer."""
 
     CSS_PATH = "app.tcss"
     TITLE = "divio-tui"
     BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
-    COMMANDS = App.COMMANDS | {ExplorerCommands, JumpCommands}
     NOTIFICATION_TIMEOUT = 4
-
-    tree_width: reactive[int] = reactive(55, init=False)
-    """Width of the tree pane, in percent of the screen."""
-    reveal_secrets: reactive[bool] = reactive(False, init=False)
-    """Show sensitive values in the JSON pane and in JSON copies."""
 
     def __init__(
         self,
@@ -101,50 +84,45 @@ class DivioApp(BackupActions, ResourceActions, NavigationActions, App[None]):
         self.backups = BackupBook(self.session)
         self.clock: Clock = clock or utc_now
         self._owns_client = owns_client
-        self._highlighted: Node | None = None
-        self._footer_state: tuple[bool | None, ...] = ()
         self._told_unauthorised = False
         self._tree_started = self.signed_in
-        self.key_overrides: dict[str, str] = {
+        self._key_overrides: dict[str, str] = {
             key: value for key, value in self.settings.keys.items()
             if key in ALL_BINDINGS or key in EXTRA_BINDING_IDS
         }
-        self._unknown_keys = sorted(set(self.settings.keys) - set(self.key_overrides))
+        self._unknown_keys = sorted(set(self.settings.keys) - set(self._key_overrides))
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
 
-    # -- layout ---------------------------------------------------------------------------
-
-    def compose(self) -> ComposeResult:
-        yield HeaderBar(id="header")
-        with Horizontal(id="main"):
-            with Vertical(id="tree-pane"):
-                yield ResourceTree(self.session, self.clock, id="tree",
-                                   reload_key=keys_for("reload", self.key_overrides)[0],
-                                   open_first=self.signed_in)
-                yield FilterBar(id="filter")
-            yield DetailPane(id="detail")
-        yield Footer(compact=True)
+    def get_default_screen(self) -> Screen[Any]:
+        return ExplorerScreen(self)
 
     @property
-    def resource_tree(self) -> ResourceTree:
-        return self.query_one("#tree", ResourceTree)
+    def explorer(self) -> ExplorerScreen:
+        """The explorer screen (the bottom of the screen stack)."""
+        screen = self.screen_stack[0] if self.screen_stack else None
+        assert isinstance(screen, ExplorerScreen)
+        return screen
 
     @property
-    def detail(self) -> DetailPane:
-        return self.query_one("#detail", DetailPane)
+    def key_overrides(self) -> dict[str, str]:
+        """The user's key bindings by binding id (from the config's `[keys]`)."""
+        return self._key_overrides
+
+    def get_key_display(self, binding: Binding) -> str:
+        # Textual's names, with the keys it writes in lower case as a keyboard prints them.
+        display = super().get_key_display(binding)
+        return KEY_NAMES.get(display, display)
+
+    def now(self) -> datetime:
+        return self.clock()
 
     def on_mount(self) -> None:
-        if self.key_overrides:
-            self.set_keymap(self.key_overrides)
+        if self._key_overrides:
+            self.set_keymap(self._key_overrides)
         if self._unknown_keys:
             self.notify("Unknown key binding ids in the config: " + ", ".join(
                 clean(key) for key in self._unknown_keys), severity="warning", markup=False)
-        self._show_connection()
-        tree = self.resource_tree
-        tree.border_title = "Resources"
-        self.detail.border_title = "Detail"
-        tree.focus()
         if self.signed_in:
             self.fetch_me()
         else:
@@ -163,14 +141,20 @@ class DivioApp(BackupActions, ResourceActions, NavigationActions, App[None]):
         if self._owns_client:
             await self.client.aclose()
 
+    # -- the account ----------------------------------------------------------------------
+
+    @property
+    def signed_in(self) -> bool:
+        """There is a token to try (or the demo, which needs none)."""
+        return self.settings.demo or self.settings.token is not None
+
     def session_rows(self) -> list[tuple[str, Text]]:
         """What the start screen says about the connection (never the token itself)."""
         settings = self.settings
         api = ("demo — the built-in fake API, no network" if settings.demo
                else str(getattr(self.client, "base_url", settings.api_url)))
         me = self.session.me
-        keys = self.key_overrides
-        tips = " · ".join(f"{keys_for(binding_id, keys)[0]} {what}" for binding_id, what in (
+        tips = " · ".join(f"{keys_for(self, binding_id)[0]} {what}" for binding_id, what in (
             ("expand", "expand"), ("copy-uuid", "copy UUID"), ("filter", "filter"),
             ("command-palette", "palette"), ("help", "all keys")))
         return [
@@ -184,16 +168,6 @@ class DivioApp(BackupActions, ResourceActions, NavigationActions, App[None]):
             ("keys", Text(tips, "muted")),
         ]
 
-    @property
-    def signed_in(self) -> bool:
-        """There is a token to try (or the demo, which needs none)."""
-        return self.settings.demo or self.settings.token is not None
-
-    def _show_connection(self) -> None:
-        header = self.query_one(HeaderBar)
-        header.set_connection(self.connection_label())
-        header.set_token_source(header_source(self.settings.token_source))
-
     def connection_label(self) -> str:
         """`demo`, or the API host (and port when not the default). Never the token."""
         if self.settings.demo:
@@ -201,8 +175,8 @@ class DivioApp(BackupActions, ResourceActions, NavigationActions, App[None]):
         url = httpx.URL(str(getattr(self.client, "base_url", self.settings.api_url)))
         return url.host + (f":{url.port}" if url.port else "")
 
-    def watch_tree_width(self, width: int) -> None:
-        self.query_one("#tree-pane").styles.width = f"{width}%"
+    def refresh_account(self) -> None:
+        self.fetch_me()
 
     @work(exit_on_error=False, group="me", exclusive=True)
     async def fetch_me(self) -> None:
@@ -215,24 +189,11 @@ class DivioApp(BackupActions, ResourceActions, NavigationActions, App[None]):
         except ApiError as error:
             log.info("me: %s", error.message)
             return
-        except Exception:
-            log.exception("me failed")
-            return
         self.session.me = me
-        self.query_one(HeaderBar).set_user(me.email or me.display_name)
-        self.refresh_detail()
+        self.explorer.header.set_user(me.email or me.display_name)
+        self.explorer.refresh_detail()
 
-    # -- routing --------------------------------------------------------------------------
-
-    @on(ResourceTree.Highlighted)
-    def _show_highlighted(self, message: ResourceTree.Highlighted) -> None:
-        self._highlighted = message.node
-        self.follow_backups(message.data)
-        self.refresh_detail(keep_scroll=message.refreshed)
-        self.query_one(HeaderBar).set_crumbs(self._crumbs(message.data))
-        self._refresh_footer()
-
-    def tell_unauthorised(self, error: Unauthorised) -> None:
+    def tell_unauthorised(self, error: ApiError) -> None:
         """A refused token, however many loads it breaks: one toast naming where the token
         came from, and the sign-in screen (once, until someone signs in again). A 403 that
         is only a missing permission is told like any other failure."""
@@ -278,9 +239,9 @@ class DivioApp(BackupActions, ResourceActions, NavigationActions, App[None]):
         self._told_unauthorised = False
         self.session.use(client)
         self.session.me = me
-        self._show_connection()
-        self.query_one(HeaderBar).set_user(me.email or me.display_name if me else None)
-        self.resource_tree.reload_all(keep_open=same_account and self._tree_started)
+        explorer = self.explorer
+        explorer.show_connection()
+        explorer.resource_tree.reload_all(keep_open=same_account and self._tree_started)
         self._tree_started = True
         if settings.demo:
             self.notify("Exploring the built-in demo API", markup=False, timeout=4)
@@ -289,179 +250,27 @@ class DivioApp(BackupActions, ResourceActions, NavigationActions, App[None]):
         else:
             self.notify(f"Signed in as {clean(me.email or me.display_name)}", markup=False,
                         timeout=4)
-        self.refresh_detail()
+        explorer.refresh_detail()
         if owned and old is not client:
             self.run_worker(old.aclose(), group="close-client", exit_on_error=False)
 
-    @on(ResourceTree.LoadFailed)
-    def _report_failure(self, message: ResourceTree.LoadFailed) -> None:
-        # Short: the error line in the tree carries the whole story in the detail pane.
-        error = message.error
-        if isinstance(error, Unauthorised) and token_rejected(error):
-            self.tell_unauthorised(error)
-            return
-        text = error_summary(error)
-        if isinstance(error, ApiError) and error.detail:
-            text += f": {error.detail}"
-        elif not isinstance(error, ApiError):
-            text += f": {error}"
-        self.notify(clean(text) + f"\n{self.resource_tree.reload_key} on the ⚠ line retries",
-                    title=f"Could not load {clean(message.where)}", severity="error",
-                    markup=False, timeout=8)
-
-    def refresh_detail(self, *, keep_scroll: bool = True) -> None:
-        node = self._highlighted
-        data = node.data if node is not None else None
-        children = self.resource_tree.child_resources(node) if node is not None else []
-        label = node.label if node is not None and isinstance(node.label, Text) else None
-        view = build_view(data, self.summary_context(data), children=children,
-                          reveal=self.reveal_secrets, label=label,
-                          session_rows=self.session_rows())
-        self.detail.show(view, keep_scroll=keep_scroll)
-
-    def summary_context(self, data: NodeData | None) -> SummaryContext:
-        ancestors: dict[tuple[str, str], ApiModel] = {}
-        resource = _owner(data)
-        while resource is not None:
-            ancestors[(resource.kind, resource.model.key)] = resource.model
-            resource = resource.parent
-
-        def lookup(kind: str, uuid: str) -> ApiModel | None:
-            return ancestors.get((kind, uuid)) or self.session.known(kind, uuid)
-
-        return SummaryContext(now=self.clock(), lookup=lookup, backups=self.backup_report(data),
-                              reload_key=self.resource_tree.reload_key)
-
-    def _crumbs(self, data: NodeData | None) -> list[str]:
-        if isinstance(data, GroupData):
-            return [*breadcrumb(data.owner), data.title]
-        if isinstance(data, ResourceData):
-            return breadcrumb(data)
-        return breadcrumb(_owner(data))
-
-    @property
-    def highlighted(self) -> NodeData | None:
-        """The data of the node under the cursor."""
-        return self._highlighted.data if self._highlighted is not None else None
-
-    # -- what works now -------------------------------------------------------------------
-
-    CONTEXT_ACTIONS: ClassVar[tuple[str, ...]] = (
-        "copy_uuid", "copy_json", "copy_url", "open_control_panel", "clear_filter",
-        "history_back", "backups_view")
-    """Actions whose availability depends on the highlighted node (see `check_action`)."""
-
-    def _refresh_footer(self) -> None:
-        # The footer rebuilds itself on every refresh_bindings; only ask when what works
-        # has changed, so moving along a list of backups does not rebuild it each line.
-        state = tuple(self.check_action(action, ()) for action in self.CONTEXT_ACTIONS)
-        if state != self._footer_state:
-            self._footer_state = state
-            self.refresh_bindings()
+    # -- app-wide actions ---------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "command_palette" and isinstance(self.screen, SignInScreen):
-            return False
-        if self.blocked_by_backups_view(action):
-            return False
-        data = self.highlighted
-        if action == "backups_view":
-            return backups_place(data) is not None
-        if action == "history_back":
-            return self.can_go_back()
-        if action == "copy_uuid":
-            return isinstance(data, ResourceData) and data.uuid is not None
-        if action == "copy_json":
-            return isinstance(data, ResourceData)
-        if action == "copy_url":
-            return (isinstance(data, ResourceData) and data.uuid is not None) or isinstance(
-                data, GroupData)
-        if action == "open_control_panel":
-            return isinstance(data, ResourceData) or (
-                isinstance(data, GroupData) and data.owner is not None)
-        if action == "clear_filter":
-            try:
-                return bool(self.resource_tree.filter_text or self.query_one(FilterBar).display)
-            except NoMatches:  # asked before the layout exists
-                return False
+        if action == "command_palette":
+            # The palette lists what the screen below offers; the sign-in screen offers
+            # nothing, and it holds a token being typed.
+            return not isinstance(self.screen, SignInScreen)
         return True
 
-    # -- actions ------------------------------------------------------------------------
-
-    def action_reload(self) -> None:
-        node = self.resource_tree.cursor_node
-        if node is None:
-            self.action_reload_all()
-            return
-        self.retry_backups(node.data)
-        self.resource_tree.reload_node(node)
-
-    def action_reload_all(self) -> None:
-        self.resource_tree.reload_all()
-        self.fetch_me()
-        self.notify("Reloading everything", markup=False, timeout=2)
-
-    def action_filter(self) -> None:
-        bar = self.query_one(FilterBar)
-        bar.display = True
-        bar.focus()
-        self.refresh_bindings()
-
-    @on(FilterBar.Changed, "#filter")  # FilterBar.Changed is Input.Changed: any input's
-    def _filter_changed(self, event: FilterBar.Changed) -> None:
-        tree = self.resource_tree
-        matches = tree.set_filter(event.value)
-        tree.border_subtitle = (f"filter: {clean(event.value.strip())} · {matches} match"
-                                f"{'es' if matches != 1 else ''}" if event.value.strip() else "")
-
-    @on(FilterBar.Done)
-    def _filter_done(self, event: FilterBar.Done) -> None:
-        if event.cleared:
-            self.action_clear_filter()
-        else:
-            self.resource_tree.focus()
-            self.refresh_bindings()
-
-    def action_clear_filter(self) -> None:
-        bar = self.query_one(FilterBar)
-        bar.value = ""
-        bar.display = False
-        tree = self.resource_tree
-        tree.set_filter("")
-        tree.border_subtitle = ""
-        tree.focus()
-        self.refresh_bindings()
-
-    def watch_reveal_secrets(self, reveal: bool) -> None:
-        self.refresh_detail()
-
-    def action_reveal_secrets(self) -> None:
-        self.reveal_secrets = not self.reveal_secrets
-        state = ("revealed in the JSON pane and JSON copies" if self.reveal_secrets
-                 else "masked again")
-        self.notify(f"Sensitive values {state}", markup=False, timeout=3)
-
-    def action_resize_tree(self, delta: int) -> None:
-        low, high = TREE_WIDTH_LIMITS
-        self.tree_width = max(low, min(high, self.tree_width + delta))
+    def action_command_palette(self) -> None:
+        # Textual's own action, with the palette that shows hits while the API is searched.
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(StreamingCommandPalette(id="--command-palette"))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.key_overrides))
-
-    def palette_commands(self) -> Iterable[PaletteCommand]:
-        """The commands that make sense for the highlighted node right now."""
-        return commands_for(self)
-
-def _owner(data: NodeData | None) -> ResourceData | None:
-    """The resource a node belongs to: itself, a group's owner, a status line's owner."""
-    if isinstance(data, ResourceData):
-        return data
-    if isinstance(data, GroupData):
-        return data.owner
-    if isinstance(data, StatusData):
-        return _owner(data.owner)
-    return None
+            self.push_screen(HelpScreen(self))
 
 
 def default_client_factory(settings: Settings) -> Any:

@@ -7,7 +7,9 @@ user writes in their config to move a key (`App.set_keymap` applies the override
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from textual.binding import Binding
 
@@ -38,7 +40,7 @@ REFERENCE_BINDINGS: list[Binding] = [
 ]
 """The detail pane's reference list (tab lands on it; ↑ ↓ choose): follow the highlighted one."""
 
-APP_BINDINGS: list[Binding] = [
+EXPLORER_BINDINGS: list[Binding] = [
     Binding("c", "copy_uuid", "Copy ID", id="copy-uuid"),
     Binding("y", "copy_json", "JSON", id="copy-json"),
     Binding("u", "copy_url", "URL", id="copy-url"),
@@ -52,6 +54,11 @@ APP_BINDINGS: list[Binding] = [
     Binding("backspace,alt+left", "history_back", "Back", id="history-back", key_display="⌫"),
     Binding("less_than_sign", "resize_tree(-5)", "Narrower tree", show=False, id="narrow-tree"),
     Binding("greater_than_sign", "resize_tree(5)", "Wider tree", show=False, id="widen-tree"),
+]
+"""What can be done with the highlighted resource (the explorer screen's keys: a screen on
+top of it silences them)."""
+
+APP_BINDINGS: list[Binding] = [
     Binding("question_mark,f1", "help", "Help", id="help", key_display="?"),
     Binding("q", "quit", "Quit", id="quit"),
     Binding("ctrl+p", "command_palette", "Palette", show=False, id="command-palette",
@@ -59,7 +66,7 @@ APP_BINDINGS: list[Binding] = [
     # Not a priority binding, unlike ctrl+p: a `:` typed into an input is just a colon.
     Binding("colon", "command_palette", "Palette", show=False, id="command-palette-colon"),
 ]
-"""What can be done with the highlighted resource, and with the app."""
+"""What works on every screen: help, quit, the palette."""
 
 BACKUPS_VIEW_BINDINGS: list[Binding] = [
     Binding("c", "copy_uuid", "Copy ID", id="backups-copy-uuid"),
@@ -144,8 +151,30 @@ HELP_SECTIONS: list[tuple[str, list[HelpEntry]]] = [
 
 ALL_BINDINGS: dict[str, Binding] = {
     binding.id: binding
-    for binding in [*TREE_BINDINGS, *DETAIL_BINDINGS, *REFERENCE_BINDINGS, *APP_BINDINGS,
+    for binding in [*TREE_BINDINGS, *DETAIL_BINDINGS, *REFERENCE_BINDINGS, *EXPLORER_BINDINGS,
+                    *APP_BINDINGS,
                     *BACKUPS_VIEW_BINDINGS, *BACKUPS_TABLE_BINDINGS]
     if binding.id is not None
 }
 """Every binding by id, for the help screen and for validating user key overrides."""
+
+
+KEY_NAMES: dict[str, str] = {f"f{n}": f"F{n}" for n in range(1, 25)}
+"""Keys `App.get_key_display` would write otherwise: function keys as printed on a keyboard."""
+
+
+class KeyDisplay(Protocol):
+    """What names keys for people: the app (`App.get_key_display`, the user's overrides)."""
+
+    @property
+    def key_overrides(self) -> Mapping[str, str]: ...
+
+    def get_key_display(self, binding: Binding) -> str: ...
+
+
+def keys_for(app: KeyDisplay, binding_id: str) -> list[str]:
+    """The keys bound to `binding_id` now, as the app displays them (`/`, `?`, `^p`, `F1`)."""
+    binding = ALL_BINDINGS[binding_id]
+    keys = app.key_overrides.get(binding_id, binding.key)
+    return [app.get_key_display(Binding(key.strip(), binding.action))
+            for key in keys.split(",") if key.strip()]

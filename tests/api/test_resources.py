@@ -1,4 +1,4 @@
-"""The resource map is complete and self-consistent, and its labels are stable plain text."""
+"""The resource map is complete and self-consistent (labels: tests/ui/test_labels.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ from divio_tui.api import (
     ApiModel,
     Application,
     Backup,
-    Deployment,
     Environment,
-    EnvironmentVariable,
     Organisation,
     ServiceInstanceBackup,
     kind_of,
@@ -83,29 +81,6 @@ def test_every_kind_is_self_consistent(kind: Any) -> None:
     assert kind.title and kind.singular
 
 
-def test_labels_are_plain_stable_and_absolute() -> None:
-    assert KINDS["application"].label(APP) == "Shop (shop)"
-    assert KINDS["environment"].label(ENV) == "live · main"
-    assert KINDS["backup"].label(BACKUP) == "2026-11-25 02:36 UTC · SUCCESS · scheduled"
-    deployment = Deployment.model_validate(
-        {"uuid": "d", "status": "COMPLETED", "success": True,
-         "started_at": "2026-11-25T02:36:00Z", "ended_at": "2026-11-25T02:40:00Z"})
-    assert KINDS["deployment"].label(deployment) == "COMPLETED · success · 2026-11-25 02:36 UTC"
-    running = Deployment.model_validate({"uuid": "d", "status": "WORKING", "percent": 31})
-    assert KINDS["deployment"].label(running) == "WORKING · 31%"
-
-
-def test_labels_never_show_a_variable_value_or_control_characters() -> None:
-    var = EnvironmentVariable.model_validate(
-        {"environment": "e", "name": "KEY\x1b[2J\nX", "value": "hunter2", "is_sensitive": True})
-    label = KINDS["environment_variable"].label(var)
-    assert "hunter2" not in label and "\x1b" not in label and "\n" not in label
-
-
-def test_a_record_with_nothing_but_a_uuid_is_labelled_by_its_uuid() -> None:
-    assert KINDS["organisation"].label(Organisation(uuid="o9")) == "o9"
-
-
 def test_client_side_filter_uses_parent_field_or_the_parents_member_list() -> None:
     link = KINDS["backup"].child_links[0]
     assert link.query(BACKUP) == {"backup": "b1"}
@@ -153,7 +128,7 @@ def test_newest_first_sort_key_puts_unknown_times_last() -> None:
     assert [b.uuid for b in ordered] == ["b1", "o", "u"]
 
 
-def test_every_fake_record_parses_into_its_kind_and_has_a_label() -> None:
+def test_every_fake_record_parses_into_its_kind() -> None:
     # The fake speaks plain JSON built without our models; a model that rejects any of it
     # would turn demo data into warning nodes.
     data = dataset.generate("tiny", now=dataset.FIXED_NOW)
@@ -163,4 +138,3 @@ def test_every_fake_record_parses_into_its_kind_and_has_a_label() -> None:
         for record in records:
             model: ApiModel = parse_model(kind.model, record, url="http://x/")
             assert kind_of(model) is kind
-            assert kind.label(model) and kind.label(model) != model.key, (name, record)

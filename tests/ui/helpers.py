@@ -18,9 +18,9 @@ from divio_tui.api.client import DivioClient
 from divio_tui.fake.dataset import FIXED_NOW
 from divio_tui.fake.server import FakeDivioAPI
 from divio_tui.settings import DEMO_API_URL, DEMO_ZONE, Settings
+from divio_tui.state.nodes import GroupData, ResourceData
 from divio_tui.ui.app import DivioApp
-from divio_tui.ui.nodes import GroupData, ResourceData
-from divio_tui.ui.tree import ResourceTree
+from divio_tui.ui.tree.widget import ResourceTree
 
 TOKEN = "s3cret-token-never-shown"
 """A recognisable token: tests assert it appears nowhere on screen or in copies."""
@@ -77,12 +77,12 @@ def no_blink(pilot: Pilot[Any]) -> None:
 
 
 def tree(app: DivioApp) -> ResourceTree:
-    return app.resource_tree
+    return app.explorer.resource_tree
 
 
 def visible_labels(app: DivioApp) -> list[str]:
     """The tree as the user sees it: one plain label per visible line."""
-    return [line.node.label.plain for line in tree(app)._tree_lines]  # type: ignore[union-attr]
+    return [node.label.plain for node in tree(app).visible_lines()]  # type: ignore[union-attr]
 
 
 def find_node(app: DivioApp, predicate: Callable[[Any], bool]) -> Any:

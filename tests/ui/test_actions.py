@@ -13,9 +13,10 @@ from textual.pilot import Pilot
 
 from divio_tui.fake.dataset import FIXED_NOW, generate
 from divio_tui.fake.server import FakeDivioAPI
-from divio_tui.ui.help import HelpScreen, help_table
-from divio_tui.ui.labels import MASK
-from divio_tui.ui.nodes import ResourceData
+from divio_tui.state.nodes import ResourceData
+from divio_tui.ui.explorer.copying import control_panel_url
+from divio_tui.ui.screens.help import HelpScreen, help_table
+from divio_tui.ui.text.labels import MASK
 from tests.ui.helpers import (
     TOKEN,
     find_node,
@@ -78,7 +79,7 @@ async def test_the_url_of_a_group_is_its_filtered_list() -> None:
         assert app.clipboard == (
             f"https://api.demo.invalid/apps/v3/backups/?environment={env.data.uuid}")
         # Copying a UUID makes no sense on a group: the key is not offered there.
-        assert app.check_action("copy_uuid", ()) is False
+        assert app.explorer.check_action("copy_uuid", ()) is False
 
 
 async def test_sensitive_variables_are_masked_until_revealed_and_in_copies() -> None:
@@ -96,9 +97,9 @@ async def test_sensitive_variables_are_masked_until_revealed_and_in_copies() -> 
         assert value not in screen_text(app)
         await press(pilot, "y")
         assert json.loads(app.clipboard)["value"] == MASK
-        assert set(app.detail.view.masked) == {"value"}
+        assert set(app.explorer.detail.view.masked) == {"value"}
         await press(pilot, "v")
-        assert not app.detail.view.masked
+        assert not app.explorer.detail.view.masked
         await press(pilot, "y")
         assert json.loads(app.clipboard)["value"] == value
         assert MASK in secret.label.plain  # labels stay masked
@@ -150,7 +151,7 @@ async def test_help_lists_every_key_as_currently_bound() -> None:
         await press(pilot, "f1")
         assert isinstance(app.screen, HelpScreen)
         console = Console(width=100, record=True, color_system=None)
-        console.print(help_table(app.key_overrides))
+        console.print(help_table(app))
         lines = console.export_text().splitlines()
         assert any(line.split()[:1] == ["x"] and "copy its UUID" in line for line in lines)
         assert any(line.split()[:2] == ["?", "F1"] for line in lines)
@@ -204,7 +205,7 @@ async def test_control_panel_url_for_a_real_zone() -> None:
         await settle(pilot)
         env = await open_live(pilot)
         application = env.data.parent
-        url = app.control_panel_url(env.data)
+        url = control_panel_url(env.data, app.settings)
         assert url == (f"https://control.divio.com/o/{application.raw['organisation']}"
                        f"/app/{application.uuid}")
 

@@ -9,8 +9,8 @@ import pytest
 
 from divio_tui.api.client import DivioClient
 from divio_tui.fake import FakeDivioAPI
-from divio_tui.ui.backup_status import BackupBook
-from divio_tui.ui.session import Session
+from divio_tui.state.backups import BackupBook
+from divio_tui.state.session import Session
 from tests.ui.helpers import make_client
 
 

@@ -11,9 +11,9 @@ from textual.pilot import Pilot
 
 from bench.backup_question import howto_walk
 from divio_tui.fake import FIXED_NOW, Dataset, FakeDivioAPI
-from divio_tui.ui.backups_view import BackupsScreen
-from divio_tui.ui.humanize import format_size, time_with_relative
-from divio_tui.ui.nodes import ResourceData
+from divio_tui.state.nodes import ResourceData
+from divio_tui.ui.backups.screen import BackupsScreen
+from divio_tui.ui.text.humanize import format_size, time_with_relative
 from tests.ui.helpers import (
     TOKEN,
     group,
@@ -54,7 +54,7 @@ async def open_environment(pilot: Pilot[Any], dataset: Dataset, env: Record) -> 
 
 def summary(app: Any) -> dict[str, str]:
     """The detail pane's summary rows as plain text, by field name."""
-    return {name: text.plain for name, text in app.detail.view.rows}
+    return {name: text.plain for name, text in app.explorer.detail.view.rows}
 
 
 def explorer_latest(app: Any, env: Record) -> dict[str, tuple[str, datetime | None, int | None]]:

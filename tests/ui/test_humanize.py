@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from divio_tui.ui.humanize import (
+from divio_tui.ui.text.humanize import (
     as_datetime,
     format_duration,
     format_size,

@@ -11,8 +11,8 @@ from textual.widgets import Input
 
 from divio_tui.fake.dataset import FIXED_NOW, generate
 from divio_tui.fake.server import FakeDivioAPI
-from divio_tui.ui.filter import FilterBar
-from divio_tui.ui.jump import UUID_RE
+from divio_tui.ui.palette.jump import UUID_RE
+from divio_tui.ui.widgets.filter_bar import FilterBar
 from tests.ui.helpers import (
     GatedTransport,
     make_app,

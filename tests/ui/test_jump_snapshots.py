@@ -27,7 +27,7 @@ class TestJump:
         async def run_before(pilot: Pilot[Any]) -> None:
             await settle(pilot)
             app: Any = pilot.app
-            await app.resource_tree.reveal("service_instance_backup",
+            await app.explorer.resource_tree.reveal("service_instance_backup",
                                            backup["service_instance_backups"][0]).wait()
             await settle(pilot)
             await press(pilot,

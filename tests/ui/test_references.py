@@ -8,7 +8,7 @@ from textual.pilot import Pilot
 
 from divio_tui.fake.dataset import FIXED_NOW, Dataset, generate
 from divio_tui.fake.server import FakeDivioAPI
-from divio_tui.ui.nodes import GroupData, ResourceData
+from divio_tui.state.nodes import GroupData, ResourceData
 from tests.ui.helpers import find_node, goto, make_app, press, resource, settle, tree
 
 
@@ -44,7 +44,7 @@ async def reveal(pilot: Pilot[Any], kind: str, uuid: str) -> Any:
 async def follow(pilot: Pilot[Any], field: str) -> None:
     """Tab into the detail pane's references, choose the one under `field`, press enter."""
     app: Any = pilot.app
-    references = app.detail.reference_list
+    references = app.explorer.detail.reference_list
     if app.focused is not references:
         await press(pilot, "tab")
     assert app.focused is references
@@ -61,7 +61,7 @@ async def test_a_service_instance_leads_to_its_service_and_region_in_the_regions
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         instance = await reveal(pilot, "service_instance", raw["uuid"])
-        assert [link.field for link in app.detail.view.links] == [
+        assert [link.field for link in app.explorer.detail.view.links] == [
             "environment", "service", "region"]
         await follow(pilot, "service")
         service = cursor_data(app)
@@ -79,7 +79,7 @@ async def test_a_service_instance_leads_to_its_service_and_region_in_the_regions
         assert at(app, instance)
         await press(pilot, "backspace")  # the start screen's cursor, before the first jump
         assert isinstance(cursor_data(app), GroupData)
-        assert app.check_action("history_back", ()) is False  # nothing left to go back to
+        assert app.explorer.check_action("history_back", ()) is False  # nothing left to go back to
 
 
 async def test_a_backup_leads_to_its_environment_and_service_instance_backups() -> None:
@@ -90,7 +90,7 @@ async def test_a_backup_leads_to_its_environment_and_service_instance_backups() 
         await settle(pilot)
         backup = await reveal(pilot, "backup", raw["uuid"])
         sibs = raw["service_instance_backups"]
-        fields = [link.field for link in app.detail.view.links]
+        fields = [link.field for link in app.explorer.detail.view.links]
         assert fields == ["environment", *["service_instance_backups"] * len(sibs)]
         await follow(pilot, "service_instance_backups")
         sib = cursor_data(app)
@@ -188,15 +188,15 @@ async def test_tab_lands_on_the_references_and_falls_back_to_the_pane_without_th
         await settle(pilot)
         northwind = find_node(app, resource("organisation", name="Northwind Digital"))
         await goto(pilot, northwind)
-        assert app.detail.view.links == []
+        assert app.explorer.detail.view.links == []
         await press(pilot, "tab")
-        assert app.focused is app.detail  # nothing to follow: the pane scrolls
+        assert app.focused is app.explorer.detail  # nothing to follow: the pane scrolls
         await press(pilot, "shift+tab")
         acme = dataset.application("acme-shop")
         assert acme is not None
         await reveal(pilot, "application", acme["uuid"])
         await press(pilot, "tab")
-        assert app.focused is app.detail.reference_list
+        assert app.focused is app.explorer.detail.reference_list
         await follow(pilot, "organisation")  # to an organisation: no references there
         assert at(app, northwind)
-        assert app.focused is app.detail
+        assert app.focused is app.explorer.detail

@@ -32,8 +32,7 @@ from divio_tui.settings import (
     load_settings,
 )
 from divio_tui.ui.app import DivioApp, default_client_factory
-from divio_tui.ui.header import HeaderBar
-from divio_tui.ui.signin import (
+from divio_tui.ui.screens.signin import (
     SignInScreen,
     header_source,
     rejection_message,
@@ -41,6 +40,7 @@ from divio_tui.ui.signin import (
     token_rejected,
     tokens_page,
 )
+from divio_tui.ui.widgets.header import HeaderBar
 from tests.ui.helpers import find_node, fixed_clock, group, no_blink, settle
 
 GOOD = "good-token-123"

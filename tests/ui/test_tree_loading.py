@@ -8,7 +8,7 @@ import httpx
 
 from divio_tui.fake.dataset import FIXED_NOW, generate
 from divio_tui.fake.server import FakeDivioAPI
-from divio_tui.ui.nodes import GroupData, ResourceData, StatusData
+from divio_tui.state.nodes import GroupData, ResourceData, StatusData
 from tests.ui.helpers import (
     GatedTransport,
     find_node,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from divio_tui.ui.untrusted import clean, shorten, text
+from divio_tui.ui.text.untrusted import clean, shorten, text
 
 
 def test_markup_in_a_name_stays_literal() -> None:

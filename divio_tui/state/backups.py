@@ -1,0 +1,255 @@
+"""The backups of one environment, fetched newest first and only as far as the answer needs.
+
+`BackupBook` (one per session) runs the fetches behind the environment summary and the backups
+table; `report(environment)` turns what is known into a `BackupReport` to render, and never
+fetches. Everything goes through the `Session` caches, so the tree, the summary and the table
+never fetch the same thing twice:
+
+1. The environment's backups with `Session.children` (the filtered list, checked item by item;
+   when the server ignores the filter, the whole collection once per session, indexed by
+   environment), and at the same time its service instances (once per environment).
+2. `answer`: the service-instance backups (SIBs) the backups name, fetched by uuid, newest
+   backup first, in batches of one round trip (the client's concurrency), until every service
+   instance of the environment has its latest success. Usually that is the first batch.
+3. `complete`: the remaining SIBs, for the total size (and the table's cells). The summary
+   asks for them in the background, under the session's smaller limit for speculative work;
+   the table, which the user opened, at full speed.
+
+Neither ever raises: failures are recorded per environment and shown by whoever renders the
+report; `retry` forgets them, the list and the SIBs that were still running. Nothing here
+imports Textual: the app's workers drive the book, and the benchmark drives it without a screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import cast
+
+from divio_tui.api.backup_summary import EnvironmentBackupSummary, summarise
+from divio_tui.api.errors import ApiError
+from divio_tui.api.models import Backup, ServiceInstance, ServiceInstanceBackup
+from divio_tui.api.resources import KINDS
+from divio_tui.state.session import Session
+
+log = logging.getLogger(__name__)
+
+TOTALS_BATCH = 16
+"""SIBs fetched between two progress reports once the answer is known."""
+
+Listener = Callable[[], None]
+"""Called (synchronously, on the event loop) whenever more of an environment is known."""
+
+
+@dataclass
+class _Progress:
+    """What the book knows about one environment beyond the session's caches."""
+
+    generation: int
+    """The session's `generation` when this was started: a reload-all makes it stale."""
+    backups: list[Backup] | None = None
+    """The environment's backups, newest first, once read."""
+    error: BaseException | None = None
+    """Why the backups (or something unexpected) failed; nothing more is fetched until retry."""
+    sib_errors: dict[str, ApiError] = field(default_factory=dict)
+    """SIBs that could not be fetched, by uuid (not asked for again until retry)."""
+    active: int = 0
+    """Fetch loops running for this environment."""
+
+
+@dataclass(frozen=True)
+class BackupReport:
+    """Everything known about one environment's backups, ready to render."""
+
+    environment: str
+    backups: list[Backup] | None
+    """Newest first; None until the list has been read."""
+    summary: EnvironmentBackupSummary | None
+    """Per service, the latest success and the latest problem (None without the list)."""
+    instances: list[ServiceInstance]
+    """The environment's service instances known so far."""
+    answered: bool
+    """Every service instance has its latest success, or every SIB that could be read is."""
+    loading: bool
+    error: BaseException | None
+    sib_errors: dict[str, ApiError]
+    filter_ignored: bool
+    """The server ignored the environment filter: the backups came from the whole list."""
+
+    @property
+    def pending(self) -> int:
+        """SIBs neither known nor failed: what the total size still waits for."""
+        if self.summary is None:
+            return 0
+        return len(self.summary.missing_sibs - set(self.sib_errors))
+
+    @property
+    def settled(self) -> bool:
+        """Nothing is left to fetch (everything known, or failed and waiting for a retry)."""
+        return self.error is not None or (self.backups is not None and self.pending == 0)
+
+
+class BackupBook:
+    """The backup fetches and reports of one session (see the module docstring)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._progress: dict[str, _Progress] = {}
+
+    # -- reading ------------------------------------------------------------------------
+
+    def report(self, environment: str) -> BackupReport:
+        """What is known now; never fetches."""
+        state = self._state(environment)
+        instances = self._instances(environment)
+        summary = None
+        answered = False
+        if state.backups is not None:
+            summary = summarise(environment, state.backups, self._sibs(), self._instance_map())
+            answered = _answered(summary, instances, state.sib_errors)
+        return BackupReport(
+            environment=environment,
+            backups=state.backups,
+            summary=summary,
+            instances=instances,
+            answered=answered,
+            loading=state.active > 0,
+            error=state.error,
+            sib_errors=dict(state.sib_errors),
+            filter_ignored=self.session.ignores_filter("backup"),
+        )
+
+    def sib(self, uuid: str) -> ServiceInstanceBackup | None:
+        """A SIB if this session has it."""
+        return cast(ServiceInstanceBackup | None,
+                    self.session.known("service_instance_backup", uuid))
+
+    def instance(self, uuid: str) -> ServiceInstance | None:
+        """A service instance if this session has it."""
+        return cast(ServiceInstance | None, self.session.known("service_instance", uuid))
+
+    # -- fetching -------------------------------------------------------------------------
+
+    async def answer(self, environment: str, on_change: Listener | None = None) -> None:
+        """Fetch until every service instance has its latest success (or nothing is left)."""
+        await self._run(environment, on_change, totals=False, background=False)
+
+    async def complete(self, environment: str, on_change: Listener | None = None, *,
+                       background: bool = True) -> None:
+        """Fetch the answer, then every remaining SIB (for the total size and the table)."""
+        await self._run(environment, on_change, totals=True, background=background)
+
+    def retry(self, environment: str) -> None:
+        """Forget the failures, the list and the SIBs still running: the next fetch is fresh."""
+        state = self._progress.pop(environment, None)
+        self.session.forget_children("backup", "environment", environment)
+        if state is None or state.backups is None:
+            return
+        running = [uuid for backup in state.backups
+                   for uuid in backup.service_instance_backups
+                   if (sib := self.sib(uuid)) is not None and sib.is_running]
+        self.session.forget("service_instance_backup", running)
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _state(self, environment: str) -> _Progress:
+        state = self._progress.get(environment)
+        if state is None or state.generation != self.session.generation:
+            state = _Progress(self.session.generation)
+            self._progress[environment] = state
+        return state
+
+    def _sibs(self) -> Mapping[str, ServiceInstanceBackup]:
+        return cast(Mapping[str, ServiceInstanceBackup],
+                    self.session.known_of_kind("service_instance_backup"))
+
+    def _instance_map(self) -> Mapping[str, ServiceInstance]:
+        return cast(Mapping[str, ServiceInstance],
+                    self.session.known_of_kind("service_instance"))
+
+    def _instances(self, environment: str) -> list[ServiceInstance]:
+        return [instance for instance in self._instance_map().values()
+                if instance.environment == environment]
+
+    async def _run(self, environment: str, on_change: Listener | None, *, totals: bool,
+                   background: bool) -> None:
+        state = self._state(environment)
+        if state.error is not None:
+            return  # shown with a retry hint; fetching again is the user's call
+        state.active += 1
+        _notify(on_change)
+        try:
+            backups = await self._read_list(environment, state, on_change)
+            sibs = self._sibs()
+            pending = [uuid for backup in backups for uuid in backup.service_instance_backups
+                       if uuid not in sibs and uuid not in state.sib_errors]
+            batch = max(1, getattr(self.session.client, "concurrency", 6))
+            while pending and not self.report(environment).answered:
+                await self._fetch(pending[:batch], state, background=False)
+                pending = pending[batch:]
+                _notify(on_change)
+            while totals and pending:
+                await self._fetch(pending[:TOTALS_BATCH], state, background=background)
+                pending = pending[TOTALS_BATCH:]
+                _notify(on_change)
+        except asyncio.CancelledError:
+            raise
+        except ApiError as error:
+            state.error = error
+        except Exception as error:  # a bug: recorded and shown, never raised into the app
+            log.exception("backups of %s", environment)
+            state.error = error
+        finally:
+            state.active -= 1
+            _notify(on_change)
+
+    async def _read_list(self, environment: str, state: _Progress,
+                         on_change: Listener | None) -> list[Backup]:
+        if state.backups is not None:
+            return state.backups
+        models, _ = await asyncio.gather(
+            self.session.children("backup", "environment", environment),
+            self._read_instances(environment),
+        )
+        backups = cast(list[Backup], models)
+        # Newest first whatever order the server used: the answer is read from the top.
+        state.backups = sorted(backups, key=KINDS["backup"].sort_key, reverse=True)
+        _notify(on_change)
+        return state.backups
+
+    async def _read_instances(self, environment: str) -> None:
+        try:
+            await self.session.read_service_instances(environment)
+        except ApiError as error:
+            # Only names are lost: services are then told apart by their SIBs' service type.
+            log.info("service instances of %s: %s", environment, error.message)
+
+    async def _fetch(self, uuids: list[str], state: _Progress, *, background: bool) -> None:
+        results = await self.session.get_many("service_instance_backup", uuids,
+                                              background=background)
+        for uuid, result in zip(uuids, results, strict=True):
+            if isinstance(result, ApiError):
+                state.sib_errors[uuid] = result
+
+
+def _answered(summary: EnvironmentBackupSummary, instances: list[ServiceInstance],
+              failed: Mapping[str, ApiError]) -> bool:
+    """Every service instance (known, or seen in a SIB) has a latest success, or no SIB is
+    left to read (those that failed aside)."""
+    if not summary.missing_sibs - set(failed):
+        return True
+    have = {status.service_instance for status in summary.services if status.latest_success}
+    wanted = {instance.key for instance in instances}
+    wanted |= {status.service_instance for status in summary.services}
+    return wanted <= have
+
+
+def _notify(listener: Listener | None) -> None:
+    if listener is None:
+        return
+    try:
+        listener()
+    except Exception:  # a listener's bug must not stop the fetch
+        log.exception("backup listener failed")

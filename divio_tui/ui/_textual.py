@@ -1,0 +1,243 @@
+"""Every use of a private Textual name, in one place, for the Textual version we pin.
+
+The explorer needs a few things Textual's public API does not offer: a tree that can hide
+lines (the `/` filter) and drop tens of thousands of nodes at once, a command palette that
+shows hits while slow providers are still searching, a table that tints the cursor's row.
+Each is built here on Textual's internals, behind a small public face; nothing else in
+`divio_tui` touches a name that starts with an underscore on a Textual object.
+
+`TEXTUAL_VERSION` is the version this module was written against; a test compares it with
+`textual.__version__`, so an upgrade fails loudly here, in one place, and the list below is
+what to re-read in Textual's source:
+
+- `Tree._build`, `Tree._tree_lines`, `Tree._tree_lines_cached`, `Tree._tree_nodes`,
+  `Tree._invalidate`, `Tree._get_node`, `_TreeLine`, `_TreeLine._get_guide_width`,
+  `TreeNode._children`, `TreeNode._updates`, `TreeNode._id`, `TreeNode._line`,
+  `TreeNode._expanded`, `TOGGLE_STYLE` (textual.widgets._tree);
+- `CommandPalette._search_for`, `CommandPalette._refresh_command_list`, `Command`
+  (textual.command);
+- `DataTable._get_row_style`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from time import monotonic
+from typing import Any, ClassVar, Generic, TypeVar
+
+from rich.style import Style as RichStyle
+from rich.text import Text
+from textual.command import Command, CommandList, CommandPalette, DiscoveryHit, Hit
+from textual.content import Content
+from textual.coordinate import Coordinate
+from textual.geometry import Size
+from textual.style import Style as VisualStyle
+from textual.widgets import DataTable, Tree
+from textual.widgets._tree import TOGGLE_STYLE, _TreeLine
+from textual.widgets.tree import TreeNode
+
+__all__ = [
+    "TEXTUAL_VERSION",
+    "TOGGLE_STYLE",
+    "FastTree",
+    "RowTintedTable",
+    "StreamingCommandPalette",
+]
+
+TEXTUAL_VERSION = "8.2.8"
+"""The Textual release every name above was checked against (pyproject.toml pins it)."""
+
+T = TypeVar("T")
+CellT = TypeVar("CellT")
+
+
+class FastTree(Tree[T], Generic[T]):
+    """A `Tree` that can hide lines, drop or reorder children in one pass, and find nodes.
+
+    `visible_ids()` returns the ids of the nodes to lay out (None: every expanded line, as
+    `Tree` does); the widget calls `relayout()` when that set changes. The node-list helpers
+    replace `TreeNode.remove_children`, which removes nodes one by one (a list search each:
+    quadratic, seconds at 10k children).
+    """
+
+    def visible_ids(self) -> set[int] | None:
+        """Ids of the nodes to show, or None for all (override to hide lines)."""
+        return None
+
+    # -- nodes ----------------------------------------------------------------------------
+
+    @staticmethod
+    def children_of(node: TreeNode[T]) -> list[TreeNode[T]]:
+        """The live list of `node`'s children (do not keep it across awaits)."""
+        return node._children
+
+    def registered(self, node: TreeNode[T]) -> bool:
+        """Still part of this tree (not dropped by a reload while a worker ran)?"""
+        return node is self.root or self._tree_nodes.get(node.id) is node
+
+    def all_nodes(self) -> Iterator[TreeNode[T]]:
+        """Every node of the tree, expanded or not, the root included."""
+        return iter(list(self._tree_nodes.values()))
+
+    def drop_descendants(self, node: TreeNode[T]) -> None:
+        """Remove every descendant of `node` at once (the cursor must not be among them)."""
+        stack = list(node._children)
+        while stack:
+            child = stack.pop()
+            stack.extend(child._children)
+            self._tree_nodes.pop(child._id, None)
+        node._children.clear()
+        node._updates += 1
+        self._invalidate()
+
+    def reorder_children(self, node: TreeNode[T], children: list[TreeNode[T]]) -> None:
+        """Put `node`'s children in the order of `children` (the same nodes)."""
+        node._children[:] = children
+        node._updates += 1
+        self._invalidate()
+
+    def forget_all(self) -> None:
+        """Forget every node but the root, at once."""
+        self._tree_nodes.clear()
+        self.clear()
+        self._tree_nodes[self.root.id] = self.root
+
+    def relayout(self) -> None:
+        """Lay the lines out again now (after `visible_ids` changed)."""
+        self._invalidate()
+        self._tree_lines  # noqa: B018 — the property rebuilds the lines
+
+    def visible_lines(self) -> list[TreeNode[T]]:
+        """The nodes on the lines as laid out now, top to bottom."""
+        return [line.node for line in self._tree_lines]
+
+    def node_on_line(self, line: int) -> TreeNode[T] | None:
+        return self._get_node(line)
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        # Tree._build, laying out only the visible nodes when some are hidden.
+        visible = self.visible_ids()
+        if visible is None:
+            super()._build()
+            return
+        for node in self._tree_nodes.values():
+            node._line = -1
+        lines: list[_TreeLine[T]] = []
+
+        def add_node(path: list[TreeNode[T]], node: TreeNode[T], last: bool) -> None:
+            child_path = [*path, node]
+            node._line = len(lines)
+            lines.append(_TreeLine(child_path, last))
+            if node._expanded:
+                shown = [child for child in node._children if child._id in visible]
+                for index, child in enumerate(shown):
+                    add_node(child_path, child, index == len(shown) - 1)
+
+        tops = [node for node in self.root._children if node._id in visible]
+        for top in tops:
+            add_node([], top, True)
+        self._tree_lines_cached = lines
+        width = max((self.get_label_width(line.node)
+                     + line._get_guide_width(self.guide_depth, self.show_root)
+                     for line in lines), default=self.size.width)
+        self.virtual_size = Size(width, len(lines))
+        if self.cursor_line != -1 and self.cursor_node is not None:
+            self.cursor_line = self.cursor_node._line
+        if self.cursor_line >= len(lines):
+            self.cursor_line = -1
+
+
+class StreamingCommandPalette(CommandPalette):
+    """Textual's command palette, showing hits while slow providers are still searching.
+
+    The stock palette adds hits to its list only when another hit arrives a quarter of a
+    second after the last refresh, or when every provider is done: hits found at once would
+    wait for the slowest API request. This one records the hits of the current search and
+    refreshes the list on a timer too.
+    """
+
+    FLUSH_EVERY: ClassVar[float] = 0.2
+    """Seconds between refreshes of the list while a search is still running."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._streamed: list[DiscoveryHit | Hit] = []
+        self._shown = 0
+        self._searching = False
+        self._search_started = 0.0
+
+    def on_mount(self) -> None:
+        # Beside CommandPalette._on_mount, which Textual calls as well (one per class).
+        self.set_interval(self.FLUSH_EVERY, self._flush)
+
+    async def _search_for(self, search_value: str) -> Any:
+        streamed: list[DiscoveryHit | Hit] = []
+        self._streamed, self._shown = streamed, 0
+        self._searching, self._search_started = True, monotonic()
+        inner = super()._search_for(search_value)
+        try:
+            hit = await inner.__anext__()
+            while True:
+                streamed.append(hit)
+                aborted = yield hit
+                hit = await inner.asend(aborted)
+        except StopAsyncIteration:
+            pass
+        finally:
+            if self._streamed is streamed:
+                self._searching = False
+            with contextlib.suppress(RuntimeError):
+                await inner.aclose()
+
+    def _flush(self) -> None:
+        """Show the hits found so far if the search is still running and some are unseen."""
+        hits = self._streamed
+        if not self._searching or len(hits) == self._shown:
+            return
+        if monotonic() - self._search_started < self.FLUSH_EVERY:
+            return
+        self._shown = len(hits)
+        commands = [Command(self._prompt_of(hit), hit, id=f"flush-{index}")
+                    for index, hit in enumerate(hits)]
+        command_list = self.query_one(CommandList)
+        highlighted = command_list.highlighted
+        self._refresh_command_list(command_list, commands, False)
+        if highlighted is not None and highlighted < command_list.option_count:
+            command_list.highlighted = highlighted
+
+    def _prompt_of(self, hit: DiscoveryHit | Hit) -> Content:
+        # As CommandPalette._gather_commands builds it.
+        parts = [Content.from_rich_text(hit.prompt) if isinstance(hit.prompt, Text)
+                 else Content.from_markup(str(hit.prompt))]
+        if hit.help:
+            help_style = VisualStyle.from_styles(
+                self.get_component_styles("command-palette--help-text"))
+            parts.append(Content.from_markup(hit.help).stylize_before(help_style))
+        return Content("\n").join(parts)
+
+
+class RowTintedTable(DataTable[CellT], Generic[CellT]):
+    """A `DataTable` with a cell cursor whose whole row is tinted with `row_tint()`."""
+
+    def row_tint(self) -> RichStyle | None:
+        """The style added to the cursor's row (override; None: no tint)."""
+        return None
+
+    def _get_row_style(self, row_index: int, base_style: RichStyle) -> RichStyle:
+        # Tinting the cursor's row here keeps DataTable's own rendering and caches (the row
+        # style is part of every cell's cache key).
+        style = super()._get_row_style(row_index, base_style)
+        if row_index == self.cursor_row and row_index >= 0 and self.show_cursor:
+            tint = self.row_tint()
+            if tint is not None:
+                style += tint
+        return style
+
+    def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
+        super().watch_cursor_coordinate(old, new)
+        if old.row != new.row:
+            self.refresh_row(old.row)
+            self.refresh_row(new.row)

@@ -1,0 +1,1 @@
+"""The backups table of one environment (`b`)."""

@@ -1,0 +1,438 @@
+"""`ExplorerScreen`: the tree and the detail pane, and what their keys do.
+
+The app's default screen (`DivioApp.get_default_screen`). It owns the layout (header, tree,
+filter bar, detail pane, footer) and the explorer's actions: copy, open, reload, filter,
+reveal secrets, history, the backups table. Every binding here belongs to this screen, so a
+screen pushed on top of it (the backups table, the help, the sign-in) silences them without
+special cases.
+
+Routing: the tree posts what happened (messages.py) and the screen decides: a new highlight
+redraws the detail pane and the header's breadcrumb and starts the environment summary's
+backup fetch (`BackupFollower`); a failed load becomes a toast; a followed reference or a
+palette hit becomes a reveal in the tree.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from functools import partial
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from divio_tui.api.errors import ApiError, NotFound, Unauthorised
+from divio_tui.api.models import ApiModel
+from divio_tui.state.nodes import GroupData, NodeData, ResourceData, StatusData
+from divio_tui.state.session import Session
+from divio_tui.ui.backups.screen import BackupsScreen, Target
+from divio_tui.ui.detail.pane import DetailPane, build_view
+from divio_tui.ui.detail.references import ReferenceList
+from divio_tui.ui.detail.summary import SummaryContext
+from divio_tui.ui.explorer import copying
+from divio_tui.ui.explorer.backup_follow import BackupFollower, backups_scope
+from divio_tui.ui.explorer.host import ExplorerHost
+from divio_tui.ui.keys import EXPLORER_BINDINGS, keys_for
+from divio_tui.ui.palette.commands import ExplorerCommands, PaletteCommand
+from divio_tui.ui.palette.jump import JumpCommands
+from divio_tui.ui.screens.signin import header_source
+from divio_tui.ui.text.labels import breadcrumb, error_summary
+from divio_tui.ui.text.untrusted import clean
+from divio_tui.ui.tree import messages
+from divio_tui.ui.tree.messages import Node
+from divio_tui.ui.tree.widget import ResourceTree
+from divio_tui.ui.widgets.filter_bar import FilterBar
+from divio_tui.ui.widgets.header import HeaderBar
+
+log = logging.getLogger(__name__)
+
+TREE_WIDTH_LIMITS = (20, 80)
+"""The tree pane's width may be set between these percentages of the screen."""
+
+CONTEXT_ACTIONS: tuple[str, ...] = (
+    "copy_uuid", "copy_json", "copy_url", "open_control_panel", "clear_filter",
+    "history_back", "backups_view")
+"""Actions whose availability depends on the highlighted node (see `check_action`)."""
+
+
+class ExplorerScreen(Screen[None]):
+    """The explorer: the resource tree beside the detail pane (see the module docstring)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(EXPLORER_BINDINGS)
+    COMMANDS = {ExplorerCommands, JumpCommands}
+
+    tree_width: reactive[int] = reactive(55, init=False)
+    """Width of the tree pane, in percent of the screen."""
+    reveal_secrets: reactive[bool] = reactive(False, init=False)
+    """Show sensitive values in the JSON pane and in JSON copies."""
+
+    def __init__(self, host: ExplorerHost) -> None:
+        super().__init__(id="explorer")
+        self.host = host
+        self._highlighted: Node | None = None
+        self._footer_state: tuple[bool | None, ...] = ()
+        self.follower = BackupFollower(self, host.backups, lambda: self.highlighted,
+                                       self.refresh_detail)
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield HeaderBar(id="header")
+        with Horizontal(id="main"):
+            with Vertical(id="tree-pane"):
+                yield ResourceTree(self.host.session, self.host.now, id="tree",
+                                   reload_key=keys_for(self.host, "reload")[0],
+                                   open_first=self.host.signed_in)
+                yield FilterBar(id="filter")
+            yield DetailPane(self.host, id="detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        tree = self.resource_tree
+        tree.border_title = "Resources"
+        self.detail.border_title = "Detail"
+        tree.focus()
+        self.show_connection()
+
+    def show_connection(self) -> None:
+        """Where the explorer is connected and where the token came from (never the token),
+        and who the token belongs to once known."""
+        header = self.header
+        header.set_connection(self.host.connection_label())
+        header.set_token_source(header_source(self.host.settings.token_source))
+        me = self.session.me
+        header.set_user(me.email or me.display_name if me is not None else None)
+
+    @property
+    def resource_tree(self) -> ResourceTree:
+        return self.query_one("#tree", ResourceTree)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one("#detail", DetailPane)
+
+    @property
+    def header(self) -> HeaderBar:
+        return self.query_one(HeaderBar)
+
+    @property
+    def session(self) -> Session:
+        return self.host.session
+
+    @property
+    def highlighted(self) -> NodeData | None:
+        """The data of the node under the cursor."""
+        return self._highlighted.data if self._highlighted is not None else None
+
+    def watch_tree_width(self, width: int) -> None:
+        self.query_one("#tree-pane").styles.width = f"{width}%"
+
+    # -- routing --------------------------------------------------------------------------
+
+    @on(ResourceTree.Highlighted)
+    def _show_highlighted(self, message: messages.Highlighted) -> None:
+        self._highlighted = message.node
+        self.follower.follow(message.data)
+        self.refresh_detail(keep_scroll=message.refreshed)
+        self.header.set_crumbs(_crumbs(message.data))
+        self._refresh_footer()
+
+    @on(ResourceTree.LoadFailed)
+    def _report_failure(self, message: messages.LoadFailed) -> None:
+        # Short: the error line in the tree carries the whole story in the detail pane.
+        error = message.error
+        if isinstance(error, Unauthorised):
+            self.host.tell_unauthorised(error)
+            return
+        text = error_summary(error)
+        if isinstance(error, ApiError) and error.detail:
+            text += f": {error.detail}"
+        elif not isinstance(error, ApiError):
+            text += f": {error}"
+        self.notify(clean(text) + f"\n{self.resource_tree.reload_key} on the ⚠ line retries",
+                    title=f"Could not load {clean(message.where)}", severity="error",
+                    markup=False, timeout=8)
+
+    @on(ResourceTree.RevealFailed)
+    def _reveal_failed(self, message: messages.RevealFailed) -> None:
+        error = message.error
+        if isinstance(error, Unauthorised) and error.status == 401:
+            self.host.tell_unauthorised(error)
+            return
+        missing = isinstance(error, NotFound | Unauthorised)
+        self.notify(message.message, title="Not found or no access" if missing
+                    else "Could not go there", severity="warning", markup=False, timeout=6)
+
+    @on(ResourceTree.FilterCleared)
+    def _filter_cleared(self) -> None:
+        # The tree showed a node the filter hid: the bar and its count go too (setting the
+        # value tells the filter handler, which clears the count).
+        bar = self.query_one(FilterBar)
+        bar.value = ""
+        bar.display = False
+        self.refresh_bindings()
+
+    @on(ReferenceList.Followed)
+    def _follow_reference(self, message: ReferenceList.Followed) -> None:
+        self.jump_to(message.link.kind, message.link.uuid)
+
+    def refresh_detail(self, *, keep_scroll: bool = True) -> None:
+        """Draw the detail pane for the highlighted node again (new data, another theme)."""
+        node = self._highlighted
+        data = node.data if node is not None else None
+        children = self.resource_tree.child_resources(node) if node is not None else []
+        label = node.label if node is not None and isinstance(node.label, Text) else None
+        view = build_view(data, self.summary_context(data), children=children,
+                          reveal=self.reveal_secrets, label=label,
+                          session_rows=self.host.session_rows())
+        self.detail.show(view, keep_scroll=keep_scroll)
+
+    def summary_context(self, data: NodeData | None) -> SummaryContext:
+        ancestors: dict[tuple[str, str], ApiModel] = {}
+        resource = _owner(data)
+        while resource is not None:
+            ancestors[(resource.kind, resource.model.key)] = resource.model
+            resource = resource.parent
+
+        def lookup(kind: str, uuid: str) -> ApiModel | None:
+            return ancestors.get((kind, uuid)) or self.session.known(kind, uuid)
+
+        return SummaryContext(now=self.host.now(), lookup=lookup,
+                              backups=self.follower.report(data),
+                              reload_key=self.resource_tree.reload_key)
+
+    # -- what works now -------------------------------------------------------------------
+
+    def _refresh_footer(self) -> None:
+        # The footer rebuilds itself on every refresh_bindings; only ask when what works
+        # has changed, so moving along a list of backups does not rebuild it each line.
+        state = tuple(self.check_action(action, ()) for action in CONTEXT_ACTIONS)
+        if state != self._footer_state:
+            self._footer_state = state
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        data = self.highlighted
+        if action == "backups_view":
+            return backups_scope(data) is not None
+        if action == "history_back":
+            return self.can_go_back()
+        if action == "copy_uuid":
+            return isinstance(data, ResourceData) and data.uuid is not None
+        if action == "copy_json":
+            return isinstance(data, ResourceData)
+        if action == "copy_url":
+            return (isinstance(data, ResourceData) and data.uuid is not None) or isinstance(
+                data, GroupData)
+        if action == "open_control_panel":
+            return isinstance(data, ResourceData) or (
+                isinstance(data, GroupData) and data.owner is not None)
+        if action == "clear_filter":
+            try:
+                return bool(self.resource_tree.filter_text or self.query_one(FilterBar).display)
+            except NoMatches:  # asked before the layout exists
+                return False
+        return True
+
+    # -- copy and open --------------------------------------------------------------------
+
+    def action_copy_uuid(self) -> None:
+        data = self.highlighted
+        if isinstance(data, ResourceData) and data.uuid:
+            self.app.copy_to_clipboard(data.uuid)
+            self.notify(f"Copied the UUID of {copying.describe_resource(data)}\n"
+                        f"{clean(data.uuid)}", markup=False)
+
+    def action_copy_json(self) -> None:
+        data = self.highlighted
+        if isinstance(data, ResourceData):
+            text, masked = copying.copyable_json(data, reveal=self.reveal_secrets)
+            self.app.copy_to_clipboard(text)
+            note = " (sensitive value masked; v reveals)" if masked else ""
+            self.notify(f"Copied the JSON of {copying.describe_resource(data)}{note}",
+                        markup=False)
+
+    def action_copy_url(self) -> None:
+        url = copying.api_url(self.host.client, self.highlighted)
+        if url is not None:
+            self.app.copy_to_clipboard(url)
+            self.notify(f"Copied the API URL\n{clean(url)}", markup=False)
+
+    def action_open_control_panel(self) -> None:
+        settings = self.host.settings
+        url = copying.control_panel_url(self.highlighted, settings)
+        if url is None:
+            why = ("the demo data has no Control Panel" if settings.demo
+                   else "no Control Panel page is known for this")
+            self.notify(f"Nothing to open: {why}.", markup=False)
+            return
+        self.app.open_url(url)
+        self.notify(f"Opening the Control Panel\n{clean(url)}", markup=False)
+
+    # -- the backups table ----------------------------------------------------------------
+
+    def action_backups_view(self) -> None:
+        scope = backups_scope(self.highlighted)
+        if scope is None:
+            return
+        self.app.push_screen(BackupsScreen(self.host.backups, scope),
+                             callback=self._show_from_table)
+
+    def _show_from_table(self, target: Target | None) -> None:
+        if target is None:
+            return
+        kind, uuid = target
+        self.resource_tree.focus()
+        self.resource_tree.reveal(kind, uuid)
+
+    # -- reload ---------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        node = self.resource_tree.cursor_node
+        if node is None:
+            self.action_reload_all()
+            return
+        self.follower.retry(node.data)
+        self.resource_tree.reload_node(node)
+
+    def action_reload_all(self) -> None:
+        self.resource_tree.reload_all()
+        self.host.refresh_account()
+        self.notify("Reloading everything", markup=False, timeout=2)
+
+    # -- filter ---------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        bar = self.query_one(FilterBar)
+        bar.display = True
+        bar.focus()
+        self.refresh_bindings()
+
+    @on(FilterBar.Changed, "#filter")  # FilterBar.Changed is Input.Changed: any input's
+    def _filter_changed(self, event: FilterBar.Changed) -> None:
+        tree = self.resource_tree
+        matches = tree.set_filter(event.value)
+        tree.border_subtitle = (f"filter: {clean(event.value.strip())} · {matches} match"
+                                f"{'es' if matches != 1 else ''}" if event.value.strip() else "")
+
+    @on(FilterBar.Done)
+    def _filter_done(self, event: FilterBar.Done) -> None:
+        if event.cleared:
+            self.action_clear_filter()
+        else:
+            self.resource_tree.focus()
+            self.refresh_bindings()
+
+    def action_clear_filter(self) -> None:
+        bar = self.query_one(FilterBar)
+        bar.value = ""
+        bar.display = False
+        tree = self.resource_tree
+        tree.set_filter("")
+        tree.border_subtitle = ""
+        tree.focus()
+        self.refresh_bindings()
+
+    # -- view -----------------------------------------------------------------------------
+
+    def watch_reveal_secrets(self, reveal: bool) -> None:
+        self.refresh_detail()
+
+    def action_reveal_secrets(self) -> None:
+        self.reveal_secrets = not self.reveal_secrets
+        state = ("revealed in the JSON pane and JSON copies" if self.reveal_secrets
+                 else "masked again")
+        self.notify(f"Sensitive values {state}", markup=False, timeout=3)
+
+    def action_resize_tree(self, delta: int) -> None:
+        low, high = TREE_WIDTH_LIMITS
+        self.tree_width = max(low, min(high, self.tree_width + delta))
+
+    # -- jumps ------------------------------------------------------------------------------
+
+    def jump_to(self, kind: str, uuid: str) -> None:
+        """Reveal `kind` `uuid` in the tree and put the cursor there (see reveal.py)."""
+        self.resource_tree.reveal(kind, uuid)
+
+    def can_go_back(self) -> bool:
+        try:
+            return len(self.resource_tree.history) > 0
+        except NoMatches:  # asked before the layout exists
+            return False
+
+    def action_history_back(self) -> None:
+        if not self.resource_tree.go_back():
+            self.notify("Nothing to go back to: no jump yet.", markup=False, timeout=3)
+
+    # -- the palette (PaletteHost) --------------------------------------------------------
+
+    def loaded_resources(self) -> Iterator[ResourceData]:
+        for node in self.resource_tree.iter_resource_nodes():
+            if isinstance(node.data, ResourceData):
+                yield node.data
+
+    def palette_commands(self) -> Iterable[PaletteCommand]:
+        """The commands that make sense for the highlighted node right now."""
+        data = self.highlighted
+        if isinstance(data, ResourceData):
+            noun = copying.describe_resource(data)
+            if data.uuid:
+                yield PaletteCommand("Copy UUID", f"Copy the UUID of the {noun}",
+                                     self.action_copy_uuid)
+                yield PaletteCommand("Copy API URL", "Copy the API URL of the highlighted "
+                                     "resource", self.action_copy_url)
+            yield PaletteCommand("Copy JSON", f"Copy the JSON of the {noun}",
+                                 self.action_copy_json)
+        elif isinstance(data, GroupData):
+            yield PaletteCommand("Copy API URL", f"Copy the API URL of {data.title}",
+                                 self.action_copy_url)
+        if self.check_action("open_control_panel", ()):
+            yield PaletteCommand("Open in the Control Panel", "Open the highlighted resource "
+                                 "in the Divio Control Panel", self.action_open_control_panel)
+        yield PaletteCommand("Reload", "Reload the highlighted node, keeping what is open",
+                             self.action_reload)
+        yield PaletteCommand("Reload everything", "Forget everything and reload from the top",
+                             self.action_reload_all)
+        yield PaletteCommand("Filter the tree", "Show only lines matching a text",
+                             self.action_filter)
+        yield PaletteCommand("Reveal sensitive values" if not self.reveal_secrets
+                             else "Mask sensitive values",
+                             "Toggle masking of sensitive environment variables",
+                             self.action_reveal_secrets)
+        yield PaletteCommand("Toggle dark / light theme", "Switch between the light and the "
+                             "dark theme", self.app.action_toggle_dark)
+        if self.can_go_back():
+            yield PaletteCommand("Back", "Back to where you were before the last jump",
+                                 self.action_history_back)
+        if self.check_action("backups_view", ()):
+            yield PaletteCommand("Backups view", "The backups of the highlighted environment "
+                                 "as a table", self.action_backups_view)
+        yield PaletteCommand("Keys", "Show every key binding",
+                             partial(self.app.run_action, "help"))
+
+
+def _owner(data: NodeData | None) -> ResourceData | None:
+    """The resource a node belongs to: itself, a group's owner, a status line's owner."""
+    if isinstance(data, ResourceData):
+        return data
+    if isinstance(data, GroupData):
+        return data.owner
+    if isinstance(data, StatusData):
+        return _owner(data.owner)
+    return None
+
+
+def _crumbs(data: NodeData | None) -> list[str]:
+    if isinstance(data, GroupData):
+        return [*breadcrumb(data.owner), data.title]
+    if isinstance(data, ResourceData):
+        return breadcrumb(data)
+    return breadcrumb(_owner(data))

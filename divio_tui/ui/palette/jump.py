@@ -1,0 +1,333 @@
+"""Palette jumps (`ctrl+p` or `:`): to a loaded resource, an application by slug or name, or
+any resource by UUID — even ones the tree has never loaded.
+
+`JumpCommands` is a palette provider. For one query it runs several sources at once and
+yields each hit as soon as its source finds it, so a slow request never holds back what is
+already known:
+
+- the resources loaded in the tree (fuzzy match, no request);
+- applications the session knows whose name or slug contains the query (no request);
+- a slug-looking query: ``applications/?slug=<query>``, checked client-side (exact slug);
+- a name fragment: ``applications/?name_search=<query>``, checked client-side. The real API
+  may ignore that parameter (DRF drops unknown ones): when a page holds applications that do
+  not match, the session reads every application once (pages concurrently) and matches in
+  memory from then on;
+- a UUID (26 lowercase base32 characters): kinds the session already holds it under first,
+  then each kind's detail route in `UUID_PROBE_ORDER`, a few at a time, stopping at the first
+  200. A 404 on one kind is the normal answer, never an error.
+
+Choosing a hit calls the host screen's `jump_to(kind, uuid)`, which reveals it in the tree
+(loading its ancestors) and remembers where the cursor was for `backspace`.
+
+Textual cancels a search as soon as the query changes: every source stops where it is (its
+requests are dropped with its task), and API sources wait `API_DEBOUNCE` seconds first so that
+typing does not send a request per key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from rich.style import Style
+from textual.command import Hit, Hits, Provider
+from textual.fuzzy import Matcher
+from textual.markup import escape
+
+from divio_tui.api.errors import ApiError, NotFound
+from divio_tui.api.models import ApiModel, Application
+from divio_tui.api.resources import KINDS
+from divio_tui.ui.palette.commands import highlighted_text, host_of, match_style
+from divio_tui.ui.text.labels import plain_label
+from divio_tui.ui.text.untrusted import clean
+
+log = logging.getLogger(__name__)
+
+UUID_RE = re.compile(r"[a-z2-7]{26}")
+"""A Divio id: 26 lowercase base32 characters (uuid4 bytes)."""
+
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+"""What an application slug looks like (lowercase letters, digits, dashes)."""
+
+UUID_PROBE_ORDER: tuple[str, ...] = (
+    "organisation", "application", "environment", "backup", "service_instance_backup",
+    "deployment", "service_instance", "repository", "region", "service", "domain", "build",
+    "environment_variable",
+)
+"""Kinds a UUID is looked up as, in order: the few big containers first (cheap and the ids
+people paste most), then what hangs under an environment."""
+
+UUID_PROBES_AT_ONCE = 3
+"""Detail requests in flight at once while looking a UUID up."""
+
+API_DEBOUNCE = 0.15
+"""Seconds a query must stay unchanged before the API is asked about it."""
+
+MAX_RESOURCE_HITS = 5000
+"""Loaded resources offered to the fuzzy matcher per search (the rest are not scanned)."""
+
+MAX_NAME_HITS = 50
+"""Applications offered per name search."""
+
+EXACT = 1000.0
+"""Score of an exact slug or UUID hit: above any fuzzy score, so it comes first."""
+
+NAME_FILTER = "application?name_search"
+SLUG_FILTER = "application?slug"
+"""Keys under which the session remembers that the server ignored these filters."""
+
+
+@dataclass(frozen=True)
+class Found:
+    """A resource one source found: how it matched and how well."""
+
+    kind: str
+    model: ApiModel
+    how: str
+    """"loaded", "by slug", "by name", "by UUID"."""
+    score: float | None = None
+    """None: score the prompt with the fuzzy matcher."""
+
+
+def name_matches(app: Application, needle: str) -> bool:
+    """Case-insensitive substring of the name or the slug (what `name_search` does)."""
+    folded = needle.casefold()
+    return folded in (app.name or "").casefold() or folded in (app.slug or "").casefold()
+
+
+class JumpCommands(Provider):
+    """Resources to jump to, streamed from the tree, the session and the API."""
+
+    async def discover(self) -> Hits:
+        return
+        yield  # an async generator that yields nothing: commands are ExplorerCommands'
+
+    async def search(self, query: str) -> Hits:
+        query = query.strip()
+        if not query:
+            return
+        matcher = self.matcher(query)
+        style = match_style(self)
+        seen: set[tuple[str, str]] = set()
+        async for found in merged(self._sources(query)):
+            key = (found.kind, found.model.key)
+            if key in seen:
+                continue
+            hit = self._hit(found, matcher, style)
+            if hit is not None:  # a loaded node the query does not match may come back
+                seen.add(key)    # from the API, matched on its slug
+                yield hit
+
+    def _sources(self, query: str) -> list[AsyncIterator[Found]]:
+        sources = [self._loaded(query)]
+        uuid = query.lower()
+        if UUID_RE.fullmatch(uuid):
+            sources.append(self._by_uuid(uuid))
+            return sources
+        sources.append(self._known_applications(query))
+        if SLUG_RE.fullmatch(query):
+            sources.append(self._by_slug(query))
+        if len(query) >= 2:
+            sources.append(self._by_name(query))
+        return sources
+
+    # -- hits ---------------------------------------------------------------------------
+
+    def _path(self, kind: str, model: ApiModel) -> list[str]:
+        """Labels from the top down to `model`, from what the session knows (no request)."""
+        chain = [plain_label(kind, model)]
+        session = host_of(self).session
+        current_kind, current = kind, model
+        for _depth in range(8):
+            info = KINDS.get(current_kind)
+            if info is None or info.parent_kind is None or info.parent_field is None:
+                break
+            parent_uuid = getattr(current, info.parent_field, None)
+            parent = (session.known(info.parent_kind, parent_uuid)
+                      if isinstance(parent_uuid, str) else None)
+            if parent is None:
+                break
+            chain.append(plain_label(info.parent_kind, parent))
+            current_kind, current = info.parent_kind, parent
+        return chain[::-1]
+
+    def _hit(self, found: Found, matcher: Matcher, style: Style) -> Hit | None:
+        kind = KINDS[found.kind]
+        name = f"Go to {kind.singular}: {' › '.join(self._path(found.kind, found.model))}"
+        score = found.score if found.score is not None else matcher.match(name)
+        if score <= 0:
+            if found.how == "loaded":
+                return None
+            score = 1.0  # matched on a field the prompt does not show (the slug)
+        prompt = highlighted_text(matcher, name, style)
+        uuid = found.model.key
+        help_text = escape(clean(f"{uuid} · {found.how}" if found.how != "loaded" else uuid))
+        return Hit(score * (0.95 if found.how == "loaded" else 1.0), prompt,
+                   partial(host_of(self).jump_to, found.kind, uuid), text=name, help=help_text)
+
+    # -- sources ------------------------------------------------------------------------
+
+    async def _loaded(self, query: str) -> AsyncIterator[Found]:
+        """Resources already in the tree (scored by the fuzzy matcher on their path)."""
+        del query  # matched in _hit, on the same text as the prompt
+        for count, data in enumerate(host_of(self).loaded_resources()):
+            if count >= MAX_RESOURCE_HITS:
+                break
+            yield Found(data.kind, data.model, "loaded")
+            if count % 500 == 499:
+                await asyncio.sleep(0)
+
+    async def _known_applications(self, query: str) -> AsyncIterator[Found]:
+        known = list(host_of(self).session.known_of_kind("application").values())
+        for model in known[:5000]:
+            if isinstance(model, Application) and name_matches(model, query):
+                yield Found("application", model, "by name", _name_score(model, query))
+
+    async def _by_slug(self, slug: str) -> AsyncIterator[Found]:
+        await asyncio.sleep(API_DEBOUNCE)
+        session = host_of(self).session
+        if not session.ignores_filter(SLUG_FILTER):
+            page = await session.client.get_page(KINDS["application"], {"slug": slug})
+            session.remember("application", page.results)
+            for model in page.results:
+                if getattr(model, "slug", None) == slug:
+                    yield Found("application", model, "by slug", EXACT)
+                    return
+            if all(getattr(model, "slug", None) == slug for model in page.results):
+                return  # the filter was honoured: there is no such slug
+            session.note_ignored_filter(SLUG_FILTER)
+        for model in await session.collection("application"):
+            if getattr(model, "slug", None) == slug:
+                yield Found("application", model, "by slug", EXACT)
+                return
+
+    async def _by_name(self, needle: str) -> AsyncIterator[Found]:
+        await asyncio.sleep(API_DEBOUNCE)
+        session = host_of(self).session
+        models: Iterable[ApiModel] = ()
+        if not session.ignores_filter(NAME_FILTER):
+            try:
+                page = await session.client.get_page(KINDS["application"],
+                                                     {"name_search": needle})
+            except ApiError as error:
+                log.info("name search %r: %s", needle, error.message)
+            else:
+                session.remember("application", page.results)
+                if all(isinstance(model, Application) and name_matches(model, needle)
+                       for model in page.results):
+                    models = page.results
+                else:
+                    # Not what we asked for: the server ignored the parameter. From now on
+                    # this session matches names against every application, read once.
+                    session.note_ignored_filter(NAME_FILTER)
+        if session.ignores_filter(NAME_FILTER):
+            models = await session.collection("application")
+        count = 0
+        for model in models:
+            if isinstance(model, Application) and name_matches(model, needle):
+                yield Found("application", model, "by name", _name_score(model, needle))
+                count += 1
+                if count >= MAX_NAME_HITS:
+                    return
+
+    async def _by_uuid(self, uuid: str) -> AsyncIterator[Found]:
+        session = host_of(self).session
+        for kind in KINDS:
+            model = session.known(kind, uuid)
+            if model is not None:
+                yield Found(kind, model, "by UUID", EXACT)
+                return
+        await asyncio.sleep(API_DEBOUNCE)
+        found = await probe_uuid(session.get, uuid)
+        if found is not None:
+            # Its parents too (a few cached requests, which revealing it needs anyway), so
+            # that the hit says whose backup it is, not only when it ran.
+            await self._fetch_parents(*found)
+            yield Found(found[0], found[1], "by UUID", EXACT)
+
+    async def _fetch_parents(self, kind: str, model: ApiModel) -> None:
+        session = host_of(self).session
+        for _depth in range(8):
+            info = KINDS[kind]
+            uuid = getattr(model, info.parent_field, None) if info.parent_field else None
+            if info.parent_kind is None or not isinstance(uuid, str):
+                return
+            try:
+                model = await session.get(info.parent_kind, uuid)
+            except ApiError:
+                return
+            kind = info.parent_kind
+
+
+def _name_score(model: Application, needle: str) -> float | None:
+    """Exact name or slug first; otherwise let the fuzzy matcher score the prompt."""
+    folded = needle.casefold()
+    if folded in {(model.name or "").casefold(), (model.slug or "").casefold()}:
+        return EXACT / 2
+    return None
+
+
+async def probe_uuid(get: Callable[[str, str], Any], uuid: str,
+                     kinds: Iterable[str] = UUID_PROBE_ORDER,
+                     at_once: int = UUID_PROBES_AT_ONCE) -> tuple[str, ApiModel] | None:
+    """Look `uuid` up as each kind in turn (`at_once` requests in flight, in order) and return
+    the first kind that answers 200 with its model; None when every kind says 404 (or fails:
+    one kind's server error must not hide another kind's answer)."""
+    pending = list(kinds)
+    running: dict[asyncio.Task[ApiModel], str] = {}
+    try:
+        while pending or running:
+            while pending and len(running) < at_once:
+                kind = pending.pop(0)
+                running[asyncio.ensure_future(get(kind, uuid))] = kind
+            done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            # In probe order, so that of two answers in one wake-up the likelier kind wins.
+            for task in sorted(done, key=lambda t: UUID_PROBE_ORDER.index(running[t])
+                               if running[t] in UUID_PROBE_ORDER else 99):
+                kind = running.pop(task)
+                error = task.exception()
+                if error is None:
+                    return kind, task.result()
+                if not isinstance(error, NotFound):
+                    log.info("looking %s up as a %s: %s", uuid, kind, error)
+        return None
+    finally:
+        for task in running:
+            task.cancel()
+
+
+async def merged(sources: list[AsyncIterator[Found]]) -> AsyncIterator[Found]:
+    """Items of every source as soon as any source has one. A source that fails is logged
+    and ends; cancelling the consumer cancels every source."""
+    queue: asyncio.Queue[Found | None] = asyncio.Queue()
+
+    async def pump(source: AsyncIterator[Found]) -> None:
+        try:
+            async for item in source:
+                queue.put_nowait(item)
+        except asyncio.CancelledError:
+            raise
+        except ApiError as error:
+            log.info("palette search: %s", error.message)
+        except Exception:
+            log.exception("palette search failed")
+        finally:
+            queue.put_nowait(None)
+
+    tasks = [asyncio.create_task(pump(source)) for source in sources]
+    running = len(tasks)
+    try:
+        while running:
+            item = await queue.get()
+            if item is None:
+                running -= 1
+            else:
+                yield item
+    finally:
+        for task in tasks:
+            task.cancel()

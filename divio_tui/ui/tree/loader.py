@@ -1,0 +1,515 @@
+"""How the resource tree fills itself: pages streamed into nodes, in batches, in workers.
+
+`TreeLoader` is the part of `ResourceTree` that talks to the API. The tree's shape comes from
+the resource table (`api/resources.py`): the roots are its `ROOT_KINDS`; a resource with one
+child kind lists those children directly under itself (organisation > applications), one with
+several gets a group node per kind (environment > Backups, Deployments, …); `single` links
+(an application's repository) appear inline. Nothing is fetched before a node is expanded.
+
+Every fetch runs in a worker (`exit_on_error=False`, and every failure caught inside anyway)
+that is exclusive per node, so reloading a node cancels its load in flight. Paging is the API
+layer's: each list keeps a `ListCursor` and asks it for the next batch; the first page
+replaces the `loading…` placeholder as soon as it lands, the other pages of the batch are
+fetched concurrently and added in order, a hundred nodes at a time with a yield to the event
+loop between, so a 5,000-item list never freezes the screen. After `LOAD_BATCH` items a
+`load more (n left)` line stops the stream until the user asks.
+
+The loader also keeps what a reload asked to restore (`restore`): nodes to open again and the
+cursor, applied as the nodes come back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import aclosing
+from datetime import datetime
+from typing import Any
+
+from rich.text import Text
+
+from divio_tui.api.errors import ApiError
+from divio_tui.api.models import ApiModel, Page
+from divio_tui.api.resources import KINDS, ROOT_KINDS, ChildLink
+from divio_tui.state.nodes import (
+    LOAD_BATCH,
+    ExpandedState,
+    GroupData,
+    Listing,
+    NodeData,
+    ResourceData,
+    StatusData,
+)
+from divio_tui.state.session import Session
+from divio_tui.ui._textual import FastTree
+from divio_tui.ui.text.labels import (
+    LabelContext,
+    error_label,
+    group_label,
+    load_more_label,
+    placeholder_label,
+    resource_label,
+)
+from divio_tui.ui.text.untrusted import clean
+from divio_tui.ui.tree.messages import Highlighted, LoadFailed, Node, describe
+
+log = logging.getLogger(__name__)
+
+NODES_PER_BATCH = 100
+"""Nodes added between two yields to the event loop while a page is inserted."""
+
+
+def listing_of(data: NodeData | None) -> Listing | None:
+    """The listing a node loads into: a group's, or a single-child-kind resource's."""
+    if isinstance(data, GroupData | ResourceData):
+        return data.listing
+    return None
+
+
+def has_children(kind_name: str, model: ApiModel) -> bool:
+    """Whether a resource node gets an expand arrow: it has a child kind to list, or a
+    referenced child (a backup with no SIBs, an app with no repository… have none of those)."""
+    kind = KINDS.get(kind_name)
+    if kind is None:
+        return False
+    for link in kind.child_links:
+        uuids = link.member_uuids(model)
+        if link.single:
+            if uuids:
+                return True
+        elif uuids is None or uuids:
+            return True
+    return False
+
+
+class _RawView(Mapping[str, Mapping[str, Any]]):
+    """A live, read-only view uuid -> wire-format record over the session's models (labels
+    read records; the session keeps models)."""
+
+    def __init__(self, models: dict[str, ApiModel]) -> None:
+        self._models = models
+
+    def __getitem__(self, key: str) -> Mapping[str, Any]:
+        return self._models[key].raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._models)
+
+    def __len__(self) -> int:
+        return len(self._models)
+
+
+class TreeLoader:
+    """Fetches and inserts the children of the nodes of one tree (see the module docstring).
+
+    `tree` is the widget (its workers run the fetches), `session` what the account is read
+    through, `clock` the app's, `reload_key` the key named in error lines.
+    """
+
+    def __init__(self, tree: FastTree[NodeData], session: Session,
+                 clock: Callable[[], datetime], *,
+                 reload_key: str = "r") -> None:
+        self.tree = tree
+        self.session = session
+        self.clock = clock
+        self.reload_key = reload_key
+        self.restore = ExpandedState()
+        """What a reload asked to open again, and where the cursor goes back."""
+        self.on_backups_shown: Callable[[Node, list[Node]], None] | None = None
+        """Called with (list node, new backup nodes) when backups land (sizes fill in)."""
+
+    # -- labels -------------------------------------------------------------------------
+
+    def label_context(self) -> LabelContext:
+        return LabelContext(
+            now=self.clock(),
+            sibs=_RawView(self.session.known_of_kind("service_instance_backup")),
+            service_instances=_RawView(self.session.known_of_kind("service_instance")),
+        )
+
+    def resource_text(self, data: ResourceData, ctx: LabelContext | None = None) -> Text:
+        return resource_label(data.kind, data.raw, ctx or self.label_context())
+
+    def listing_text(self, node: Node) -> Text:
+        data = node.data
+        if isinstance(data, GroupData):
+            listing = data.listing
+            return group_label(data.title, listing.count, listing.shown, listing.loading)
+        assert isinstance(data, ResourceData)
+        return self.resource_text(data)
+
+    def refresh_listing_label(self, node: Node) -> None:
+        node.set_label(self.listing_text(node))
+        self.node_changed(node)
+
+    def node_changed(self, node: Node) -> None:
+        """Tell the screen the node under the cursor has new data (label, count, children)."""
+        if self.tree.cursor_node is node:
+            self.tree.post_message(Highlighted(node, refreshed=True))
+
+    def report_failure(self, error: BaseException, node: Node) -> None:
+        """Tell the screen a load under `node` failed (it shows a notification)."""
+        self.tree.post_message(LoadFailed(error, describe(node)))
+
+    # -- structure ----------------------------------------------------------------------
+
+    def build_roots(self, *, open_first: bool) -> None:
+        """Add one group per root kind (Organisations, Regions); open the first one."""
+        tree = self.tree
+        for index, name in enumerate(ROOT_KINDS):
+            kind = KINDS[name]
+            data = GroupData(kind.title, Listing(kind=name))
+            node = tree.root.add(group_label(kind.title, None, 0, False), data)
+            restoring = self.restore_node(node)
+            if index == 0 and open_first and not restoring:
+                node.expand()
+        if tree.cursor_line < 0 and self.restore.cursor is None:
+            tree.call_after_refresh(self._cursor_to_first_line)
+
+    def _cursor_to_first_line(self) -> None:
+        if self.tree.cursor_line < 0 and self.tree.last_line >= 0:
+            self.tree.cursor_line = 0
+
+    def load_children(self, node: Node) -> None:
+        """Start loading what `node` holds unless that has started already (on expand)."""
+        data = node.data
+        if isinstance(data, GroupData):
+            if not data.listing.loaded and not data.listing.loading:
+                self.start_listing(node)
+        elif isinstance(data, ResourceData) and not data.expanded_once:
+            data.expanded_once = True
+            self.open_resource(node, data)
+
+    def open_resource(self, node: Node, data: ResourceData) -> None:
+        """A resource opened for the first time: its list, or one group per child kind."""
+        kind = KINDS.get(data.kind)
+        if kind is None:
+            return
+        lists = [link for link in kind.child_links if not link.single]
+        if len(lists) == 1:
+            link = lists[0]
+            data.listing = Listing(kind=link.kind, link=link, parent=data.model)
+            self.start_listing(node)
+        else:
+            for link in lists:
+                child_kind = KINDS[link.kind]
+                group = GroupData(child_kind.title,
+                                  Listing(kind=link.kind, link=link, parent=data.model),
+                                  owner=data)
+                child = node.add(group_label(child_kind.title, None, 0, False), group)
+                self.restore_node(child)
+        self.start_singles(node)
+
+    def restore_node(self, node: Node) -> bool:
+        """Re-open `node` / put the cursor back on it if a reload asked to. True if opened."""
+        data = node.data
+        if data is None or isinstance(data, StatusData):
+            return False
+        key = data.key
+        if key == self.restore.cursor:
+            self.restore.cursor = None
+            self.tree.call_after_refresh(self.tree.move_cursor, node)
+        if key in self.restore.expanded:
+            self.restore.expanded.discard(key)
+            node.expand()
+            return True
+        return False
+
+    def drop_children(self, node: Node) -> None:
+        """Remove every descendant of `node` at once (the cursor moves up to `node` first)."""
+        cursor = self.tree.cursor_node
+        if cursor is not None and cursor is not node and is_under(cursor, node):
+            self.tree.move_cursor(node)
+        self.tree.drop_descendants(node)
+
+    def sort_newest_first(self, node: Node, kind_name: str) -> None:
+        """Keep time-ordered kinds newest first even if the server sends another order."""
+        kind = KINDS.get(kind_name)
+        if kind is None or kind.newest_first is None:
+            return
+        children = list(self.tree.children_of(node))
+        resources = [child for child in children if isinstance(child.data, ResourceData)
+                     and child.data.kind == kind_name]
+        keys = [kind.sort_key(_model(child)) for child in resources]
+        if all(keys[i] >= keys[i + 1] for i in range(len(keys) - 1)):
+            return
+        chosen = set(map(id, resources))
+        others = [child for child in children if id(child) not in chosen]
+        head = [child for child in others if not isinstance(child.data, StatusData)]
+        tail = [child for child in others if isinstance(child.data, StatusData)]
+        ordered = sorted(resources, key=lambda child: kind.sort_key(_model(child)),
+                         reverse=True)
+        self.tree.reorder_children(node, [*head, *ordered, *tail])
+
+    # -- inline children (an application's repository) -----------------------------------
+
+    def start_singles(self, node: Node) -> None:
+        data = node.data
+        assert isinstance(data, ResourceData)
+        kind = KINDS[data.kind]
+        links = [link for link in kind.child_links
+                 if link.single and link.member_uuids(data.model)]
+        if links:
+            self.tree.run_worker(self._load_singles(node, data, links),
+                                 group=f"singles-{node.id}", exclusive=True,
+                                 exit_on_error=False)
+
+    async def _load_singles(self, node: Node, data: ResourceData,
+                            links: list[ChildLink]) -> None:
+        for link in links:
+            for uuid in link.member_uuids(data.model) or []:
+                try:
+                    model = await self.session.get(link.kind, uuid)
+                except ApiError as error:
+                    if self.tree.registered(node):
+                        self.show_error(node, error, before=0)
+                    continue
+                if not self.tree.registered(node):
+                    return
+                child_data = ResourceData(link.kind, model, parent=data)
+                child = node.add(self.resource_text(child_data), child_data, before=0,
+                                 allow_expand=has_children(link.kind, model))
+                self.restore_node(child)
+        self.node_changed(node)
+
+    # -- lists --------------------------------------------------------------------------
+
+    def start_listing(self, node: Node, *, more: bool = False) -> None:
+        """Load (or continue loading) the children of `node` in an exclusive worker."""
+        listing = listing_of(node.data)
+        if listing is None:
+            return
+        if not more:
+            self.drop_children(node)
+            listing.reset()
+        self.remove_status_children(node, {"load-more", "error", "empty"})
+        node.add_leaf(placeholder_label("loading…"), StatusData("placeholder", "loading…",
+                                                                owner=node.data))
+        listing.loading = True
+        listing.error = None
+        listing.generation += 1
+        self.refresh_listing_label(node)
+        self.tree.run_worker(
+            self._load_listing(node, listing, listing.generation),
+            group=f"load-{node.id}",
+            exclusive=True,
+            exit_on_error=False,
+            description=f"load {listing.kind}",
+        )
+
+    async def _load_listing(self, node: Node, listing: Listing, generation: int) -> None:
+        try:
+            uuids = listing.member_uuids
+            if uuids is not None:
+                await self._load_members(node, listing, uuids)
+            elif listing.pending:
+                await self._load_pending(node, listing)
+            elif not listing.started:
+                await self._load_first_batch(node, listing)
+            else:
+                await self._load_next_batch(node, listing)
+        except ApiError as error:
+            if self.tree.registered(node):
+                self.show_error(node, error)
+        except Exception as error:  # a bug: say so on the node, never kill the app
+            log.exception("loading %s failed", listing.kind)
+            if self.tree.registered(node):
+                self.show_error(node, error)
+        finally:
+            # A newer load of this list (a reload while this one ran) owns the state now.
+            if listing.generation == generation:
+                self._finish_listing(node, listing)
+
+    def _finish_listing(self, node: Node, listing: Listing) -> None:
+        """The load is over (done, failed or cancelled): settle placeholder and label."""
+        listing.loading = False
+        if not self.tree.registered(node):
+            return
+        self.remove_status_children(node, {"placeholder"})
+        if listing.loaded and listing.shown == 0 and not self.has_status(node, "error"):
+            kind = KINDS.get(listing.kind)
+            noun = kind.title.lower() if kind else listing.kind
+            node.add_leaf(placeholder_label(f"no {noun}"),
+                          StatusData("empty", f"no {noun}", owner=node.data))
+        self.refresh_listing_label(node)
+
+    async def _load_first_batch(self, node: Node, listing: Listing) -> None:
+        kind = KINDS[listing.kind]
+        if listing.params and self.session.ignores_filter(kind.name):
+            await self._load_from_index(node, listing)
+            return
+        known = self.session.known_children(kind.name, listing.params)
+        if known is not None:
+            # Another view (an environment's backup summary) read this very list already.
+            await self._load_known(node, listing, known, scanned=len(known))
+            return
+        listing.cursor = self.session.client.cursor(kind, listing.params)
+        await self._load_next_batch(node, listing, first=True)
+
+    async def _load_next_batch(self, node: Node, listing: Listing, *,
+                               first: bool = False) -> None:
+        """The next batch of the list's cursor, page by page as they arrive."""
+        cursor = listing.cursor
+        assert cursor is not None
+        async with aclosing(cursor.next_batch(LOAD_BATCH)) as pages:
+            async for page in pages:
+                if first and listing.params and any(
+                        not listing.belongs(model) for model in page.results):
+                    # The server ignored our filter (DRF drops unknown params silently): read
+                    # the whole collection once for the session and pick this parent's items
+                    # from it, instead of scanning every page again for each parent.
+                    self.session.note_ignored_filter(listing.kind)
+                    listing.cursor = None
+                    await self._load_from_index(node, listing)
+                    return
+                first = False
+                await self._add_page(node, listing, page)
+        self._add_load_more(node, listing)
+
+    def _add_load_more(self, node: Node, listing: Listing) -> None:
+        if not listing.exhausted:
+            remaining = listing.remaining
+            node.add_leaf(load_more_label(remaining, LOAD_BATCH),
+                          StatusData("load-more", f"{remaining} left", owner=node.data))
+
+    async def _load_from_index(self, node: Node, listing: Listing) -> None:
+        models = await self.session.collection(listing.kind)
+        mine = [model for model in models if listing.belongs(model)]
+        await self._load_known(node, listing, mine, scanned=len(models))
+
+    async def _load_known(
+        self, node: Node, listing: Listing, mine: list[ApiModel], *, scanned: int
+    ) -> None:
+        """Show a list already read whole (out of `scanned` items), a batch at a time."""
+        listing.count = len(mine)
+        listing.scanned = scanned
+        listing.dropped = scanned - len(mine)
+        listing.read_whole = True
+        listing.pending = list(mine)
+        await self._load_pending(node, listing)
+
+    async def _load_pending(self, node: Node, listing: Listing) -> None:
+        """The next batch of an already-read list (from the session's collection index)."""
+        pending = listing.pending or []
+        batch, listing.pending = pending[:LOAD_BATCH], pending[LOAD_BATCH:]
+        self.remove_status_children(node, {"placeholder"})
+        created = await self._add_resources(node, listing, batch)
+        listing.loaded = True
+        self._backups_shown(node, listing, created)
+        self._add_load_more(node, listing)
+
+    async def _load_members(self, node: Node, listing: Listing, uuids: list[str]) -> None:
+        """Children the parent names by uuid (a backup's SIBs): fetched one by one, cached."""
+        listing.count = len(uuids)
+        owner = node.data if isinstance(node.data, ResourceData) else None
+        environment = owner.raw.get("environment") if owner is not None else None
+        if listing.kind == "service_instance_backup" and isinstance(environment, str):
+            # SIB labels name their service instance: read the environment's once.
+            try:
+                await self.session.read_service_instances(environment)
+            except ApiError as error:
+                log.info("service instances of %s: %s", environment, error.message)
+        results = await self.session.get_many(listing.kind, uuids)
+        models = [result for result in results if not isinstance(result, ApiError)]
+        errors = [result for result in results if isinstance(result, ApiError)]
+        listing.scanned = len(uuids)
+        listing.read_whole = True
+        self.remove_status_children(node, {"placeholder"})
+        await self._add_resources(node, listing, models)
+        listing.loaded = True
+        if errors:
+            self.show_error(node, errors[0])
+
+    async def _add_page(self, node: Node, listing: Listing, page: Page[Any]) -> None:
+        if not self.tree.registered(node):
+            raise asyncio.CancelledError  # the node was dropped by a reload: stop quietly
+        cursor = listing.cursor
+        listing.scanned = cursor.scanned if cursor is not None else listing.scanned + page.size
+        if listing.count is None:
+            listing.count = page.count
+        models = [model for model in page.results if listing.belongs(model)]
+        listing.dropped += len(page.results) - len(models)
+        self.session.remember(listing.kind, models)
+        self.remove_status_children(node, {"placeholder"})
+        created = await self._add_resources(node, listing, models)
+        for record in page.invalid:
+            node.add_leaf(
+                Text.assemble(("⚠ unreadable record: ", "warn"),
+                              (clean(record.error.message)[:80], "muted")),
+                StatusData("invalid", record.error.message, invalid=record, owner=node.data),
+            )
+        listing.loaded = True
+        self.refresh_listing_label(node)
+        self._backups_shown(node, listing, created)
+
+    def _backups_shown(self, node: Node, listing: Listing, created: list[Node]) -> None:
+        if listing.kind == "backup" and created and self.on_backups_shown is not None:
+            self.on_backups_shown(node, created)
+
+    async def _add_resources(
+        self, node: Node, listing: Listing, models: Iterable[ApiModel]
+    ) -> list[Node]:
+        """Add resource children before any status line; returns the new nodes."""
+        parent = node.data if isinstance(node.data, ResourceData) else None
+        if isinstance(node.data, GroupData):
+            parent = node.data.owner
+        ctx = self.label_context()
+        # Insert before any status line (load more / error) so those stay last.
+        before = next((child for child in node.children if isinstance(child.data, StatusData)),
+                      None)
+        created: list[Node] = []
+        for index, model in enumerate(models):
+            data = ResourceData(listing.kind, model, parent=parent)
+            child = node.add(self.resource_text(data, ctx), data, before=before,
+                             allow_expand=has_children(listing.kind, model))
+            created.append(child)
+            listing.shown += 1
+            self.restore_node(child)
+            if index % NODES_PER_BATCH == NODES_PER_BATCH - 1:
+                await asyncio.sleep(0)
+                if not self.tree.registered(node):
+                    raise asyncio.CancelledError
+        if listing.member_uuids is None:
+            # A parent's own list (a backup's SIBs) keeps the parent's order.
+            self.sort_newest_first(node, listing.kind)
+        return created
+
+    # -- status lines -------------------------------------------------------------------
+
+    def show_error(self, node: Node, error: BaseException, before: int | None = None) -> None:
+        self.remove_status_children(node, {"placeholder", "load-more"})
+        status = StatusData("error", getattr(error, "message", "") or str(error), error=error,
+                            owner=node.data)
+        listing = listing_of(node.data)
+        if listing is not None:
+            listing.error = error
+        child = node.add_leaf(error_label(error, self.reload_key), status, before=before)
+        self.report_failure(error, node)
+        if self.tree.cursor_node is node or self.tree.cursor_node is None:
+            self.node_changed(child)
+
+    def has_status(self, node: Node, kind: str) -> bool:
+        return any(isinstance(c.data, StatusData) and c.data.kind == kind for c in node.children)
+
+    def remove_status_children(self, node: Node, kinds: set[str]) -> None:
+        for child in list(node.children):
+            if isinstance(child.data, StatusData) and child.data.kind in kinds:
+                if self.tree.cursor_node is child:
+                    self.tree.move_cursor(node)
+                child.remove()
+
+
+def is_under(node: Node, ancestor: Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent is ancestor:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _model(node: Node) -> ApiModel:
+    data = node.data
+    assert isinstance(data, ResourceData)
+    return data.model

@@ -1,0 +1,1 @@
+"""Small widgets the screens share: the header bar, the filter bar."""
