@@ -190,13 +190,13 @@ def build_client(
 
     transport = None
     if settings.demo:
-        from divio_tui.fake.server import FakeDivioAPI
+        from divio_tui.fake import FakeDivioAPI, FakeTransport
 
         try:
             fake = FakeDivioAPI(latency_ms=settings.demo_latency_ms, faults=settings.demo_faults)
         except ValueError as exc:  # a bad --demo-faults SPEC
             raise SettingsError(f"--demo-faults: {exc}") from None
-        transport = fake.transport()
+        transport = FakeTransport(fake)
     return DivioClient(
         settings.api_url,
         settings.token_value,
