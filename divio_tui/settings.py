@@ -20,7 +20,6 @@ The token is a :class:`pydantic.SecretStr`: ``repr``/``str`` of the settings nev
 
 from __future__ import annotations
 
-import ipaddress
 import netrc
 import os
 from collections.abc import Mapping
@@ -50,6 +49,7 @@ from divio_tui.config_file import (
 from divio_tui.config_file import (
     SettingsError as SettingsError,  # re-exported: part of our API
 )
+from divio_tui.hosts import is_loopback
 from divio_tui.logs import mask_token
 
 APP_NAME = "divio-tui"
@@ -126,17 +126,6 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
 # --- URLs and zones --------------------------------------------------------------------------
 
 
-def is_loopback_host(host: str) -> bool:
-    """True for ``localhost``, 127.0.0.0/8 and ::1: the only hosts plain http may carry a token."""
-    host = host.strip("[]").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def normalise_api_url(url: str) -> str:
     """Return ``url`` cleaned for use as the API base, ending in ``/``.
 
@@ -161,7 +150,7 @@ def normalise_api_url(url: str) -> str:
         raise SettingsError("The API URL must not contain a user name or password.")
     if parts.query or parts.fragment:
         raise SettingsError(f"The API URL {url!r} must not have a query or fragment.")
-    if scheme == "http" and not is_loopback_host(host):
+    if scheme == "http" and not is_loopback(host):
         raise SettingsError(
             f"Refusing plain http:// to {host}: the token would cross the network in clear. "
             "Use https://, or http:// only to a loopback address (127.0.0.1, ::1, localhost)."

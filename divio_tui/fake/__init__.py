@@ -11,9 +11,11 @@ dicts, the wire format, so a client-side model bug cannot be mirrored here.
 
 from __future__ import annotations
 
+from divio_tui.hosts import is_loopback
+
 from .dataset import FIXED_NOW, Dataset, generate
 from .faults import FAULT_KINDS, FaultSpec
-from .loopback import NonLoopbackError, is_loopback, serve_forever, serve_in_thread
+from .loopback import NonLoopbackError, serve_forever, serve_in_thread
 from .server import ROOT_KEYS, FakeDivioAPI, FakeResponse
 from .transport import FakeTransport
 

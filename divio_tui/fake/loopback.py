@@ -21,7 +21,6 @@ Contracts:
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 import sys
 import threading
@@ -31,6 +30,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
+
+from divio_tui.hosts import is_loopback
 
 from ._core import Core
 from ._wire import detail
@@ -49,16 +50,6 @@ class LoopbackCore(Core, Protocol):
 
 class NonLoopbackError(ValueError):
     """Refused to bind the fake API to an address other than loopback."""
-
-
-def is_loopback(host: str) -> bool:
-    """True for `localhost` and loopback IP literals (127.0.0.0/8, ::1); False otherwise."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False  # other host names are not resolved: refusing is the safe side
 
 
 class _Server(ThreadingHTTPServer):
