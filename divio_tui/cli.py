@@ -21,7 +21,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from divio_tui import __version__
-from divio_tui.logs import log_request_event, redact, setup_logging
+from divio_tui.logs import log_request_event, setup_logging
+from divio_tui.redaction import redact
 from divio_tui.settings import Settings, SettingsError, config_path, load_settings
 
 if TYPE_CHECKING:

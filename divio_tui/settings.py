@@ -50,7 +50,7 @@ from divio_tui.config_file import (
     SettingsError as SettingsError,  # re-exported: part of our API
 )
 from divio_tui.hosts import is_loopback
-from divio_tui.logs import mask_token
+from divio_tui.redaction import is_well_formed_token, mask_token
 
 APP_NAME = "divio-tui"
 """Application name used for the platformdirs config, log and cache directories."""
@@ -299,16 +299,17 @@ def save_token(token: str | SecretStr | None, path: Path | None = None) -> Path:
 def clean_token(value: str | None, source: str) -> str | None:
     """Strip surrounding whitespace; empty means "not set" (None).
 
-    Raises :class:`SettingsError` unless the token is one word of printable ASCII: anything
-    else could not travel in an HTTP header and is most likely a paste accident (a smart quote,
-    two words). The API client applies the same rule.
+    Raises :class:`SettingsError` unless the token is one word of printable ASCII
+    (:func:`~divio_tui.redaction.is_well_formed_token`, the rule the API client applies too):
+    anything else could not travel in an HTTP header and is most likely a paste accident (a
+    smart quote, two words).
     """
     if value is None:
         return None
     value = value.strip()
     if not value:
         return None
-    if not value.isascii() or any(ch.isspace() or not ch.isprintable() for ch in value):
+    if not is_well_formed_token(value):
         raise SettingsError(
             f"The token from {source} contains spaces, control or non-ASCII characters; "
             "check it was copied whole and alone."
