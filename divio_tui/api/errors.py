@@ -8,6 +8,18 @@ Contract for callers (the UI turns each of these into an error node with a retry
   ``503 Service Unavailable — GET /apps/v3/backups/?page=3``. It never contains the token, a
   response body, or raw HTML; the server's `detail` is included only after sanitising.
 - `ApiError.url` is the absolute URL without userinfo (tokens travel in a header, never in URLs).
+
+The tree (`responses.status_error` decides which one a response is, once)::
+
+    ApiError
+    ├── Unauthorised   the token was rejected (401, or a 403 that says so)
+    ├── Forbidden      403 about a permission: the token is fine but may not see this
+    ├── NotFound       404
+    ├── Throttled      429 after every retry
+    ├── ServerError    5xx
+    ├── NetworkError   no usable HTTP answer
+    ├── BadResponse    an answer we cannot use
+    └── Refused        never sent
 """
 
 from __future__ import annotations
@@ -22,6 +34,7 @@ __all__ = [
     "ApiError",
     "BadResponse",
     "ErrorKind",
+    "Forbidden",
     "NetworkError",
     "NotFound",
     "Refused",
@@ -44,6 +57,7 @@ class ErrorKind(StrEnum):
     """What went wrong, in the terms the UI shows (one icon / colour per kind)."""
 
     UNAUTHORISED = "unauthorised"
+    FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
     THROTTLED = "throttled"
     SERVER = "server"
@@ -116,9 +130,23 @@ class ApiError(Exception):
 
 
 class Unauthorised(ApiError):
-    """401 or 403: the token is missing, wrong, expired, or may not see this resource."""
+    """The token was rejected: missing, wrong, expired or its user inactive.
+
+    Exactly that: any 401, and a 403 whose detail talks about the token or the credentials
+    (``Authentication credentials were not provided.``). Signing in again may help.
+    """
 
     kind = ErrorKind.UNAUTHORISED
+
+
+class Forbidden(ApiError):
+    """A 403 about a permission: the token is fine but may not see this resource.
+
+    A least-privilege account (as Divio's how-to advises) meets this on what it was not given;
+    signing in again would not help.
+    """
+
+    kind = ErrorKind.FORBIDDEN
 
 
 class NotFound(ApiError):
