@@ -24,11 +24,12 @@ The tree (`responses.status_error` decides which one a response is, once)::
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 from typing import ClassVar
 
 import httpx
+
+from divio_tui.untrusted import one_line
 
 __all__ = [
     "ApiError",
@@ -49,8 +50,6 @@ __all__ = [
 
 DETAIL_MAX_CHARS = 200
 """Server `detail` strings are cut to this length: they end up in one-line notifications."""
-
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 
 
 class ErrorKind(StrEnum):
@@ -82,13 +81,10 @@ def display_url(url: httpx.URL | str) -> str:
 
 
 def clean_text(text: str, limit: int = DETAIL_MAX_CHARS) -> str:
-    """Make untrusted server text safe for a one-line message.
-
-    Control characters (including terminal escape sequences' ESC) become spaces, runs of
-    whitespace collapse, and the result is cut to `limit` characters with an ellipsis.
-    """
-    flat = " ".join(_CONTROL_CHARS.sub(" ", text).split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+    """Make untrusted server text safe for a one-line message: the shared untrusted-text
+    policy's `one_line` (control and invisible characters made visible, so a terminal escape
+    shows as ␛; whitespace runs collapsed; cut to `limit` characters with an ellipsis)."""
+    return one_line(text, limit)
 
 
 class ApiError(Exception):

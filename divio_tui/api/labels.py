@@ -2,8 +2,8 @@
 
 Labels hold absolute UTC times and no sizes or relative times ("3 h ago"): the UI adds those,
 so a label stays the same across refreshes. Values come from the API and are untrusted: every
-label passes through `clean_text` (no control characters, bounded length). An environment
-variable's label never includes its value, which may be a secret.
+label passes through `clean_text` (control and invisible characters made visible, bounded
+length). An environment variable's label never includes its value, which may be a secret.
 """
 
 from __future__ import annotations
