@@ -236,6 +236,9 @@ def _run_explorer(settings: Settings) -> int:
     except SettingsError:
         raise
     except Exception as exc:
+        # Broad on purpose: the last stop before the terminal. Whatever escaped the app is a
+        # bug; log its traceback (redacted) and print one token-free line instead of a
+        # traceback that could quote the token.
         logger.exception("divio-tui stopped on an unexpected error")
         message = _safe(f"{type(exc).__name__}: {exc}", settings)
         print(f"divio-tui: unexpected error: {message} (details in {log_file})", file=sys.stderr)

@@ -90,7 +90,10 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # a bad format string: keep everything, redacted
+        except Exception:  # noqa: BLE001 - a bad format string: keep everything, redacted
+            # Broad on purpose: besides a bad format string (TypeError, ValueError, KeyError),
+            # formatting runs the arguments' own __str__, which may raise anything, and a
+            # filter runs outside logging's own error handling: raising would break the call.
             message = " ".join([str(record.msg), *(repr(arg) for arg in record.args or ())])
         record.msg = self.redact(message)
         record.args = None
