@@ -21,7 +21,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from divio_tui import __version__
-from divio_tui.logs import log_request_event, redact, setup_logging
+from divio_tui.logs import log_request_event, setup_logging
+from divio_tui.redaction import redact
 from divio_tui.settings import Settings, SettingsError, config_path, load_settings
 
 if TYPE_CHECKING:
@@ -190,13 +191,13 @@ def build_client(
 
     transport = None
     if settings.demo:
-        from divio_tui.fake.server import FakeDivioAPI
+        from divio_tui.fake import FakeDivioAPI, FakeTransport
 
         try:
             fake = FakeDivioAPI(latency_ms=settings.demo_latency_ms, faults=settings.demo_faults)
         except ValueError as exc:  # a bad --demo-faults SPEC
             raise SettingsError(f"--demo-faults: {exc}") from None
-        transport = fake.transport()
+        transport = FakeTransport(fake)
     return DivioClient(
         settings.api_url,
         settings.token_value,
@@ -235,6 +236,9 @@ def _run_explorer(settings: Settings) -> int:
     except SettingsError:
         raise
     except Exception as exc:
+        # Broad on purpose: the last stop before the terminal. Whatever escaped the app is a
+        # bug; log its traceback (redacted) and print one token-free line instead of a
+        # traceback that could quote the token.
         logger.exception("divio-tui stopped on an unexpected error")
         message = _safe(f"{type(exc).__name__}: {exc}", settings)
         print(f"divio-tui: unexpected error: {message} (details in {log_file})", file=sys.stderr)

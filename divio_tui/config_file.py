@@ -1,9 +1,8 @@
 """The configuration file, ``config.toml``: its schema, reading it, writing it privately.
 
-Reading uses the stdlib ``tomllib``; writing uses a tiny writer for our flat schema (scalars
-plus the ``[keys]`` table), so there is no TOML-writing dependency. Files we write are 0600,
-replaced atomically. Where the file lives and how its values combine with flags and the
-environment is :mod:`divio_tui.settings`' business.
+Reading uses the stdlib ``tomllib``, writing ``tomli-w``. Files we write are 0600, replaced
+atomically. Where the file lives and how its values combine with flags and the environment is
+:mod:`divio_tui.settings`' business.
 
 Example::
 
@@ -20,7 +19,6 @@ Example::
 from __future__ import annotations
 
 import os
-import re
 import stat
 import tempfile
 import tomllib
@@ -28,6 +26,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 MAX_CONCURRENCY = 32
@@ -38,9 +37,6 @@ MAX_PAGE_SIZE = 100
 
 _PRIVATE_MODE_MASK = stat.S_IRWXG | stat.S_IRWXO
 """Permission bits that must be clear on a file holding the token (i.e. it must be 0600 or 0400)."""
-
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-"""TOML keys that need no quotes."""
 
 _CONFIG_KEYS = ("api_url", "zone", "token", "concurrency", "page_size", "theme", "keys")
 """Top-level keys the config file may hold, in the order we write them."""
@@ -120,65 +116,22 @@ def check_private(path: Path) -> None:
         )
 
 
-def _toml_string(value: str) -> str:
-    """``value`` as a TOML basic string (all control characters escaped)."""
-    out = ['"']
-    for ch in value:
-        if ch in ('"', "\\"):
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def _toml_key(key: str) -> str:
-    """``key`` bare if TOML allows it, else quoted (binding ids may hold dots)."""
-    return key if _BARE_KEY.fullmatch(key) else _toml_string(key)
-
-
-def _toml_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return _toml_string(value)
-    raise TypeError(f"cannot write {type(value).__name__} to the config file")
-
-
 def render_config(data: Mapping[str, Any]) -> str:
-    """Render the flat config table (scalars plus the ``[keys]`` table) as TOML.
+    """Render the flat config table (scalars plus the ``[keys]`` table) as TOML with ``tomli-w``.
 
-    A tiny writer is enough for our schema, so there is no TOML-writing dependency; the output
-    round-trips through ``tomllib``. Comments in a hand-edited file are not preserved.
+    Known keys come first in a fixed order, then any others sorted; ``None`` values and empty
+    tables are left out. The output round-trips through ``tomllib``. Comments in a
+    hand-edited file are not preserved.
     """
-    lines = ["# divio-tui configuration (see `divio-tui config path`).", ""]
     ordered = [k for k in _CONFIG_KEYS if k in data] + sorted(
         k for k in data if k not in _CONFIG_KEYS
     )
-    tables = []
-    for key in ordered:
-        value = data[key]
-        if value is None:
-            continue
-        if isinstance(value, Mapping):
-            tables.append(key)
-            continue
-        lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
-    for key in tables:
-        table: Mapping[str, Any] = data[key]
-        if not table:
-            continue
-        lines.extend(["", f"[{key}]"])
-        lines.extend(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in table.items())
-    return "\n".join(lines) + "\n"
+    table = {
+        key: data[key]
+        for key in ordered
+        if data[key] is not None and not (isinstance(data[key], Mapping) and not data[key])
+    }
+    return "# divio-tui configuration (see `divio-tui config path`).\n\n" + tomli_w.dumps(table)
 
 
 def write_config(path: Path, data: Mapping[str, Any]) -> None:

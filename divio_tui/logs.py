@@ -2,26 +2,39 @@
 
 The explorer draws on the terminal, so nothing is ever logged to stderr: :func:`setup_logging`
 sends the root logger to ``<log dir>/divio-tui.log`` (1 MB x 3 backups) through a
-:class:`RedactingFilter`. :func:`redact` is the same redaction for other places that show text
-which may hold a token (the request log pane, copies to the clipboard).
+:class:`RedactingFilter`; :func:`log_request_event` logs the API client's request events.
+The redaction itself (:func:`~divio_tui.redaction.redact`) lives in :mod:`divio_tui.redaction`.
 
-This module imports nothing from the rest of the package at import time, so ``settings`` can
-use :func:`mask_token`.
+This module does not import :mod:`divio_tui.settings`: :func:`setup_logging` takes anything
+with a ``log_dir`` and a ``token`` (:class:`LogSettings`).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pydantic import SecretStr
 
-if TYPE_CHECKING:
-    from divio_tui.settings import Settings
+from divio_tui.redaction import redact, secret_text
+
+__all__ = [
+    "HANDLER_NAME",
+    "LOG_BACKUPS",
+    "LOG_FILE_NAME",
+    "LOG_MAX_BYTES",
+    "REQUEST_LOGGER",
+    "LogSettings",
+    "RedactingFilter",
+    "add_secret",
+    "describe_request_event",
+    "log_request_event",
+    "redact",  # still here for the UI's imports; it lives in divio_tui.redaction
+    "setup_logging",
+]
 
 LOG_FILE_NAME = "divio-tui.log"
 """Name of the log file inside the log directory."""
@@ -32,75 +45,20 @@ LOG_MAX_BYTES = 1_000_000
 LOG_BACKUPS = 3
 """Rotated log files kept (``divio-tui.log.1`` … ``.3``)."""
 
-MASK = "****"
-"""What a secret is replaced by; the last four characters may follow it."""
-
-MIN_LENGTH_TO_SHOW_TAIL = 12
-"""Secrets shorter than this are masked entirely: their last four characters would give away
-too much of them."""
-
 HANDLER_NAME = "divio-tui-file"
 """Name of the handler :func:`setup_logging` installs (so a second call replaces it)."""
 
 REQUEST_LOGGER = "divio_tui.requests"
 """Logger that :func:`log_request_event` writes to."""
 
-_TOKEN_CHARS = r"[A-Za-z0-9_.~+/=-]"
 
-_AUTH_HEADER = re.compile(
-    r"""(?P<lead>authorization['"]?\s*[:=]\s*['"]?)"""
-    r"(?:(?P<scheme>[A-Za-z]+)[ \t]+)?"
-    r"""(?P<secret>[^\s'",;)}\]]+)""",
-    re.IGNORECASE,
-)
-"""``Authorization: <scheme> <credentials>`` in any rendering (``:`` or ``=``, quoted or not)."""
+class LogSettings(Protocol):
+    """What :func:`setup_logging` needs of the settings (``divio_tui.settings.Settings``)."""
 
-_TOKEN_WORD = re.compile(
-    rf"(?P<lead>\btoken[ \t]+)(?P<secret>(?={_TOKEN_CHARS}*\d){_TOKEN_CHARS}{{8,}})",
-    re.IGNORECASE,
-)
-"""``Token <credentials>``. The credentials must be 8+ token characters including a digit, so
-English ("token resolution") is left alone while real (hex) tokens are caught."""
-
-
-def mask_token(secret: str) -> str:
-    """``****`` plus the last four characters of ``secret`` (``****`` alone if it is short)."""
-    if secret.startswith(MASK):
-        return secret  # already masked: keep redaction idempotent
-    if len(secret) < MIN_LENGTH_TO_SHOW_TAIL:
-        return MASK
-    return MASK + secret[-4:]
-
-
-def _secret_text(token: str | SecretStr | None) -> str | None:
-    if isinstance(token, SecretStr):
-        token = token.get_secret_value()
-    return token or None
-
-
-def redact(text: str, token: str | SecretStr | None = None) -> str:
-    """Return ``text`` with secrets masked.
-
-    Every occurrence of ``token`` (the active token; if shorter than 12 characters, every
-    whole-word occurrence) becomes :func:`mask_token` of it, and any
-    ``Authorization: <scheme> <x>`` or ``Token <x>`` credentials become ``<scheme> ****<last4>``,
-    whatever the token. Safe to apply twice.
-    """
-    secret = _secret_text(token)
-    if secret and len(secret) >= MIN_LENGTH_TO_SHOW_TAIL:
-        text = text.replace(secret, mask_token(secret))
-    elif secret:
-        # A short (test) token such as "x" is masked only as a whole word: masking every "x"
-        # would make the text unreadable.
-        word = rf"(?<!{_TOKEN_CHARS}){re.escape(secret)}(?!{_TOKEN_CHARS})"
-        text = re.sub(word, mask_token(secret), text)
-
-    def header(match: re.Match[str]) -> str:
-        scheme = match["scheme"] or "Token"
-        return f"{match['lead']}{scheme} {mask_token(match['secret'])}"
-
-    text = _AUTH_HEADER.sub(header, text)
-    return _TOKEN_WORD.sub(lambda m: m["lead"] + mask_token(m["secret"]), text)
+    @property
+    def log_dir(self) -> Path: ...
+    @property
+    def token(self) -> SecretStr | None: ...
 
 
 class RedactingFilter(logging.Filter):
@@ -119,7 +77,7 @@ class RedactingFilter(logging.Filter):
 
     def add(self, token: str | SecretStr | None) -> None:
         """Also redact ``token`` (e.g. one typed into the login screen)."""
-        secret = _secret_text(token)
+        secret = secret_text(token)
         if secret and secret not in self._tokens:
             self._tokens.append(secret)
 
@@ -132,7 +90,10 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # a bad format string: keep everything, redacted
+        except Exception:  # noqa: BLE001 - a bad format string: keep everything, redacted
+            # Broad on purpose: besides a bad format string (TypeError, ValueError, KeyError),
+            # formatting runs the arguments' own __str__, which may raise anything, and a
+            # filter runs outside logging's own error handling: raising would break the call.
             message = " ".join([str(record.msg), *(repr(arg) for arg in record.args or ())])
         record.msg = self.redact(message)
         record.args = None
@@ -163,7 +124,7 @@ def add_secret(token: str | SecretStr | None) -> None:
         flt.add(token)
 
 
-def setup_logging(settings: Settings, level: int = logging.INFO) -> Path:
+def setup_logging(settings: LogSettings, level: int = logging.INFO) -> Path:
     """Log the root logger to ``<settings.log_dir>/divio-tui.log``; return that path.
 
     The file rotates at 1 MB keeping 3 backups; the log directory is created 0700 (the log

@@ -20,7 +20,6 @@ The token is a :class:`pydantic.SecretStr`: ``repr``/``str`` of the settings nev
 
 from __future__ import annotations
 
-import ipaddress
 import netrc
 import os
 from collections.abc import Mapping
@@ -50,7 +49,8 @@ from divio_tui.config_file import (
 from divio_tui.config_file import (
     SettingsError as SettingsError,  # re-exported: part of our API
 )
-from divio_tui.logs import mask_token
+from divio_tui.hosts import is_loopback
+from divio_tui.redaction import is_well_formed_token, mask_token
 
 APP_NAME = "divio-tui"
 """Application name used for the platformdirs config, log and cache directories."""
@@ -126,17 +126,6 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
 # --- URLs and zones --------------------------------------------------------------------------
 
 
-def is_loopback_host(host: str) -> bool:
-    """True for ``localhost``, 127.0.0.0/8 and ::1: the only hosts plain http may carry a token."""
-    host = host.strip("[]").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def normalise_api_url(url: str) -> str:
     """Return ``url`` cleaned for use as the API base, ending in ``/``.
 
@@ -161,7 +150,7 @@ def normalise_api_url(url: str) -> str:
         raise SettingsError("The API URL must not contain a user name or password.")
     if parts.query or parts.fragment:
         raise SettingsError(f"The API URL {url!r} must not have a query or fragment.")
-    if scheme == "http" and not is_loopback_host(host):
+    if scheme == "http" and not is_loopback(host):
         raise SettingsError(
             f"Refusing plain http:// to {host}: the token would cross the network in clear. "
             "Use https://, or http:// only to a loopback address (127.0.0.1, ::1, localhost)."
@@ -310,16 +299,17 @@ def save_token(token: str | SecretStr | None, path: Path | None = None) -> Path:
 def clean_token(value: str | None, source: str) -> str | None:
     """Strip surrounding whitespace; empty means "not set" (None).
 
-    Raises :class:`SettingsError` unless the token is one word of printable ASCII: anything
-    else could not travel in an HTTP header and is most likely a paste accident (a smart quote,
-    two words). The API client applies the same rule.
+    Raises :class:`SettingsError` unless the token is one word of printable ASCII
+    (:func:`~divio_tui.redaction.is_well_formed_token`, the rule the API client applies too):
+    anything else could not travel in an HTTP header and is most likely a paste accident (a
+    smart quote, two words).
     """
     if value is None:
         return None
     value = value.strip()
     if not value:
         return None
-    if not value.isascii() or any(ch.isspace() or not ch.isprintable() for ch in value):
+    if not is_well_formed_token(value):
         raise SettingsError(
             f"The token from {source} contains spaces, control or non-ASCII characters; "
             "check it was copied whole and alone."

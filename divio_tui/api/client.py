@@ -25,6 +25,7 @@ from typing import Any, Self, TypeVar, overload
 import httpx
 
 from divio_tui import __version__
+from divio_tui.redaction import is_well_formed_token
 
 from .cursor import ListCursor
 from .errors import (
@@ -128,9 +129,7 @@ class DivioClient:
             token = token.strip()
             # Header values are ASCII; a pasted token with a space, newline or smart quote is
             # a user error best reported now rather than as a confusing 401 or encode error.
-            if not token or not token.isascii() or any(
-                ch.isspace() or not ch.isprintable() for ch in token
-            ):
+            if not is_well_formed_token(token):
                 raise ValueError("token must be one word of printable ASCII characters")
             headers["Authorization"] = f"Token {token}"
         self._http = httpx.AsyncClient(

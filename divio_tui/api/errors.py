@@ -8,20 +8,34 @@ Contract for callers (the UI turns each of these into an error node with a retry
   ``503 Service Unavailable — GET /apps/v3/backups/?page=3``. It never contains the token, a
   response body, or raw HTML; the server's `detail` is included only after sanitising.
 - `ApiError.url` is the absolute URL without userinfo (tokens travel in a header, never in URLs).
+
+The tree (`responses.status_error` decides which one a response is, once)::
+
+    ApiError
+    ├── Unauthorised   the token was rejected (401, or a 403 that says so)
+    ├── Forbidden      403 about a permission: the token is fine but may not see this
+    ├── NotFound       404
+    ├── Throttled      429 after every retry
+    ├── ServerError    5xx
+    ├── NetworkError   no usable HTTP answer
+    ├── BadResponse    an answer we cannot use
+    └── Refused        never sent
 """
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 from typing import ClassVar
 
 import httpx
 
+from divio_tui.untrusted import one_line
+
 __all__ = [
     "ApiError",
     "BadResponse",
     "ErrorKind",
+    "Forbidden",
     "NetworkError",
     "NotFound",
     "Refused",
@@ -37,13 +51,12 @@ __all__ = [
 DETAIL_MAX_CHARS = 200
 """Server `detail` strings are cut to this length: they end up in one-line notifications."""
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
-
 
 class ErrorKind(StrEnum):
     """What went wrong, in the terms the UI shows (one icon / colour per kind)."""
 
     UNAUTHORISED = "unauthorised"
+    FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
     THROTTLED = "throttled"
     SERVER = "server"
@@ -68,13 +81,10 @@ def display_url(url: httpx.URL | str) -> str:
 
 
 def clean_text(text: str, limit: int = DETAIL_MAX_CHARS) -> str:
-    """Make untrusted server text safe for a one-line message.
-
-    Control characters (including terminal escape sequences' ESC) become spaces, runs of
-    whitespace collapse, and the result is cut to `limit` characters with an ellipsis.
-    """
-    flat = " ".join(_CONTROL_CHARS.sub(" ", text).split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+    """Make untrusted server text safe for a one-line message: the shared untrusted-text
+    policy's `one_line` (control and invisible characters made visible, so a terminal escape
+    shows as ␛; whitespace runs collapsed; cut to `limit` characters with an ellipsis)."""
+    return one_line(text, limit)
 
 
 class ApiError(Exception):
@@ -116,9 +126,23 @@ class ApiError(Exception):
 
 
 class Unauthorised(ApiError):
-    """401 or 403: the token is missing, wrong, expired, or may not see this resource."""
+    """The token was rejected: missing, wrong, expired or its user inactive.
+
+    Exactly that: any 401, and a 403 whose detail talks about the token or the credentials
+    (``Authentication credentials were not provided.``). Signing in again may help.
+    """
 
     kind = ErrorKind.UNAUTHORISED
+
+
+class Forbidden(ApiError):
+    """A 403 about a permission: the token is fine but may not see this resource.
+
+    A least-privilege account (as Divio's how-to advises) meets this on what it was not given;
+    signing in again would not help.
+    """
+
+    kind = ErrorKind.FORBIDDEN
 
 
 class NotFound(ApiError):

@@ -14,6 +14,7 @@ import httpx
 from .errors import (
     ApiError,
     BadResponse,
+    Forbidden,
     NotFound,
     ServerError,
     Throttled,
@@ -24,6 +25,10 @@ from .errors import (
 from .retry import parse_retry_after
 
 __all__ = ["attempts_note", "decode_json", "error_detail", "looks_like_html", "status_error"]
+
+_TOKEN_REJECTION_WORDS = ("token", "credential", "authenticat", "inactive", "expired")
+"""A 403 whose detail mentions one of these (case-insensitive) rejects the token itself; any
+other 403 is a permission a valid token lacks (a least-privilege account)."""
 
 
 def attempts_note(attempts: int) -> str:
@@ -76,6 +81,17 @@ def error_detail(response: httpx.Response) -> str | None:
     return None
 
 
+def _rejects_token(status: int, detail: str | None) -> bool:
+    """True if a response with `status` and the server's `detail` says the token was rejected:
+    any 401, and a 403 whose detail talks about the token or credentials."""
+    if status == 401:
+        return True
+    if status != 403:
+        return False
+    text = (detail or "").lower()
+    return any(word in text for word in _TOKEN_REJECTION_WORDS)
+
+
 def status_error(
     method: str, url: httpx.URL, response: httpx.Response, *, attempts: int
 ) -> ApiError:
@@ -88,7 +104,7 @@ def status_error(
     retry_after = parse_retry_after(response.headers.get("retry-after"))
     cls: type[ApiError]
     if status in (401, 403):
-        cls = Unauthorised
+        cls = Unauthorised if _rejects_token(status, detail) else Forbidden
     elif status == 404:
         cls = NotFound
     elif status == 429:

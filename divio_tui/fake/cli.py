@@ -17,9 +17,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from divio_tui.hosts import is_loopback
+
 from .dataset import generate
 from .faults import FAULT_KINDS, FaultSpec
-from .loopback import is_loopback, serve_forever
+from .loopback import serve_forever
 from .server import FakeDivioAPI
 
 PROG = "divio-tui fake-api"

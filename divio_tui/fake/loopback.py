@@ -1,5 +1,8 @@
 """Serving the fake API over real HTTP on loopback (stdlib ThreadingHTTPServer).
 
+The server wraps the request -> response core (any `LoopbackCore`, e.g. `FakeDivioAPI`), as
+`httpx.ASGITransport(app=...)` wraps an app; the core knows nothing of it.
+
 Contracts:
 - `make_server(api, host, port, allow_non_loopback=False)` binds (port 0 = any free port) and
   refuses a non-loopback address with `NonLoopbackError` unless allowed: the fake accepts any
@@ -18,7 +21,6 @@ Contracts:
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 import sys
 import threading
@@ -27,26 +29,27 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from divio_tui.hosts import is_loopback
+
+from ._core import Core
 from ._wire import detail
 
-if TYPE_CHECKING:
-    from .server import FakeDivioAPI
+
+class LoopbackCore(Core, Protocol):
+    """The core with the knobs only the loopback server applies (see the module docstring)."""
+
+    @property
+    def access_log(self) -> bool: ...
+    @property
+    def timeout_sleep_s(self) -> float: ...
+    @property
+    def timeout_drop(self) -> bool: ...
 
 
 class NonLoopbackError(ValueError):
     """Refused to bind the fake API to an address other than loopback."""
-
-
-def is_loopback(host: str) -> bool:
-    """True for `localhost` and loopback IP literals (127.0.0.0/8, ::1); False otherwise."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False  # other host names are not resolved: refusing is the safe side
 
 
 class _Server(ThreadingHTTPServer):
@@ -54,7 +57,7 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], api: FakeDivioAPI) -> None:
+    def __init__(self, address: tuple[str, int], api: LoopbackCore) -> None:
         self.api = api
         super().__init__(address, _Handler)
 
@@ -125,7 +128,7 @@ class _Handler(BaseHTTPRequestHandler):
             sys.stderr.write(f"fake-api {self.address_string()} {format % args}\n")
 
 
-def make_server(api: FakeDivioAPI, host: str = "127.0.0.1", port: int = 0, *,
+def make_server(api: LoopbackCore, host: str = "127.0.0.1", port: int = 0, *,
                 allow_non_loopback: bool = False) -> ThreadingHTTPServer:
     """Bind a ThreadingHTTPServer for `api` (see module docstring); not yet serving."""
     if not allow_non_loopback and not is_loopback(host):
@@ -145,7 +148,7 @@ def base_url_of(server: ThreadingHTTPServer) -> str:
 
 
 @contextmanager
-def serve_in_thread(api: FakeDivioAPI, host: str = "127.0.0.1", port: int = 0, *,
+def serve_in_thread(api: LoopbackCore, host: str = "127.0.0.1", port: int = 0, *,
                     allow_non_loopback: bool = False) -> Iterator[str]:
     """Serve `api` in a daemon thread for the duration of the block; yields the base URL."""
     server = make_server(api, host, port, allow_non_loopback=allow_non_loopback)
@@ -160,7 +163,7 @@ def serve_in_thread(api: FakeDivioAPI, host: str = "127.0.0.1", port: int = 0, *
         thread.join(timeout=5)
 
 
-def serve_forever(api: FakeDivioAPI, host: str = "127.0.0.1", port: int = 0,
+def serve_forever(api: LoopbackCore, host: str = "127.0.0.1", port: int = 0,
                   allow_non_loopback: bool = False, *,
                   on_ready: Callable[[str], None] | None = None) -> None:
     """Serve `api` in this thread until interrupted; `on_ready(base_url)` runs once bound."""

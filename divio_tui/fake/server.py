@@ -1,9 +1,10 @@
 """The fake Divio API: request -> response with Django REST Framework behaviour.
 
-`FakeDivioAPI.handle(method, url, headers, body)` is the whole server as a function; the same
-object is mounted in-process (`api.transport()`, an httpx transport) or served on loopback
-(`serve_in_thread(api)` / `serve_forever(...)`, stdlib ThreadingHTTPServer). It speaks plain
-JSON dicts from `dataset.Dataset` and imports nothing from the API client.
+`FakeDivioAPI.handle(method, url, headers, body)` is the whole server as a function. The
+transports wrap it and it knows nothing of them: mounted in-process with
+`transport.FakeTransport(api)` (an httpx transport, sync and async) or served on loopback with
+`loopback.serve_in_thread(api)` / `serve_forever(...)` (stdlib ThreadingHTTPServer). It speaks
+plain JSON dicts from `dataset.Dataset` and imports nothing from the API client.
 
 Behaviour (SEEN = divio-api.md says so; INFERRED = DRF default or our guess):
 - `GET /apps/v3/` needs no auth and lists exactly the how-to page's 9 keys in its order, with
@@ -81,25 +82,13 @@ from functools import partial
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import httpx
-
 from . import _wire as wire
 from ._util import Record
 from ._wire import FakeResponse
 from .dataset import ROUTES, Dataset, Scale, canonical_route, generate
 from .faults import FaultSpec, fault_response, normalise_kind
-from .loopback import (
-    NonLoopbackError,
-    base_url_of,
-    is_loopback,
-    make_server,
-    serve_forever,
-    serve_in_thread,
-)
-from .transport import FakeSyncTransport, FakeTransport
 
-__all__ = ["ROOT_KEYS", "FakeDivioAPI", "FakeResponse", "FaultSpec", "NonLoopbackError", "base_url_of",
-           "is_loopback", "make_server", "serve_forever", "serve_in_thread"]
+__all__ = ["ROOT_KEYS", "FakeDivioAPI", "FakeResponse", "FaultSpec"]
 
 ROOT_KEYS: tuple[str, ...] = ("applications", "environments", "domains", "patches", "repositories",
                               "serviceinstances", "deployments", "builds", "regions")
@@ -198,15 +187,7 @@ class FakeDivioAPI:
             self.fault_log.clear()
             self.max_in_flight = self.in_flight
 
-    # -- mounting --------------------------------------------------------------------------
-    def transport(self) -> httpx.AsyncBaseTransport:
-        """An in-process httpx async transport serving this api (see transport.py)."""
-        return FakeTransport(self)
-
-    def sync_transport(self) -> httpx.BaseTransport:
-        """An in-process httpx sync transport serving this api (see transport.py)."""
-        return FakeSyncTransport(self)
-
+    # -- in-flight counting (used by `handle` and by the transports that wrap this core) --
     @contextmanager
     def track(self) -> Iterator[None]:
         """Count one request in flight for the duration of the block (thread-safe)."""

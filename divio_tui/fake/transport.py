@@ -1,54 +1,36 @@
-"""In-process mounting of the fake API as httpx transports (no sockets, no threads).
+"""The fake mounted in-process as an httpx transport (no sockets, no threads).
+
+`FakeTransport(api)` wraps the request -> response core, as `httpx.MockTransport(handler)`
+wraps a function: `httpx.AsyncClient(transport=FakeTransport(api))` or
+`httpx.Client(transport=FakeTransport(api))`. It is both an `httpx.AsyncBaseTransport` and an
+`httpx.BaseTransport`; the two differ only in `asyncio.sleep` vs `time.sleep`.
 
 Contracts:
-- `FakeTransport(api)` is an `httpx.AsyncBaseTransport`: each request is counted in
-  `api.in_flight` for its whole duration, waits `api.latency_ms` with `asyncio.sleep` (so
-  concurrent requests overlap like on a real network), then gets `api.respond(...)`.
-  Responses carry the fake's status, headers (Content-Type, Content-Length, ...) and body.
-  A `timeout` fault raises `httpx.ReadTimeout` right after the latency (no long wait: tests
+- Each request is counted in `api.in_flight` for its whole duration (`api.track()`), waits
+  `api.latency_ms` (async: with `asyncio.sleep`, so concurrent requests overlap like on a real
+  network), then gets `api.respond(...)`. Responses carry the fake's status, headers
+  (Content-Type, Content-Length, ...) and body.
+- A `timeout` fault raises `httpx.ReadTimeout` right after the latency (no long wait: tests
   stay fast and the client sees exactly what a read timeout looks like).
-- `FakeSyncTransport(api)` is the same for `httpx.Client`, with `time.sleep`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING
 
 import httpx
 
-if TYPE_CHECKING:  # imported for typing only: server.py imports this module
-    from ._wire import FakeResponse
-    from .server import FakeDivioAPI
+from ._core import Core
+from ._wire import FakeResponse
+
+__all__ = ["FakeTransport"]
 
 
-def _to_httpx(resp: FakeResponse, request: httpx.Request) -> httpx.Response:
-    if resp.timed_out:
-        raise httpx.ReadTimeout("fake Divio API: injected timeout fault", request=request)
-    return httpx.Response(resp.status, headers=list(resp.headers.items()), content=resp.body,
-                          request=request)
+class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """In-process transport serving `api` to `httpx.Client` and `httpx.AsyncClient` alike."""
 
-
-class FakeTransport(httpx.AsyncBaseTransport):
-    """Async in-process transport for `httpx.AsyncClient(transport=api.transport())`."""
-
-    def __init__(self, api: FakeDivioAPI) -> None:
-        self.api = api
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        body = await request.aread()
-        with self.api.track():
-            if self.api.latency_ms > 0:
-                await asyncio.sleep(self.api.latency_ms / 1000)
-            resp = self.api.respond(request.method, str(request.url), request.headers, body)
-        return _to_httpx(resp, request)
-
-
-class FakeSyncTransport(httpx.BaseTransport):
-    """Sync in-process transport for `httpx.Client(transport=api.sync_transport())`."""
-
-    def __init__(self, api: FakeDivioAPI) -> None:
+    def __init__(self, api: Core) -> None:
         self.api = api
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -56,5 +38,23 @@ class FakeSyncTransport(httpx.BaseTransport):
         with self.api.track():
             if self.api.latency_ms > 0:
                 time.sleep(self.api.latency_ms / 1000)
-            resp = self.api.respond(request.method, str(request.url), request.headers, body)
+            resp = self._respond(request, body)
         return _to_httpx(resp, request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = await request.aread()
+        with self.api.track():
+            if self.api.latency_ms > 0:
+                await asyncio.sleep(self.api.latency_ms / 1000)
+            resp = self._respond(request, body)
+        return _to_httpx(resp, request)
+
+    def _respond(self, request: httpx.Request, body: bytes) -> FakeResponse:
+        return self.api.respond(request.method, str(request.url), request.headers, body)
+
+
+def _to_httpx(resp: FakeResponse, request: httpx.Request) -> httpx.Response:
+    if resp.timed_out:
+        raise httpx.ReadTimeout("fake Divio API: injected timeout fault", request=request)
+    return httpx.Response(resp.status, headers=list(resp.headers.items()), content=resp.body,
+                          request=request)

@@ -31,7 +31,7 @@ from divio_tui.api import (
     Unauthorised,
 )
 from divio_tui.fake.dataset import FIXED_NOW
-from divio_tui.fake.server import FakeDivioAPI, serve_in_thread
+from divio_tui.fake import FakeDivioAPI, FakeTransport, serve_in_thread
 
 from .conftest import SleepRecorder
 
@@ -292,7 +292,7 @@ async def test_the_resource_table_walks_the_whole_tiny_tree_in_process() -> None
         await asyncio.gather(*(expand(client, child, item)
                                for item in items for child in kind.children))
 
-    async with DivioClient(transport=fake.transport(), token=TOKEN, concurrency=4) as client:
+    async with DivioClient(transport=FakeTransport(fake), token=TOKEN, concurrency=4) as client:
         await asyncio.gather(*(expand(client, root, None) for root in ROOT_KINDS))
 
     route_of = {name: kind.route.rstrip("/") for name, kind in KINDS.items()}

@@ -13,6 +13,7 @@ from divio_tui.api import (
     BadResponse,
     DivioClient,
     ErrorKind,
+    Forbidden,
     NetworkError,
     NotFound,
     Refused,
@@ -172,6 +173,42 @@ async def test_401_carries_the_servers_detail(make_client: MakeClient) -> None:
     assert error.message == "401 Unauthorized: Invalid token. — GET /iam/v3/me/"
     assert error.url == "https://api.example.test/iam/v3/me/"
     assert "sekrit" not in repr(error) + error.message
+
+
+@pytest.mark.parametrize("detail", [
+    "Authentication credentials were not provided.",
+    "Incorrect authentication credentials.",
+    "Invalid token.",
+    "Token has expired.",
+    "User inactive or deleted.",
+])
+async def test_a_403_about_the_token_is_unauthorised(make_client: MakeClient, detail: str) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return json_response(403, {"detail": detail})
+
+    with pytest.raises(Unauthorised) as caught:
+        await make_client(handler).me()
+    assert caught.value.kind is ErrorKind.UNAUTHORISED and caught.value.status == 403
+    assert caught.value.detail == detail
+
+
+@pytest.mark.parametrize("body", [
+    {"detail": "You do not have permission to perform this action."},
+    {"detail": "Forbidden."},
+    {},
+])
+async def test_any_other_403_is_forbidden_not_a_rejected_token(
+    make_client: MakeClient, body: dict[str, str]
+) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return json_response(403, body)
+
+    with pytest.raises(Forbidden) as caught:
+        await make_client(handler).get("application", "a1")
+    error = caught.value
+    assert not isinstance(error, Unauthorised)
+    assert error.kind is ErrorKind.FORBIDDEN and error.status == 403 and error.attempts == 1
+    assert error.message.startswith("403 Forbidden")
 
 
 async def test_invalid_page_is_not_found(make_client: MakeClient) -> None:

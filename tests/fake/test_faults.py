@@ -8,7 +8,7 @@ from collections import Counter
 import httpx
 import pytest
 
-from divio_tui.fake import FAULT_KINDS, FakeDivioAPI, FaultSpec
+from divio_tui.fake import FAULT_KINDS, FakeDivioAPI, FakeTransport, FaultSpec
 
 AUTH = {"Authorization": "Token t"}
 
@@ -115,7 +115,7 @@ def test_fail_next_wins_over_random_faults_and_can_be_cleared(fake_api: FakeDivi
 
 async def test_in_process_transport_raises_read_timeout(fake_api: FakeDivioAPI) -> None:
     fake_api.fail_next("regions", "timeout")
-    async with httpx.AsyncClient(transport=fake_api.transport(), base_url="https://api.divio.com/apps/v3/") as client:
+    async with httpx.AsyncClient(transport=FakeTransport(fake_api), base_url="https://api.divio.com/apps/v3/") as client:
         with pytest.raises(httpx.ReadTimeout):
             await client.get("regions/", headers=AUTH)
         assert (await client.get("regions/", headers=AUTH)).status_code == 200
@@ -123,7 +123,7 @@ async def test_in_process_transport_raises_read_timeout(fake_api: FakeDivioAPI) 
 
 
 async def test_transport_delivers_fault_responses_faithfully(fake_api: FakeDivioAPI) -> None:
-    async with httpx.AsyncClient(transport=fake_api.transport(), base_url="https://api.divio.com/apps/v3/") as client:
+    async with httpx.AsyncClient(transport=FakeTransport(fake_api), base_url="https://api.divio.com/apps/v3/") as client:
         fake_api.fail_next("regions", "html")
         resp = await client.get("regions/", headers=AUTH)
         assert resp.status_code == 502 and resp.headers["content-type"] == "text/html"

@@ -19,7 +19,7 @@ import pytest
 import requests
 
 from divio_tui.fake import FakeDivioAPI, NonLoopbackError, is_loopback, serve_in_thread
-from divio_tui.fake.server import make_server
+from divio_tui.fake.loopback import make_server
 
 TOKEN = "how-to-token-0123456789abcdef"
 

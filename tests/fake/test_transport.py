@@ -7,14 +7,14 @@ import time
 
 import httpx
 
-from divio_tui.fake import FakeDivioAPI
+from divio_tui.fake import FakeDivioAPI, FakeTransport
 
 AUTH = {"Authorization": "Token t"}
 BASE = "https://api.divio.com/apps/v3/"
 
 
 async def test_async_transport_serves_json_with_headers(fake_api: FakeDivioAPI) -> None:
-    async with httpx.AsyncClient(transport=fake_api.transport(), base_url=BASE) as client:
+    async with httpx.AsyncClient(transport=FakeTransport(fake_api), base_url=BASE) as client:
         resp = await client.get("applications/", params={"slug": "acme-shop"}, headers=AUTH)
         assert resp.status_code == 200
         assert resp.headers["content-type"] == "application/json"
@@ -30,7 +30,7 @@ async def test_async_transport_serves_json_with_headers(fake_api: FakeDivioAPI) 
 
 async def test_latency_overlaps_and_is_counted_in_flight(fake_api: FakeDivioAPI) -> None:
     fake_api.latency_ms = 100
-    async with httpx.AsyncClient(transport=fake_api.transport(), base_url=BASE) as client:
+    async with httpx.AsyncClient(transport=FakeTransport(fake_api), base_url=BASE) as client:
         started = time.perf_counter()
         responses = await asyncio.gather(*(client.get("regions/", headers=AUTH) for _ in range(8)))
         elapsed = time.perf_counter() - started
@@ -42,7 +42,7 @@ async def test_latency_overlaps_and_is_counted_in_flight(fake_api: FakeDivioAPI)
 
 def test_sync_transport(fake_api: FakeDivioAPI) -> None:
     fake_api.latency_ms = 20
-    with httpx.Client(transport=fake_api.sync_transport(), base_url=BASE) as client:
+    with httpx.Client(transport=FakeTransport(fake_api), base_url=BASE) as client:
         started = time.perf_counter()
         resp = client.get("backups/", params={"page_size": 5}, headers=AUTH)
         assert time.perf_counter() - started >= 0.02

@@ -17,6 +17,7 @@ from textual.widgets import Input
 from divio_tui.api.client import DivioClient
 from divio_tui.fake.dataset import FIXED_NOW
 from divio_tui.fake.server import FakeDivioAPI
+from divio_tui.fake.transport import FakeTransport
 from divio_tui.settings import DEMO_API_URL, DEMO_ZONE, Settings
 from divio_tui.state.nodes import GroupData, ResourceData
 from divio_tui.ui.app import DivioApp
@@ -33,7 +34,7 @@ def fixed_clock() -> Any:
 def make_client(api: FakeDivioAPI, *, page_size: int = 100, concurrency: int = 6,
                 transport: httpx.AsyncBaseTransport | None = None) -> DivioClient:
     """A client on the fake's in-process transport; retries are quick so failure tests are."""
-    return DivioClient(DEMO_API_URL, TOKEN, transport=transport or api.transport(),
+    return DivioClient(DEMO_API_URL, TOKEN, transport=transport or FakeTransport(api),
                        concurrency=concurrency, page_size=page_size, backoff_base=0.001,
                        retry_after_cap=0.01)
 

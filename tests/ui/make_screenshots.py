@@ -23,6 +23,7 @@ from textual.pilot import Pilot
 from divio_tui.api.client import DivioClient
 from divio_tui.fake.dataset import FIXED_NOW, generate
 from divio_tui.fake.server import FakeDivioAPI
+from divio_tui.fake.transport import FakeTransport
 from divio_tui.settings import AppPaths, Settings
 from divio_tui.ui.app import DivioApp
 from tests.ui.helpers import fixed_clock, make_app, no_blink, press, settle
@@ -53,7 +54,7 @@ def _signed_out_app(api: FakeDivioAPI) -> DivioApp:
                                        home / ".cache" / "divio-tui"))
 
     def factory(settings: Settings) -> DivioClient:
-        return DivioClient(settings.api_url, settings.token_value, transport=api.transport())
+        return DivioClient(settings.api_url, settings.token_value, transport=FakeTransport(api))
 
     return DivioApp(client=factory(settings), settings=settings, clock=fixed_clock,
                     owns_client=True, client_factory=factory)

@@ -11,6 +11,7 @@ from textual.widgets import Input
 
 from divio_tui.fake.dataset import FIXED_NOW, generate
 from divio_tui.fake.server import FakeDivioAPI
+from divio_tui.fake.transport import FakeTransport
 from divio_tui.ui.palette.jump import UUID_RE
 from divio_tui.ui.widgets.filter_bar import FilterBar
 from tests.ui.helpers import (
@@ -136,7 +137,7 @@ class IgnoresSearchParams(httpx.AsyncBaseTransport):
 
 async def test_ignored_slug_and_name_filters_give_no_wrong_answers() -> None:
     api = FakeDivioAPI(now=FIXED_NOW)
-    app = make_app(api, page_size=5, transport=IgnoresSearchParams(api.transport()))
+    app = make_app(api, page_size=5, transport=IgnoresSearchParams(FakeTransport(api)))
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         hits = await search(pilot, "globex-careers")
@@ -154,7 +155,7 @@ async def test_ignored_slug_and_name_filters_give_no_wrong_answers() -> None:
 
 async def test_hits_already_known_show_before_the_api_answers() -> None:
     api = FakeDivioAPI(now=FIXED_NOW)
-    gate = GatedTransport(api.transport(), lambda r: "name_search" in str(r.url))
+    gate = GatedTransport(FakeTransport(api), lambda r: "name_search" in str(r.url))
     app = make_app(api, transport=gate)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)

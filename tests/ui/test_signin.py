@@ -24,6 +24,7 @@ from divio_tui.api.client import DivioClient
 from divio_tui.api.errors import Unauthorised
 from divio_tui.fake.dataset import FIXED_NOW
 from divio_tui.fake.server import FakeDivioAPI
+from divio_tui.fake.transport import FakeTransport
 from divio_tui.logs import LOG_FILE_NAME, setup_logging
 from divio_tui.settings import (
     DEMO_API_URL,
@@ -80,7 +81,7 @@ class Factory:
         api = self.api
         if settings.demo:
             api = self.demo_api = self.demo_api or FakeDivioAPI(scale="tiny", now=FIXED_NOW)
-        return DivioClient(settings.api_url, settings.token_value, transport=api.transport(),
+        return DivioClient(settings.api_url, settings.token_value, transport=FakeTransport(api),
                            backoff_base=0.001, retry_after_cap=0.01)
 
 

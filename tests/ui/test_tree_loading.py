@@ -8,6 +8,7 @@ import httpx
 
 from divio_tui.fake.dataset import FIXED_NOW, generate
 from divio_tui.fake.server import FakeDivioAPI
+from divio_tui.fake.transport import FakeTransport
 from divio_tui.state.nodes import GroupData, ResourceData, StatusData
 from tests.ui.helpers import (
     GatedTransport,
@@ -84,7 +85,7 @@ async def test_first_page_is_shown_before_the_other_pages_arrive() -> None:
     api = FakeDivioAPI(now=FIXED_NOW)
     env = api.dataset.special_environment("backup_working")
     # Hold back every backups page but the first: what the user sees meanwhile is page 1.
-    gate = GatedTransport(api.transport(), lambda request: "/backups/" in request.url.path
+    gate = GatedTransport(FakeTransport(api), lambda request: "/backups/" in request.url.path
                           and request.url.params.get("page", "1") != "1")
     app = make_app(api, page_size=20, transport=gate)
     async with app.run_test(size=(120, 36)) as pilot:
