@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The linters live apart from the test venv: see the `lint` extra in pyproject.toml.
+LINT_VENV  ?= .venv-lint
+LINT_BIN   := $(LINT_VENV)/bin
+LINT_STAMP := $(LINT_VENV)/.installed
 
-.PHONY: demo test bench screenshots fake-api clean
+.PHONY: demo test lint bench screenshots snapshot-update fake-api clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,11 +19,25 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+$(LINT_BIN)/python:
+	$(PYTHON) -m venv $(LINT_VENV)
+
+$(LINT_STAMP): pyproject.toml | $(LINT_BIN)/python
+	$(LINT_BIN)/python -m pip install --quiet --upgrade pip
+	$(LINT_BIN)/python -m pip install --quiet -e '.[test,lint]'
+	touch $(LINT_STAMP)
+
 demo: $(STAMP)
 	$(BIN)/divio-tui --demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# ruff, strict mypy and the import contracts of pyproject.toml (docs/architecture.md).
+lint: $(LINT_STAMP)
+	$(LINT_BIN)/ruff check divio_tui tests bench
+	$(LINT_BIN)/mypy
+	$(LINT_BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
@@ -27,8 +45,12 @@ bench: $(STAMP)
 screenshots: $(STAMP)
 	$(BIN)/python -m tests.ui.make_screenshots
 
+# Regenerate the snapshot tests' pictures after a change that is meant to be seen.
+snapshot-update: $(STAMP)
+	$(BIN)/python -m pytest tests/ui --snapshot-update $(PYTEST_ARGS)
+
 fake-api: $(STAMP)
 	$(BIN)/divio-tui fake-api --port 8765
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache
+	rm -rf $(VENV) $(LINT_VENV) build dist *.egg-info .pytest_cache

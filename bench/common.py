@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Self
 
 from divio_tui.api import DivioClient, RequestEvent
 from divio_tui.fake import FIXED_NOW, Dataset, FakeDivioAPI, generate, serve_in_thread
@@ -52,7 +53,7 @@ def client(base_url: str, counter: Counter, *, concurrency: int = 6) -> DivioCli
 class Stopwatch:
     """`with Stopwatch() as sw: ...` then `sw.seconds`."""
 
-    def __enter__(self) -> Stopwatch:
+    def __enter__(self) -> Self:
         self._start = time.perf_counter()
         return self
 

@@ -21,7 +21,7 @@ async def _list_all(base_url: str, concurrency: int) -> tuple[float, int, int]:
 
 def run() -> list[str]:
     with loopback() as base_url:
-        seq_s, seq_n, seq_req = asyncio.run(_list_all(base_url, concurrency=1))
+        seq_s, seq_n, _seq_req = asyncio.run(_list_all(base_url, concurrency=1))
         con_s, con_n, con_req = asyncio.run(_list_all(base_url, concurrency=6))
     assert seq_n == con_n, "both ways must list the same backups"
     return [

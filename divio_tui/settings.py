@@ -20,7 +20,6 @@ The token is a :class:`pydantic.SecretStr`: ``repr``/``str`` of the settings nev
 
 from __future__ import annotations
 
-import netrc
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -49,8 +48,9 @@ from divio_tui.config_file import (
 from divio_tui.config_file import (
     SettingsError as SettingsError,  # re-exported: part of our API
 )
-from divio_tui.hosts import is_loopback
-from divio_tui.redaction import is_well_formed_token, mask_token
+from divio_tui.redaction import mask_token
+from divio_tui.token_sources import clean_token, netrc_path, read_netrc_token
+from divio_tui.zones import api_url_for_zone, check_zone, normalise_api_url
 
 APP_NAME = "divio-tui"
 """Application name used for the platformdirs config, log and cache directories."""
@@ -121,65 +121,6 @@ def app_paths(env: Mapping[str, str] | None = None) -> AppPaths:
 def config_path(env: Mapping[str, str] | None = None) -> Path:
     """The configuration file path (``$DIVIO_TUI_CONFIG_DIR/config.toml`` if that is set)."""
     return app_paths(env).config_file
-
-
-# --- URLs and zones --------------------------------------------------------------------------
-
-
-def normalise_api_url(url: str) -> str:
-    """Return ``url`` cleaned for use as the API base, ending in ``/``.
-
-    Raises :class:`SettingsError` unless it is an ``https://`` URL, or an ``http://`` URL to a
-    loopback host: plain http elsewhere would carry the token across the network in clear.
-    Credentials, queries and fragments in the URL are refused too.
-    """
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError as exc:
-        raise SettingsError(f"The API URL {url!r} is not a valid URL ({exc}).") from None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not host:
-        raise SettingsError(
-            f"The API URL {url!r} must be an absolute http(s) URL, "
-            "e.g. https://api.divio.com/apps/v3/."
-        )
-    if parts.username is not None or parts.password is not None:
-        raise SettingsError("The API URL must not contain a user name or password.")
-    if parts.query or parts.fragment:
-        raise SettingsError(f"The API URL {url!r} must not have a query or fragment.")
-    if scheme == "http" and not is_loopback(host):
-        raise SettingsError(
-            f"Refusing plain http:// to {host}: the token would cross the network in clear. "
-            "Use https://, or http:// only to a loopback address (127.0.0.1, ::1, localhost)."
-        )
-    path = parts.path if parts.path.endswith("/") else parts.path + "/"
-    return f"{scheme}://{parts.netloc}{path}"
-
-
-def api_url_for_zone(zone: str) -> str:
-    """The API base of a zone, ``https://api.<zone>/apps/v3/`` (as divio-cli builds it)."""
-    return f"https://api.{zone}/apps/v3/"
-
-
-def check_zone(zone: str) -> str:
-    """Return ``zone`` lower-cased if it is a plain host name (``divio.com``, ``dev.aldryn.net``).
-
-    Raises :class:`SettingsError` otherwise (a URL belongs in ``--api-url``).
-    """
-    zone = zone.strip().lower().rstrip(".")
-    labels = zone.split(".")
-    if not zone or not all(
-        label and len(label) <= 63 and label.replace("-", "").isalnum() and label.isascii()
-        for label in labels
-    ):
-        raise SettingsError(
-            f"The zone {zone!r} is not a host name like 'divio.com'; "
-            "to point at another API use --api-url URL."
-        )
-    return zone
 
 
 # --- Settings --------------------------------------------------------------------------------
@@ -291,64 +232,6 @@ def save_token(token: str | SecretStr | None, path: Path | None = None) -> Path:
         path, token=clean_token(value, "the token to save") if value is not None else None
     )
     return path
-
-
-# --- Token resolution ------------------------------------------------------------------------
-
-
-def clean_token(value: str | None, source: str) -> str | None:
-    """Strip surrounding whitespace; empty means "not set" (None).
-
-    Raises :class:`SettingsError` unless the token is one word of printable ASCII
-    (:func:`~divio_tui.redaction.is_well_formed_token`, the rule the API client applies too):
-    anything else could not travel in an HTTP header and is most likely a paste accident (a
-    smart quote, two words).
-    """
-    if value is None:
-        return None
-    value = value.strip()
-    if not value:
-        return None
-    if not is_well_formed_token(value):
-        raise SettingsError(
-            f"The token from {source} contains spaces, control or non-ASCII characters; "
-            "check it was copied whole and alone."
-        )
-    return value
-
-
-def netrc_path(env: Mapping[str, str] | None = None) -> Path:
-    """divio-cli's netrc: ``$NETRC_PATH``, else ``~/.netrc`` (with ``$HOME`` from ``env``)."""
-    env = os.environ if env is None else env
-    if env.get("NETRC_PATH"):
-        return Path(env["NETRC_PATH"]).expanduser()
-    home = env.get("HOME")
-    return (Path(home) if home else Path.home()) / ".netrc"
-
-
-def read_netrc_token(path: Path, zone: str) -> str | None:
-    """The password of ``machine control.<zone>`` in the netrc at ``path`` (what ``divio login``
-    writes), or None if the file or the entry does not exist.
-
-    A ``default`` entry is deliberately ignored: it was written for some other host. A file that
-    cannot be parsed raises :class:`SettingsError` naming the file and line.
-    """
-    machine = f"control.{zone}"
-    try:
-        parsed = netrc.netrc(os.fspath(path))
-    except FileNotFoundError:
-        return None
-    except netrc.NetrcParseError as exc:
-        raise SettingsError(
-            f"The netrc file {path} is malformed (line {exc.lineno}: {exc.msg}); fix it, or run "
-            "`divio login` again, or pass the token with DIVIO_TOKEN."
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"Cannot read the netrc file {path}: {exc}.") from None
-    entry = parsed.hosts.get(machine)
-    if entry is None:
-        return None
-    return clean_token(entry[2], f"netrc {path} (machine {machine})")
 
 
 def _first_set(*values: str | None) -> str | None:

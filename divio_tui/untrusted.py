@@ -17,7 +17,7 @@ cut with an ellipsis. No Rich, no Textual: the API layer and the UI both build o
 
 from __future__ import annotations
 
-__all__ = ["one_line", "visible"]
+__all__ = ["one_line", "shorten", "visible"]
 
 _BIDI_CONTROLS = frozenset(
     [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
@@ -65,3 +65,12 @@ def one_line(value: str, limit: int) -> str:
     one space, and cut to `limit` characters with an ellipsis."""
     flat = " ".join(visible(value).split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def shorten(value: str, width: int) -> str:
+    """Cut `value` to at most `width` characters, marking the cut with an ellipsis."""
+    if width <= 0:
+        return ""
+    if len(value) <= width:
+        return value
+    return value[: width - 1] + "…"

@@ -137,15 +137,15 @@ def test_nothing_goes_to_stderr(settings: Settings, capfd: pytest.CaptureFixture
 
 
 def event(**fields: object) -> SimpleNamespace:
-    base: dict[str, object] = dict(
-        method="GET",
-        url="https://api.divio.com/apps/v3/applications/?page=2",
-        status=200,
-        elapsed_ms=12.4,
-        bytes=2048,
-        attempt=1,
-        error=None,
-    )
+    base: dict[str, object] = {
+        "method": "GET",
+        "url": "https://api.divio.com/apps/v3/applications/?page=2",
+        "status": 200,
+        "elapsed_ms": 12.4,
+        "bytes": 2048,
+        "attempt": 1,
+        "error": None,
+    }
     return SimpleNamespace(**{**base, **fields})
 
 

@@ -136,7 +136,8 @@ def environment_log(seed: int, now: datetime, env_uuid: str) -> list[Record]:
     for message in ("[1] [INFO] Starting gunicorn 22.0.0", "[1] [INFO] Listening at: http://0.0.0.0:80 (1)",
                     "[7] [INFO] Booting worker with pid: 7", f"{_YELLOW}WARNING{_RESET} Not Found: /favicon.ico"):
         boot += timedelta(milliseconds=rng.randint(5, 400))
-        entries.append({"timestamp": ts_nanos(boot.replace(microsecond=0), boot.microsecond * 1000 + rng.randint(0, 999)),
+        nanos = boot.microsecond * 1000 + rng.randint(0, 999)
+        entries.append({"timestamp": ts_nanos(boot.replace(microsecond=0), nanos),
                         "service": "web", "message": message})
     for micros in moments:
         when = start + timedelta(microseconds=micros)

@@ -194,8 +194,6 @@ class BackupBook:
                 await self._fetch(pending[:TOTALS_BATCH], state, background=background)
                 pending = pending[TOTALS_BATCH:]
                 _notify(on_change)
-        except asyncio.CancelledError:
-            raise
         except ApiError as error:
             state.error = error
         except Exception as error:  # a bug: recorded and shown, never raised into the app

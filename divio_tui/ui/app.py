@@ -25,7 +25,7 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.screen import Screen
 
-from divio_tui.api.errors import ApiError, Unauthorised
+from divio_tui.api.errors import ApiError, Forbidden, Unauthorised
 from divio_tui.api.models import User
 from divio_tui.settings import Settings
 from divio_tui.state.backups import BackupBook
@@ -39,11 +39,10 @@ from divio_tui.ui.screens.signin import (
     SignedIn,
     SignInScreen,
     rejection_message,
-    token_rejected,
 )
 from divio_tui.ui.terminal import CHECK_INTERVAL, controlling_terminal_fd, terminal_lost
 from divio_tui.ui.text.labels import error_summary
-from divio_tui.ui.text.untrusted import clean
+from divio_tui.untrusted import visible
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +121,7 @@ class DivioApp(App[None]):
             self.set_keymap(self._key_overrides)
         if self._unknown_keys:
             self.notify("Unknown key binding ids in the config: " + ", ".join(
-                clean(key) for key in self._unknown_keys), severity="warning", markup=False)
+                visible(key) for key in self._unknown_keys), severity="warning", markup=False)
         if self.signed_in:
             self.fetch_me()
         else:
@@ -158,11 +157,11 @@ class DivioApp(App[None]):
             ("expand", "expand"), ("copy-uuid", "copy UUID"), ("filter", "filter"),
             ("command-palette", "palette"), ("help", "all keys")))
         return [
-            ("api", Text(clean(api))),
-            ("signed in", Text(clean(me.email or me.display_name)) if me is not None
+            ("api", Text(visible(api))),
+            ("signed in", Text(visible(me.email or me.display_name)) if me is not None
              else Text("…", "muted")),
             ("token", Text("not needed for the demo", "muted") if settings.demo
-             else Text(clean(f"from {settings.token_source}")) if settings.token_source
+             else Text(visible(f"from {settings.token_source}")) if settings.token_source
              else Text("none", "muted")),
             ("times", Text("UTC throughout")),
             ("keys", Text(tips, "muted")),
@@ -183,8 +182,8 @@ class DivioApp(App[None]):
         """Who the token belongs to, for the header."""
         try:
             me = await self.client.me()
-        except Unauthorised as error:
-            self.tell_unauthorised(error)
+        except (Unauthorised, Forbidden) as error:
+            self.tell_refused(error)
             return
         except ApiError as error:
             log.info("me: %s", error.message)
@@ -193,19 +192,19 @@ class DivioApp(App[None]):
         self.explorer.header.set_user(me.email or me.display_name)
         self.explorer.refresh_detail()
 
-    def tell_unauthorised(self, error: ApiError) -> None:
-        """A refused token, however many loads it breaks: one toast naming where the token
-        came from, and the sign-in screen (once, until someone signs in again). A 403 that
-        is only a missing permission is told like any other failure."""
-        if not token_rejected(error):
-            self.notify(clean(f"{error_summary(error)}: {error.detail or error.message}"),
+    def tell_refused(self, error: ApiError) -> None:
+        """A refused token (`Unauthorised`), however many loads it breaks: one toast naming
+        where the token came from, and the sign-in screen (once, until someone signs in
+        again). A missing permission (`Forbidden`) is told like any other failure."""
+        if not isinstance(error, Unauthorised):
+            self.notify(visible(f"{error_summary(error)}: {error.detail or error.message}"),
                         title="Not allowed", severity="error", markup=False, timeout=8)
             return
         if self._told_unauthorised:
             return
         self._told_unauthorised = True
         if self.settings.demo:
-            detail = f" ({clean(error.detail)})" if error.detail else ""
+            detail = f" ({visible(error.detail)})" if error.detail else ""
             self.notify(f"{error_summary(error)}{detail}", title="The API refused the token",
                         severity="error", markup=False, timeout=12)
             return
@@ -248,7 +247,7 @@ class DivioApp(App[None]):
         if me is None:
             self.fetch_me()
         else:
-            self.notify(f"Signed in as {clean(me.email or me.display_name)}", markup=False,
+            self.notify(f"Signed in as {visible(me.email or me.display_name)}", markup=False,
                         timeout=4)
         explorer.refresh_detail()
         if owned and old is not client:

@@ -30,8 +30,8 @@ from divio_tui.api import (
     ServerError,
     Unauthorised,
 )
-from divio_tui.fake.dataset import FIXED_NOW
 from divio_tui.fake import FakeDivioAPI, FakeTransport, serve_in_thread
+from divio_tui.fake.dataset import FIXED_NOW
 
 from .conftest import SleepRecorder
 

@@ -33,7 +33,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, str]
     netrc = tmp_path / "netrc"
     netrc.write_text("")
     monkeypatch.setenv("NETRC", str(netrc))
-    return {k: v for k, v in os.environ.items()}
+    return dict(os.environ.items())
 
 
 @pytest.fixture

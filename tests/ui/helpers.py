@@ -50,6 +50,15 @@ def make_app(api: FakeDivioAPI | None = None, *, page_size: int = 100,
                     owns_client=True)
 
 
+def make_loopback_app(base_url: str, **settings: Any) -> DivioApp:
+    """The explorer over real HTTP on loopback (`base_url` from `serve_in_thread`)."""
+    options: dict[str, Any] = {"api_url": base_url, "token": TOKEN,
+                               "token_source": "env DIVIO_TOKEN", **settings}
+    client = DivioClient(base_url, TOKEN, backoff_base=0.001, retry_after_cap=0.01)
+    return DivioApp(client=client, settings=Settings(**options), clock=fixed_clock,
+                    owns_client=True)
+
+
 async def settle(pilot: Pilot[Any]) -> None:
     """Wait until every worker is done and the screen has caught up."""
     app = pilot.app

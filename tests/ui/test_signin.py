@@ -33,15 +33,8 @@ from divio_tui.settings import (
     load_settings,
 )
 from divio_tui.ui.app import DivioApp, default_client_factory
-from divio_tui.ui.screens.signin import (
-    SignInScreen,
-    header_source,
-    rejection_message,
-    tilde,
-    token_rejected,
-    tokens_page,
-)
-from divio_tui.ui.widgets.header import HeaderBar
+from divio_tui.ui.screens.signin import SignInScreen, rejection_message, tokens_page
+from divio_tui.ui.widgets.header import HeaderBar, header_source, tilde
 from tests.ui.helpers import find_node, fixed_clock, group, no_blink, settle
 
 GOOD = "good-token-123"
@@ -371,15 +364,6 @@ async def test_a_missing_permission_is_not_a_rejected_token(paths: AppPaths) -> 
 
 def unauthorised(status: int, detail: str | None) -> Unauthorised:
     return Unauthorised("refused", status=status, detail=detail)
-
-
-def test_token_rejected_tells_a_refused_token_from_a_missing_permission() -> None:
-    assert token_rejected(unauthorised(401, "Invalid token."))
-    assert token_rejected(unauthorised(401, None))
-    assert token_rejected(unauthorised(403, "Authentication credentials were not provided."))
-    assert not token_rejected(unauthorised(403, "You do not have permission to perform this "
-                                                "action."))
-    assert not token_rejected(RuntimeError("Invalid token."))
 
 
 def test_rejection_message_names_the_source_never_the_token() -> None:

@@ -22,9 +22,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -35,55 +34,29 @@ from textual.widgets import DataTable, Footer, Static
 from divio_tui.api.errors import ApiError
 from divio_tui.api.models import Backup, ServiceInstance, ServiceInstanceBackup
 from divio_tui.state.backups import BackupBook, BackupReport
-from divio_tui.ui._textual import RowTintedTable
-from divio_tui.ui.keys import BACKUPS_TABLE_BINDINGS, BACKUPS_VIEW_BINDINGS
-from divio_tui.ui.text.humanize import format_size, format_time
+from divio_tui.ui.backups.cells import (
+    DESCENDING_FIRST,
+    FIXED_COLUMNS,
+    SERVICE_PREFIX,
+    TAIL_COLUMNS,
+    BackupsTable,
+    Cell,
+    backup_cells,
+    header_text,
+)
+from divio_tui.ui.keys import BACKUPS_VIEW_BINDINGS
+from divio_tui.ui.text.humanize import format_time
 from divio_tui.ui.text.labels import (
     SEP,
     error_summary,
     service_name,
-    status_role,
-    trigger_text,
 )
-from divio_tui.ui.text.roles import component_classes, resolve
-from divio_tui.ui.text.untrusted import clean, shorten
+from divio_tui.untrusted import visible
 
 log = logging.getLogger(__name__)
 
-NOTES_WIDTH = 40
-"""Notes are cut to this many characters in the table."""
-
-SERVICE_PREFIX = "service:"
-"""Column keys of service columns: the prefix, then the service instance uuid."""
-
-FIXED_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("time", "time (UTC)"), ("trigger", "trigger"), ("outcome", "outcome"))
-"""Columns before the service columns: (key, header)."""
-
-TAIL_COLUMNS: tuple[tuple[str, str], ...] = (("size", "size"), ("notes", "notes"))
-"""Columns after the service columns."""
-
-DESCENDING_FIRST = frozenset({"time", "size"})
-"""Columns whose first sort is largest / newest first (the others: A to Z)."""
-
-OUTCOMES: dict[str, tuple[str, int]] = {
-    "SUCCESS": ("✔ SUCCESS", 3), "PARTIAL": ("◑ PARTIAL", 2), "FAILURE": ("✘ FAILURE", 0)}
-"""A backup's `success` as shown, and its rank when sorting by outcome."""
-
 Target = tuple[str, str]
 """What `enter` asks the tree to show: (kind, uuid)."""
-
-SortKey = tuple[int, Any]
-
-
-class Cell(Text):
-    """A table cell: literal text (never markup) and the value it sorts by."""
-
-    def __init__(self, text: Text, sort_key: SortKey) -> None:
-        super().__init__(text.plain, style=text.style, spans=list(text.spans),
-                         no_wrap=True, overflow="ellipsis")
-        self.sort_key = sort_key
-
 
 @dataclass(frozen=True)
 class BackupsScope:
@@ -93,21 +66,6 @@ class BackupsScope:
     crumbs: list[str]
     backup: str | None = None
     """The backup to put the cursor on first (None: the newest)."""
-
-
-class BackupsTable(RowTintedTable[Cell]):
-    """The table itself: a cell cursor whose row is tinted; enter and vi keys."""
-
-    BINDINGS: ClassVar[list[BindingType]] = list(BACKUPS_TABLE_BINDINGS)
-    COMPONENT_CLASSES: ClassVar[set[str]] = (
-        DataTable.COMPONENT_CLASSES | component_classes("backups-table")
-        | {"backups-table--cursor-row"})
-
-    def role_style(self, role: str) -> Style:
-        return self.get_component_rich_style(f"backups-table--{role}", partial=True)
-
-    def row_tint(self) -> Style:
-        return self.role_style("cursor-row")
 
 
 class BackupsScreen(Screen[Target | None]):
@@ -142,7 +100,7 @@ class BackupsScreen(Screen[Target | None]):
 
     def on_mount(self) -> None:
         title = Text("Backups", "bold")
-        title.append("  " + " › ".join(clean(crumb) for crumb in self.scope.crumbs))
+        title.append("  " + " › ".join(visible(crumb) for crumb in self.scope.crumbs))
         self.query_one("#backups-title", Static).update(title)
         self.table.focus()
         self._sync()
@@ -256,7 +214,7 @@ class BackupsScreen(Screen[Target | None]):
         arrow = "  "
         if key == self.sort_column:
             arrow = " ▼" if self.sort_reverse else " ▲"
-        return Text(clean(text) + arrow)
+        return Text(visible(text) + arrow)
 
     def _signature(self, backup: Backup, errors: Mapping[str, ApiError]) -> tuple[object, ...]:
         sibs = tuple(self.book.sib(uuid) for uuid in backup.service_instance_backups)
@@ -264,37 +222,8 @@ class BackupsScreen(Screen[Target | None]):
         return (backup, sibs, failed)
 
     def _cells(self, backup: Backup, errors: Mapping[str, ApiError]) -> list[Cell]:
-        lookup = self.table.role_style
         sibs = {uuid: self.book.sib(uuid) for uuid in backup.service_instance_backups}
-        by_service = {sib.service_instance: sib for sib in sibs.values()
-                      if sib is not None and sib.service_instance}
-        when = backup.when
-        cells: list[tuple[Text, SortKey]] = [
-            (Text(format_time(when).removesuffix(" UTC")),
-             (when is not None, when.timestamp() if when else 0.0)),
-            (Text(trigger_text(backup.trigger)), (1, trigger_text(backup.trigger))),
-            _outcome(backup),
-        ]
-        # A SIB not read yet could be any service's: its columns wait with `…`.
-        missing = [uuid for uuid, sib in sibs.items() if sib is None]
-        unread = (Text("⚠", "bad") if any(uuid in errors for uuid in missing)
-                  else Text("…", "muted") if missing else Text("—", "muted"))
-        for service in self._services:
-            sib = by_service.get(service)
-            cells.append(_service_cell(sib) if sib is not None else (unread, (0, 0)))
-        if not sibs:
-            cells.append((Text("no data", "muted"), (0, 0)))
-        elif missing:
-            cells.append((unread, (0, 0)))
-        else:
-            sizes = [sib.size for sib in sibs.values() if sib is not None and sib.size is not None]
-            # While a backup runs, its size so far is shown as such.
-            role = "running" if backup.is_running else ""
-            cells.append((Text(format_size(sum(sizes)), role), (1, sum(sizes))) if sizes
-                         else (Text("—", "muted"), (0, 0)))
-        notes = clean(backup.notes or "")
-        cells.append((Text(shorten(notes, NOTES_WIDTH)), (1, notes.lower())))
-        return [Cell(resolve(text, lookup), key) for text, key in cells]
+        return backup_cells(backup, sibs, self._services, errors, self.table.role_style)
 
     def _apply_sort(self) -> None:
         table = self.table
@@ -304,7 +233,7 @@ class BackupsScreen(Screen[Target | None]):
         row_key = table.coordinate_to_cell_key(cursor).row_key if table.is_valid_coordinate(
             cursor) else None
         for key, column in table.columns.items():
-            column.label = self._header(str(key.value), _header_text(column.label))
+            column.label = self._header(str(key.value), header_text(column.label))
         table.sort(self.sort_column, key=lambda cell: cell.sort_key, reverse=self.sort_reverse)
         if row_key is not None:
             table.move_cursor(row=table.get_row_index(row_key), column=cursor.column,
@@ -333,7 +262,7 @@ class BackupsScreen(Screen[Target | None]):
             if column is None:
                 column = self._service_header(self.sort_column.removeprefix(SERVICE_PREFIX))
             order = "descending" if self.sort_reverse else "ascending"
-            status.append(f"{SEP}sorted by {clean(column)}, {order}")
+            status.append(f"{SEP}sorted by {visible(column)}, {order}")
         self.query_one("#backups-status", Static).update(status)
 
     # -- what the cursor is on --------------------------------------------------------------
@@ -391,7 +320,7 @@ class BackupsScreen(Screen[Target | None]):
 
     def _copy_text(self, uuid: str, message: str) -> None:
         self.app.copy_to_clipboard(uuid)
-        self.notify(f"{message}\n{clean(uuid)}", markup=False)
+        self.notify(f"{message}\n{visible(uuid)}", markup=False)
 
     def action_sort(self) -> None:
         table = self.table
@@ -428,25 +357,3 @@ class BackupsScreen(Screen[Target | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-
-def _header_text(label: Text) -> str:
-    """A header without its sort arrow (the last two cells)."""
-    return label.plain[:-2]
-
-
-def _outcome(backup: Backup) -> tuple[Text, SortKey]:
-    if backup.is_running or backup.success is None:
-        state = clean(backup.state or "WORKING")
-        return Text(f"⟳ {state}", "running"), (1, 1)
-    shown, rank = OUTCOMES.get(backup.success, (clean(backup.success), 1))
-    return Text(shown, status_role(backup.success)), (1, rank)
-
-
-def _service_cell(sib: ServiceInstanceBackup) -> tuple[Text, SortKey]:
-    """One service's part of a backup; sorted by size, the unsized below every size."""
-    if sib.is_running:
-        return Text("⟳ running", "running"), (0, 1)
-    if sib.errors:
-        return Text("✘ failed", "bad"), (0, 2)
-    return Text(f"✔ {format_size(sib.size)}", "ok"), (1, sib.size or 0)

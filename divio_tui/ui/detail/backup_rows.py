@@ -24,7 +24,7 @@ from divio_tui.ui.text.labels import (
     status_role,
     trigger_text,
 )
-from divio_tui.ui.text.untrusted import clean, shorten
+from divio_tui.untrusted import shorten, visible
 
 BackupRow = tuple[str, Text]
 
@@ -85,7 +85,7 @@ def _service_rows(report: BackupReport, now: datetime) -> list[BackupRow]:
     counts = Counter(name for name, _ in rows)
     keys = [status.service_instance for status in statuses] + [
         instance.key for instance in report.instances if instance.key not in listed]
-    return [(f"{name} {clean(key)[:6]}" if counts[name] > 1 else name, text)
+    return [(f"{name} {visible(key)[:6]}" if counts[name] > 1 else name, text)
             for (name, text), key in zip(rows, keys, strict=False)]
 
 
@@ -122,7 +122,7 @@ def _facts(attempt: BackupAttempt) -> Text:
     state = backup.success or backup.state
     if state:
         text.append(SEP, "muted")
-        text.append(clean(state), status_role(state))
+        text.append(visible(state), status_role(state))
     return text
 
 
@@ -138,7 +138,7 @@ def _problem(attempt: BackupAttempt, now: datetime) -> Text:
     text.append(trigger_text(attempt.backup.trigger), "muted")
     if attempt.sib.errors:
         text.append("\n")
-        text.append(shorten(clean(attempt.sib.errors[0]), ERROR_WIDTH), "bad")
+        text.append(shorten(visible(attempt.sib.errors[0]), ERROR_WIDTH), "bad")
     return text
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from rich.text import Text
 
-from divio_tui.ui.text.untrusted import clean
+from divio_tui.untrusted import visible
 
 INDENT = "  "
 """Two spaces per level: the pane is narrow."""
@@ -23,12 +23,12 @@ INDENT = "  "
 
 def _scalar(value: Any) -> tuple[str, str]:
     if isinstance(value, str):
-        return clean(json.dumps(value, ensure_ascii=False)), "json-string"
+        return visible(json.dumps(value, ensure_ascii=False)), "json-string"
     if value is True or value is False or value is None:
         return json.dumps(value), "json-constant"
     if isinstance(value, int | float):
         return json.dumps(value), "json-number"
-    return clean(json.dumps(str(value), ensure_ascii=False)), "json-string"
+    return visible(json.dumps(str(value), ensure_ascii=False)), "json-string"
 
 
 def json_text(
@@ -65,7 +65,7 @@ def _emit(
         for index, (key, item) in enumerate(items):
             child = f"{path}.{key}" if path else str(key)
             out.append(pad + INDENT)
-            out.append(clean(json.dumps(str(key), ensure_ascii=False)), "json-key")
+            out.append(visible(json.dumps(str(key), ensure_ascii=False)), "json-key")
             out.append(": ")
             marked = False
             if not path and key in masked and item not in (None, ""):

@@ -42,7 +42,7 @@ from divio_tui.ui.detail.summary import (
 from divio_tui.ui.keys import DETAIL_BINDINGS, KeyDisplay, keys_for
 from divio_tui.ui.text.labels import MASK, plain_label
 from divio_tui.ui.text.roles import component_classes, resolve
-from divio_tui.ui.text.untrusted import clean
+from divio_tui.untrusted import visible
 
 SECRET_FIELDS: dict[str, frozenset[str]] = {"environment_variable": frozenset({"value"})}
 """Per kind: top-level fields masked in the JSON when the record says it is sensitive."""
@@ -199,7 +199,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         table.add_column(style=self._style("field"), min_width=9, max_width=13)
         table.add_column(ratio=1, overflow="fold")
         for name, value in view.rows:
-            table.add_row(clean(name), resolve(value, self._style))
+            table.add_row(visible(name), resolve(value, self._style))
         self.query_one("#detail-summary", Static).update(table)
         self._render_links(view.links)
         json_part: RenderableType = Text("")

@@ -26,7 +26,7 @@ from divio_tui.api.resources import KINDS, Reference, references_of
 from divio_tui.state.nodes import ResourceData
 from divio_tui.ui.keys import REFERENCE_BINDINGS
 from divio_tui.ui.text.labels import plain_label
-from divio_tui.ui.text.untrusted import clean
+from divio_tui.untrusted import visible
 
 ARROW = "↗"
 """The marker of a followable reference, here and in the JSON."""
@@ -60,12 +60,12 @@ FIELD_WIDTH = 26
 def link_cells(link: Link) -> tuple[Text, Text]:
     """(`↗ environment`, `live · main`): the field, and the target's label when known, else
     its kind and uuid. Spans carry roles (see roles.py); API text is cleaned and literal."""
-    head = Text.assemble((f"{ARROW} ", "accent"), (clean(link.field), "muted"))
+    head = Text.assemble((f"{ARROW} ", "accent"), (visible(link.field), "muted"))
     if link.label:
         return head, Text(link.label)
     kind = KINDS.get(link.kind)
     return head, Text.assemble((f"{kind.singular if kind else link.kind} ", "muted"),
-                               (clean(link.uuid), "reference"))
+                               (visible(link.uuid), "reference"))
 
 
 def link_prompt(head: Text, target: Text, width: int) -> Table:

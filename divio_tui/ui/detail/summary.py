@@ -35,7 +35,7 @@ from divio_tui.ui.text.labels import (
     service_instance_name,
     status_role,
 )
-from divio_tui.ui.text.untrusted import clean
+from divio_tui.untrusted import visible
 
 Row = tuple[str, Text]
 
@@ -65,7 +65,7 @@ class SummaryContext:
 def _value(value: object, role: str = "") -> Text:
     if value is True or value is False:
         return Text("yes" if value else "no", role)
-    return Text(clean(value), role)
+    return Text(visible(value), role)
 
 
 def _time(value: object, ctx: SummaryContext) -> Text:
@@ -86,7 +86,7 @@ def _generic_rows(raw: Mapping[str, Any], ctx: SummaryContext, skip: set[str]) -
     for key, value in raw.items():
         if key in skip or key in HIDDEN_FIELDS or isinstance(value, dict | list):
             continue
-        label = clean(key).replace("_", " ")
+        label = visible(key).replace("_", " ")
         if key.endswith("_at"):
             rows.append((label, _time(value, ctx)))
         elif key in {"state", "success", "status", "service_status"}:
@@ -114,7 +114,7 @@ def _backup_rows(data: ResourceData, ctx: SummaryContext) -> list[Row]:
     for uuid in uuids:
         sib = ctx.lookup("service_instance_backup", uuid)
         if sib is None:
-            lines.append(f"{clean(uuid)}  …\n", "muted")
+            lines.append(f"{visible(uuid)}  …\n", "muted")
             continue
         sibs[uuid] = sib.raw
         instance = ctx.lookup("service_instance", sib.raw.get("service_instance") or "")
@@ -148,7 +148,7 @@ def _sib_rows(data: ResourceData, ctx: SummaryContext) -> list[Row]:
     errors = raw.get("errors")
     if errors:
         listed = errors if isinstance(errors, list) else [errors]
-        rows.append(("errors", Text("\n".join(clean(e) for e in listed), "bad")))
+        rows.append(("errors", Text("\n".join(visible(e) for e in listed), "bad")))
     elif raw.get("ended_at") is None:
         rows.append(("outcome", Text("running", "running")))
     else:
@@ -278,25 +278,25 @@ def status_summary(data: StatusData) -> list[Row]:
     """Rows for an error, a placeholder or a load-more line."""
     error = data.error
     if data.kind == "error" and error is not None:
-        rows: list[Row] = [("error", Text(clean(getattr(error, "message", None) or str(error)
+        rows: list[Row] = [("error", Text(visible(getattr(error, "message", None) or str(error)
                                                 or type(error).__name__), "bad"))]
         if isinstance(error, ApiError):
-            rows.append(("kind", Text(clean(error.kind.value))))
+            rows.append(("kind", Text(visible(error.kind.value))))
             if error.status is not None:
                 rows.append(("status", Text(str(error.status))))
             if error.detail:
-                rows.append(("detail", Text(clean(error.detail))))
+                rows.append(("detail", Text(visible(error.detail))))
             if error.url:
-                rows.append(("url", Text(clean(error.url))))
+                rows.append(("url", Text(visible(error.url))))
             if error.retry_after:
                 rows.append(("retry after", Text(f"{error.retry_after:g} s")))
             if error.attempts:
                 rows.append(("attempts", Text(str(error.attempts))))
         else:
-            rows.append(("type", Text(clean(type(error).__name__))))
+            rows.append(("type", Text(visible(type(error).__name__))))
         rows.append(("retry", Text("press r (or enter) to try again", "muted")))
         return rows
     if data.kind == "invalid" and data.invalid is not None:
-        return [("unreadable", Text(clean(data.invalid.error.message), "warn")),
+        return [("unreadable", Text(visible(data.invalid.error.message), "warn")),
                 ("note", Text("the record is shown as the server sent it", "muted"))]
-    return [("", Text(clean(data.message), "muted"))]
+    return [("", Text(visible(data.message), "muted"))]

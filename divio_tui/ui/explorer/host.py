@@ -54,8 +54,9 @@ class ExplorerHost(KeyDisplay, Protocol):
         """What the start screen says about the connection (never the token)."""
         ...
 
-    def tell_unauthorised(self, error: ApiError) -> None:
-        """A request was refused for the token or for a permission: say so, once."""
+    def tell_refused(self, error: ApiError) -> None:
+        """A request was refused for the token (`Unauthorised`: the sign-in screen comes
+        back) or for a permission (`Forbidden`): say so."""
         ...
 
     def refresh_account(self) -> None:

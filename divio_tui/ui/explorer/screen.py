@@ -15,21 +15,21 @@ palette hit becomes a reveal in the tree.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
-from functools import partial
+from collections.abc import Callable, Iterable, Iterator
 from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.command import Provider
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from divio_tui.api.errors import ApiError, NotFound, Unauthorised
+from divio_tui.api.errors import ApiError, Forbidden, NotFound, Unauthorised
 from divio_tui.api.models import ApiModel
 from divio_tui.state.nodes import GroupData, NodeData, ResourceData, StatusData
 from divio_tui.state.session import Session
@@ -39,18 +39,18 @@ from divio_tui.ui.detail.references import ReferenceList
 from divio_tui.ui.detail.summary import SummaryContext
 from divio_tui.ui.explorer import copying
 from divio_tui.ui.explorer.backup_follow import BackupFollower, backups_scope
+from divio_tui.ui.explorer.commands import commands_for
 from divio_tui.ui.explorer.host import ExplorerHost
 from divio_tui.ui.keys import EXPLORER_BINDINGS, keys_for
 from divio_tui.ui.palette.commands import ExplorerCommands, PaletteCommand
 from divio_tui.ui.palette.jump import JumpCommands
-from divio_tui.ui.screens.signin import header_source
 from divio_tui.ui.text.labels import breadcrumb, error_summary
-from divio_tui.ui.text.untrusted import clean
 from divio_tui.ui.tree import messages
 from divio_tui.ui.tree.messages import Node
 from divio_tui.ui.tree.widget import ResourceTree
 from divio_tui.ui.widgets.filter_bar import FilterBar
-from divio_tui.ui.widgets.header import HeaderBar
+from divio_tui.ui.widgets.header import HeaderBar, header_source
+from divio_tui.untrusted import visible
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,8 @@ class ExplorerScreen(Screen[None]):
     """The explorer: the resource tree beside the detail pane (see the module docstring)."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(EXPLORER_BINDINGS)
-    COMMANDS = {ExplorerCommands, JumpCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
+        ExplorerCommands, JumpCommands}
 
     tree_width: reactive[int] = reactive(55, init=False)
     """Width of the tree pane, in percent of the screen."""
@@ -150,24 +151,24 @@ class ExplorerScreen(Screen[None]):
         # Short: the error line in the tree carries the whole story in the detail pane.
         error = message.error
         if isinstance(error, Unauthorised):
-            self.host.tell_unauthorised(error)
+            self.host.tell_refused(error)
             return
         text = error_summary(error)
         if isinstance(error, ApiError) and error.detail:
             text += f": {error.detail}"
         elif not isinstance(error, ApiError):
             text += f": {error}"
-        self.notify(clean(text) + f"\n{self.resource_tree.reload_key} on the ⚠ line retries",
-                    title=f"Could not load {clean(message.where)}", severity="error",
+        self.notify(visible(text) + f"\n{self.resource_tree.reload_key} on the ⚠ line retries",
+                    title=f"Could not load {visible(message.where)}", severity="error",
                     markup=False, timeout=8)
 
     @on(ResourceTree.RevealFailed)
     def _reveal_failed(self, message: messages.RevealFailed) -> None:
         error = message.error
-        if isinstance(error, Unauthorised) and error.status == 401:
-            self.host.tell_unauthorised(error)
+        if isinstance(error, Unauthorised):
+            self.host.tell_refused(error)
             return
-        missing = isinstance(error, NotFound | Unauthorised)
+        missing = isinstance(error, NotFound | Forbidden)
         self.notify(message.message, title="Not found or no access" if missing
                     else "Could not go there", severity="warning", markup=False, timeout=6)
 
@@ -249,7 +250,7 @@ class ExplorerScreen(Screen[None]):
         if isinstance(data, ResourceData) and data.uuid:
             self.app.copy_to_clipboard(data.uuid)
             self.notify(f"Copied the UUID of {copying.describe_resource(data)}\n"
-                        f"{clean(data.uuid)}", markup=False)
+                        f"{visible(data.uuid)}", markup=False)
 
     def action_copy_json(self) -> None:
         data = self.highlighted
@@ -264,7 +265,7 @@ class ExplorerScreen(Screen[None]):
         url = copying.api_url(self.host.client, self.highlighted)
         if url is not None:
             self.app.copy_to_clipboard(url)
-            self.notify(f"Copied the API URL\n{clean(url)}", markup=False)
+            self.notify(f"Copied the API URL\n{visible(url)}", markup=False)
 
     def action_open_control_panel(self) -> None:
         settings = self.host.settings
@@ -275,7 +276,7 @@ class ExplorerScreen(Screen[None]):
             self.notify(f"Nothing to open: {why}.", markup=False)
             return
         self.app.open_url(url)
-        self.notify(f"Opening the Control Panel\n{clean(url)}", markup=False)
+        self.notify(f"Opening the Control Panel\n{visible(url)}", markup=False)
 
     # -- the backups table ----------------------------------------------------------------
 
@@ -320,7 +321,7 @@ class ExplorerScreen(Screen[None]):
     def _filter_changed(self, event: FilterBar.Changed) -> None:
         tree = self.resource_tree
         matches = tree.set_filter(event.value)
-        tree.border_subtitle = (f"filter: {clean(event.value.strip())} · {matches} match"
+        tree.border_subtitle = (f"filter: {visible(event.value.strip())} · {matches} match"
                                 f"{'es' if matches != 1 else ''}" if event.value.strip() else "")
 
     @on(FilterBar.Done)
@@ -381,42 +382,7 @@ class ExplorerScreen(Screen[None]):
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
         """The commands that make sense for the highlighted node right now."""
-        data = self.highlighted
-        if isinstance(data, ResourceData):
-            noun = copying.describe_resource(data)
-            if data.uuid:
-                yield PaletteCommand("Copy UUID", f"Copy the UUID of the {noun}",
-                                     self.action_copy_uuid)
-                yield PaletteCommand("Copy API URL", "Copy the API URL of the highlighted "
-                                     "resource", self.action_copy_url)
-            yield PaletteCommand("Copy JSON", f"Copy the JSON of the {noun}",
-                                 self.action_copy_json)
-        elif isinstance(data, GroupData):
-            yield PaletteCommand("Copy API URL", f"Copy the API URL of {data.title}",
-                                 self.action_copy_url)
-        if self.check_action("open_control_panel", ()):
-            yield PaletteCommand("Open in the Control Panel", "Open the highlighted resource "
-                                 "in the Divio Control Panel", self.action_open_control_panel)
-        yield PaletteCommand("Reload", "Reload the highlighted node, keeping what is open",
-                             self.action_reload)
-        yield PaletteCommand("Reload everything", "Forget everything and reload from the top",
-                             self.action_reload_all)
-        yield PaletteCommand("Filter the tree", "Show only lines matching a text",
-                             self.action_filter)
-        yield PaletteCommand("Reveal sensitive values" if not self.reveal_secrets
-                             else "Mask sensitive values",
-                             "Toggle masking of sensitive environment variables",
-                             self.action_reveal_secrets)
-        yield PaletteCommand("Toggle dark / light theme", "Switch between the light and the "
-                             "dark theme", self.app.action_toggle_dark)
-        if self.can_go_back():
-            yield PaletteCommand("Back", "Back to where you were before the last jump",
-                                 self.action_history_back)
-        if self.check_action("backups_view", ()):
-            yield PaletteCommand("Backups view", "The backups of the highlighted environment "
-                                 "as a table", self.action_backups_view)
-        yield PaletteCommand("Keys", "Show every key binding",
-                             partial(self.app.run_action, "help"))
+        return commands_for(self)
 
 
 def _owner(data: NodeData | None) -> ResourceData | None:

@@ -44,7 +44,7 @@ from divio_tui.api.models import ApiModel, Application
 from divio_tui.api.resources import KINDS
 from divio_tui.ui.palette.commands import highlighted_text, host_of, match_style
 from divio_tui.ui.text.labels import plain_label
-from divio_tui.ui.text.untrusted import clean
+from divio_tui.untrusted import visible
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +166,7 @@ class JumpCommands(Provider):
             score = 1.0  # matched on a field the prompt does not show (the slug)
         prompt = highlighted_text(matcher, name, style)
         uuid = found.model.key
-        help_text = escape(clean(f"{uuid} · {found.how}" if found.how != "loaded" else uuid))
+        help_text = escape(visible(f"{uuid} · {found.how}" if found.how != "loaded" else uuid))
         return Hit(score * (0.95 if found.how == "loaded" else 1.0), prompt,
                    partial(host_of(self).jump_to, found.kind, uuid), text=name, help=help_text)
 
@@ -310,8 +310,6 @@ async def merged(sources: list[AsyncIterator[Found]]) -> AsyncIterator[Found]:
         try:
             async for item in source:
                 queue.put_nowait(item)
-        except asyncio.CancelledError:
-            raise
         except ApiError as error:
             log.info("palette search: %s", error.message)
         except Exception:

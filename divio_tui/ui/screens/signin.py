@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -25,12 +24,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
-from divio_tui.api.errors import ApiError, Unauthorised
+from divio_tui.api.errors import ApiError, Forbidden, Unauthorised
 from divio_tui.api.models import User
-from divio_tui.logs import add_secret, redact
+from divio_tui.logs import add_secret
+from divio_tui.redaction import redact
 from divio_tui.settings import Settings, SettingsError, save_token
 from divio_tui.ui.text.labels import error_summary
-from divio_tui.ui.text.untrusted import clean
+from divio_tui.ui.widgets.header import tilde
+from divio_tui.untrusted import visible
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +43,6 @@ SOURCE = "sign-in screen"
 
 ME_PATH = "iam/v3/me/"
 """What the check asks for: the token's user (divio-api.md §2.4)."""
-
-_AUTH_FAILURE_WORDS = ("token", "credential", "authenticat", "inactive", "expired")
-"""A 403 whose detail mentions one of these rejects the token itself; any other 403 is a
-permission a valid token lacks (a least-privilege account), not a reason to sign in again."""
-
 
 @dataclass(frozen=True)
 class SignedIn:
@@ -63,48 +59,11 @@ def tokens_page(zone: str) -> str:
     return f"https://control.{zone}/account/access-tokens/"
 
 
-def token_rejected(error: BaseException) -> bool:
-    """True if `error` says the token itself was refused: any 401, and a 403 that talks about
-    the token or credentials (not a plain "You do not have permission")."""
-    if not isinstance(error, Unauthorised):
-        return False
-    if error.status != 403:
-        return True
-    detail = (error.detail or "").lower()
-    return any(word in detail for word in _AUTH_FAILURE_WORDS)
-
-
 def rejection_message(error: ApiError, source: str | None) -> str:
     """`The token from env DIVIO_TOKEN was rejected: Invalid token.` (never the token)."""
     where = f"The token from {source}" if source else "The token"
-    reason = clean(error.detail) if error.detail else error_summary(error)
+    reason = visible(error.detail) if error.detail else error_summary(error)
     return f"{where} was rejected: {reason}"
-
-
-def header_source(source: str | None, home: Path | None = None) -> str | None:
-    """A short `token_source` for the header: `DIVIO_TOKEN`, `--token`, `config file`,
-    `netrc ~/.netrc`, `sign-in screen`; None for the demo or no token."""
-    if not source or source == "demo":
-        return None
-    if source == "flag":
-        return "--token"
-    if source.startswith("env "):
-        return source.removeprefix("env ")
-    if source.startswith("config file"):
-        return "config file"
-    if source.startswith("netrc "):
-        path = source.removeprefix("netrc ").split(" (machine ", 1)[0]
-        return f"netrc {tilde(path, home)}"
-    return source
-
-
-def tilde(path: Path | str, home: Path | None = None) -> str:
-    """`path` with the home directory shown as `~` (shorter, and no user name on screen)."""
-    text = str(path)
-    home_text = str(home if home is not None else Path.home()).rstrip("/")
-    if home_text and (text == home_text or text.startswith(home_text + "/")):
-        return "~" + text[len(home_text):]
-    return text
 
 
 class SignInScreen(ModalScreen[SignedIn]):
@@ -122,16 +81,16 @@ class SignInScreen(ModalScreen[SignedIn]):
         with Vertical(id="signin-card") as card:
             card.border_title = "Sign in to the Divio API"
             if self._reason:
-                yield Static(Text(clean(self._reason), "bold"), id="signin-reason")
+                yield Static(Text(visible(self._reason), "bold"), id="signin-reason")
             yield Static(self._intro(), id="signin-intro")
             yield Static(Text.assemble(
-                ("API ", "bold"), clean(settings.api_url),
+                ("API ", "bold"), visible(settings.api_url),
                 (f"  (checked with GET /{ME_PATH})", "dim")), id="signin-api")
             yield Input(password=True, placeholder="paste your access token here",
                         id="signin-token")
             yield Checkbox("Remember this token (config file, mode 0600)", False,
                            id="signin-remember", compact=True)
-            yield Static(Text(f"    {clean(tilde(settings.config_file))}"),
+            yield Static(Text(f"    {visible(tilde(settings.config_file))}"),
                          id="signin-config-path")
             with Horizontal(id="signin-buttons"):
                 yield Button("Sign in", variant="primary", id="signin-submit")
@@ -180,9 +139,9 @@ class SignInScreen(ModalScreen[SignedIn]):
         try:
             settings = self._settings.as_demo()
             client = self._factory(settings)
-        except Exception as error:  # shown; the screen stays
+        except (SettingsError, ValueError) as error:  # a bad --demo-faults spec: shown
             log.exception("the demo client could not be built")
-            self._show(f"The demo is not available: {clean(error)}", error=True)
+            self._show(f"The demo is not available: {visible(error)}", error=True)
             return
         self.dismiss(SignedIn(settings, client))
 
@@ -202,7 +161,7 @@ class SignInScreen(ModalScreen[SignedIn]):
         """A status line, redacted against `token` (and any credentials pattern)."""
         status = self.query_one("#signin-status", Static)
         status.set_class(error, "-error")
-        status.update(Text(redact(clean(message), token)))
+        status.update(Text(redact(visible(message), token)))
 
     @work(exclusive=True, group="sign-in", exit_on_error=False)
     async def check_token(self, token: str, remember: bool) -> None:
@@ -220,24 +179,20 @@ class SignInScreen(ModalScreen[SignedIn]):
         try:
             client = self._factory(settings)
             me = await client.me()
-        except Unauthorised as error:
-            detail = clean(error.detail) if error.detail else error_summary(error)
+        except (Unauthorised, Forbidden) as error:
+            # Refused outright, or accepted without even the right to read its own user.
+            detail = visible(error.detail) if error.detail else error_summary(error)
             self._show(f"That token was not accepted ({detail})", error=True, token=token)
             self.query_one("#signin-token", Input).clear()
             return
         except ApiError as error:
             self._show(error.message, error=True, token=token)
             return
-        except Exception as error:  # a bug must not close the app
-            log.exception("checking the token failed")
-            self._show(f"Unexpected error: {type(error).__name__}: {error}", error=True,
-                       token=token)
-            return
         else:
             log.info("signed in on the sign-in screen as %s", me.email or me.uuid)
             if remember:
                 self._remember(settings)
-            self._show(f"Signed in as {clean(me.email or me.display_name)}", token=token)
+            self._show(f"Signed in as {visible(me.email or me.display_name)}", token=token)
             handed_over = True
             self.dismiss(SignedIn(settings, client, me))
         finally:
@@ -255,7 +210,7 @@ class SignInScreen(ModalScreen[SignedIn]):
                             title="Not remembered", severity="warning", markup=False,
                             timeout=12)
             return
-        note = f"Token saved to {clean(path)} (mode 0600)."
+        note = f"Token saved to {visible(path)} (mode 0600)."
         if self._settings.token_source in ("flag", "env DIVIO_TOKEN"):
             note += ("\nNext time --token / DIVIO_TOKEN still comes first: drop it to use "
                      "the saved token.")

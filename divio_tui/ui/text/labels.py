@@ -24,7 +24,7 @@ from rich.text import Text
 from divio_tui.api.models import ApiModel, ServiceInstance
 from divio_tui.state.nodes import ResourceData
 from divio_tui.ui.text.humanize import format_size, format_time, relative_time
-from divio_tui.ui.text.untrusted import clean, shorten
+from divio_tui.untrusted import shorten, visible
 
 MASK = "••••••"
 """What a sensitive value looks like wherever it is not revealed."""
@@ -58,7 +58,7 @@ NAME = LabelContext()
 
 
 def _piece(value: object, role: str = "") -> tuple[str, str]:
-    return (clean(value), role)
+    return (visible(value), role)
 
 
 def _status_role(value: object) -> str:
@@ -96,8 +96,8 @@ def backup_size(record: Record, sibs: Mapping[str, Record]) -> int | None:
 def service_instance_name(record: Record | None, fallback_type: object = None) -> str:
     """`DATABASE · DEFAULT` for a service instance (or just the type when it is unknown)."""
     if record is None:
-        return clean(fallback_type or "service instance")
-    return clean(f"{record.get('type') or '?'}{SEP}{record.get('prefix') or '?'}")
+        return visible(fallback_type or "service instance")
+    return visible(f"{record.get('type') or '?'}{SEP}{record.get('prefix') or '?'}")
 
 
 TRIGGERS = {"SCHEDULED": "scheduled", "MANUAL": "on-demand"}
@@ -108,16 +108,16 @@ def trigger_text(trigger: object) -> str:
     """`scheduled`, `on-demand`, or the API's own word in lower case."""
     if not trigger:
         return "—"
-    return TRIGGERS.get(str(trigger), clean(trigger).lower())
+    return TRIGGERS.get(str(trigger), visible(trigger).lower())
 
 
 def service_name(instance: ServiceInstance | None, service_type: object = None) -> str:
     """`database`, `storage`, or `database MEDIA` when the prefix is not DEFAULT."""
     kind = (instance.type if instance is not None else None) or service_type or "service"
-    name = clean(kind).lower()
+    name = visible(kind).lower()
     prefix = instance.prefix if instance is not None else None
     if prefix and prefix != "DEFAULT":
-        name += f" {clean(prefix)}"
+        name += f" {visible(prefix)}"
     return name
 
 
@@ -148,7 +148,7 @@ def _environment(record: Record, ctx: LabelContext) -> Text:
     label = Text.assemble(_piece(record.get("slug") or record.get("uuid"), "heading"))
     if record.get("branch"):
         label.append(SEP, "muted")
-        label.append(clean(record["branch"]), "muted")
+        label.append(visible(record["branch"]), "muted")
     if ctx.now is None:
         return label
     last = record.get("last_finished_deployment")
@@ -190,9 +190,9 @@ def _backup(record: Record, ctx: LabelContext) -> Text:
     label.append(SEP, "muted")
     success = record.get("success")
     if success is None:
-        label.append(clean(record.get("state") or "WORKING"), "running")
+        label.append(visible(record.get("state") or "WORKING"), "running")
     else:
-        label.append(clean(success), _status_role(success))
+        label.append(visible(success), _status_role(success))
     if ctx.sibs is not None:
         label.append(SEP, "muted")
         uuids = record.get("service_instance_backups") or []
@@ -205,7 +205,7 @@ def _backup(record: Record, ctx: LabelContext) -> Text:
             label.append(format_size(size))
     if record.get("trigger"):
         label.append(SEP, "muted")
-        label.append(clean(str(record["trigger"]).lower()), "muted")
+        label.append(visible(str(record["trigger"]).lower()), "muted")
     return label
 
 
@@ -243,7 +243,7 @@ def _service_instance(record: Record, ctx: LabelContext) -> Text:
     label.append(service_instance_name(record), "heading")
     if record.get("service_status"):
         label.append(SEP, "muted")
-        label.append(clean(record["service_status"]), _status_role(record["service_status"]))
+        label.append(visible(record["service_status"]), _status_role(record["service_status"]))
     return label
 
 
@@ -260,7 +260,7 @@ def _environment_variable(record: Record, ctx: LabelContext) -> Text:
         label.append(MASK, "secret")
         label.append("  sensitive", "muted")
     else:
-        label.append(shorten(clean(record.get("value") or ""), VALUE_WIDTH))
+        label.append(shorten(visible(record.get("value") or ""), VALUE_WIDTH))
     return label
 
 
@@ -278,12 +278,12 @@ def _repository(record: Record, ctx: LabelContext) -> Text:
         label = Text.assemble(dsn)
         if record.get("branch"):
             label.append(SEP, "muted")
-            label.append(clean(record["branch"]))
+            label.append(visible(record["branch"]))
     else:  # a tree line, inline under its application: say what it is
         label = Text.assemble(("repository ", "muted"), dsn)
     if record.get("state"):
         label.append(SEP, "muted")
-        label.append(clean(record["state"]), _status_role(record["state"]))
+        label.append(visible(record["state"]), _status_role(record["state"]))
     return label
 
 
@@ -291,7 +291,7 @@ def _service(record: Record, ctx: LabelContext) -> Text:
     label = Text.assemble(_piece(record.get("identifier") or record.get("uuid")))
     if record.get("name") and record.get("name") != record.get("identifier"):
         label.append(SEP, "muted")
-        label.append(clean(record["name"]), "muted")
+        label.append(visible(record["name"]), "muted")
     return label
 
 
@@ -336,7 +336,7 @@ def resource_label(kind: str, record: Record, ctx: LabelContext = NAME) -> Text:
         # A record of an unexpected shape (a number where a name should be) must not take
         # the tree down; show what we can.
         pass
-    return Text(clean(record.get("name") or record.get("uuid") or kind))
+    return Text(visible(record.get("name") or record.get("uuid") or kind))
 
 
 def plain_label(kind: str, model: ApiModel | Record) -> str:
@@ -345,7 +345,7 @@ def plain_label(kind: str, model: ApiModel | Record) -> str:
     record = model.raw if isinstance(model, ApiModel) else model
     name = resource_label(kind, record).plain
     if not name:
-        name = clean(record.get("uuid") if isinstance(record, Mapping) else kind)
+        name = visible(record.get("uuid") if isinstance(record, Mapping) else kind)
     return shorten(" ".join(name.split()), NAME_MAX_CHARS)
 
 
@@ -389,8 +389,8 @@ def error_summary(error: BaseException) -> str:
             return f"HTTP {status}"
     kind = getattr(error, "kind", None)
     if kind is not None:
-        return clean(str(kind).replace("_", " ")) + " error"
-    return clean(type(error).__name__)
+        return visible(str(kind).replace("_", " ")) + " error"
+    return visible(type(error).__name__)
 
 
 def error_label(error: BaseException, key: str = "r") -> Text:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable
 from contextlib import aclosing
 from datetime import datetime
 from typing import Any
@@ -31,7 +31,7 @@ from rich.text import Text
 
 from divio_tui.api.errors import ApiError
 from divio_tui.api.models import ApiModel, Page
-from divio_tui.api.resources import KINDS, ROOT_KINDS, ChildLink
+from divio_tui.api.resources import KINDS, ROOT_KINDS
 from divio_tui.state.nodes import (
     LOAD_BATCH,
     ExpandedState,
@@ -49,55 +49,15 @@ from divio_tui.ui.text.labels import (
     group_label,
     load_more_label,
     placeholder_label,
-    resource_label,
 )
-from divio_tui.ui.text.untrusted import clean
+from divio_tui.ui.tree.lines import TreeText, has_children, is_under, listing_of
 from divio_tui.ui.tree.messages import Highlighted, LoadFailed, Node, describe
+from divio_tui.untrusted import visible
 
 log = logging.getLogger(__name__)
 
 NODES_PER_BATCH = 100
 """Nodes added between two yields to the event loop while a page is inserted."""
-
-
-def listing_of(data: NodeData | None) -> Listing | None:
-    """The listing a node loads into: a group's, or a single-child-kind resource's."""
-    if isinstance(data, GroupData | ResourceData):
-        return data.listing
-    return None
-
-
-def has_children(kind_name: str, model: ApiModel) -> bool:
-    """Whether a resource node gets an expand arrow: it has a child kind to list, or a
-    referenced child (a backup with no SIBs, an app with no repository… have none of those)."""
-    kind = KINDS.get(kind_name)
-    if kind is None:
-        return False
-    for link in kind.child_links:
-        uuids = link.member_uuids(model)
-        if link.single:
-            if uuids:
-                return True
-        elif uuids is None or uuids:
-            return True
-    return False
-
-
-class _RawView(Mapping[str, Mapping[str, Any]]):
-    """A live, read-only view uuid -> wire-format record over the session's models (labels
-    read records; the session keeps models)."""
-
-    def __init__(self, models: dict[str, ApiModel]) -> None:
-        self._models = models
-
-    def __getitem__(self, key: str) -> Mapping[str, Any]:
-        return self._models[key].raw
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._models)
-
-    def __len__(self) -> int:
-        return len(self._models)
 
 
 class TreeLoader:
@@ -112,35 +72,23 @@ class TreeLoader:
                  reload_key: str = "r") -> None:
         self.tree = tree
         self.session = session
-        self.clock = clock
+        self.text = TreeText(session, clock)
         self.reload_key = reload_key
         self.restore = ExpandedState()
         """What a reload asked to open again, and where the cursor goes back."""
+        self.on_resource_opened: Callable[[Node], None] | None = None
+        """Called with a resource node opened for the first time (inline children load)."""
         self.on_backups_shown: Callable[[Node, list[Node]], None] | None = None
         """Called with (list node, new backup nodes) when backups land (sizes fill in)."""
 
-    # -- labels -------------------------------------------------------------------------
-
     def label_context(self) -> LabelContext:
-        return LabelContext(
-            now=self.clock(),
-            sibs=_RawView(self.session.known_of_kind("service_instance_backup")),
-            service_instances=_RawView(self.session.known_of_kind("service_instance")),
-        )
+        return self.text.label_context()
 
     def resource_text(self, data: ResourceData, ctx: LabelContext | None = None) -> Text:
-        return resource_label(data.kind, data.raw, ctx or self.label_context())
-
-    def listing_text(self, node: Node) -> Text:
-        data = node.data
-        if isinstance(data, GroupData):
-            listing = data.listing
-            return group_label(data.title, listing.count, listing.shown, listing.loading)
-        assert isinstance(data, ResourceData)
-        return self.resource_text(data)
+        return self.text.resource_text(data, ctx)
 
     def refresh_listing_label(self, node: Node) -> None:
-        node.set_label(self.listing_text(node))
+        node.set_label(self.text.listing_text(node))
         self.node_changed(node)
 
     def node_changed(self, node: Node) -> None:
@@ -199,7 +147,8 @@ class TreeLoader:
                                   owner=data)
                 child = node.add(group_label(child_kind.title, None, 0, False), group)
                 self.restore_node(child)
-        self.start_singles(node)
+        if self.on_resource_opened is not None:
+            self.on_resource_opened(node)
 
     def restore_node(self, node: Node) -> bool:
         """Re-open `node` / put the cursor back on it if a reload asked to. True if opened."""
@@ -241,37 +190,6 @@ class TreeLoader:
         ordered = sorted(resources, key=lambda child: kind.sort_key(_model(child)),
                          reverse=True)
         self.tree.reorder_children(node, [*head, *ordered, *tail])
-
-    # -- inline children (an application's repository) -----------------------------------
-
-    def start_singles(self, node: Node) -> None:
-        data = node.data
-        assert isinstance(data, ResourceData)
-        kind = KINDS[data.kind]
-        links = [link for link in kind.child_links
-                 if link.single and link.member_uuids(data.model)]
-        if links:
-            self.tree.run_worker(self._load_singles(node, data, links),
-                                 group=f"singles-{node.id}", exclusive=True,
-                                 exit_on_error=False)
-
-    async def _load_singles(self, node: Node, data: ResourceData,
-                            links: list[ChildLink]) -> None:
-        for link in links:
-            for uuid in link.member_uuids(data.model) or []:
-                try:
-                    model = await self.session.get(link.kind, uuid)
-                except ApiError as error:
-                    if self.tree.registered(node):
-                        self.show_error(node, error, before=0)
-                    continue
-                if not self.tree.registered(node):
-                    return
-                child_data = ResourceData(link.kind, model, parent=data)
-                child = node.add(self.resource_text(child_data), child_data, before=0,
-                                 allow_expand=has_children(link.kind, model))
-                self.restore_node(child)
-        self.node_changed(node)
 
     # -- lists --------------------------------------------------------------------------
 
@@ -436,7 +354,7 @@ class TreeLoader:
         for record in page.invalid:
             node.add_leaf(
                 Text.assemble(("⚠ unreadable record: ", "warn"),
-                              (clean(record.error.message)[:80], "muted")),
+                              (visible(record.error.message)[:80], "muted")),
                 StatusData("invalid", record.error.message, invalid=record, owner=node.data),
             )
         listing.loaded = True
@@ -498,15 +416,6 @@ class TreeLoader:
                 if self.tree.cursor_node is child:
                     self.tree.move_cursor(node)
                 child.remove()
-
-
-def is_under(node: Node, ancestor: Node) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if parent is ancestor:
-            return True
-        parent = parent.parent
-    return False
 
 
 def _model(node: Node) -> ApiModel:

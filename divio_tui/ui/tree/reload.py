@@ -21,7 +21,8 @@ from divio_tui.state.nodes import (
     StatusData,
 )
 from divio_tui.ui._textual import FastTree
-from divio_tui.ui.tree.loader import TreeLoader, is_under, listing_of
+from divio_tui.ui.tree.lines import is_under, listing_of
+from divio_tui.ui.tree.loader import TreeLoader
 from divio_tui.ui.tree.messages import Node
 
 log = logging.getLogger(__name__)

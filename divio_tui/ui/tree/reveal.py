@@ -32,14 +32,15 @@ from typing import Any
 
 from textual.worker import Worker
 
-from divio_tui.api.errors import ApiError, NotFound, Unauthorised
+from divio_tui.api.errors import ApiError, Forbidden, NotFound, Unauthorised
 from divio_tui.api.models import ApiModel
 from divio_tui.api.resources import KINDS, ROOT_KINDS
 from divio_tui.state.history import NavigationHistory, Position, position_of
 from divio_tui.state.nodes import GroupData, NodeData, ResourceData
 from divio_tui.ui._textual import FastTree
 from divio_tui.ui.tree.filter import TreeFilter
-from divio_tui.ui.tree.loader import TreeLoader, listing_of
+from divio_tui.ui.tree.lines import listing_of
+from divio_tui.ui.tree.loader import TreeLoader
 from divio_tui.ui.tree.messages import FilterCleared, Node, RevealFailed
 
 log = logging.getLogger(__name__)
@@ -203,11 +204,11 @@ class Revealer:
     async def _fetch(self, kind: str, uuid: str, *, target: bool) -> ApiModel:
         try:
             return await self.session.get(kind, uuid)
-        except (NotFound, Unauthorised) as error:
+        except Unauthorised as error:
+            raise RevealError(f"The API refused the token looking up the "
+                              f"{KINDS[kind].singular}.", error=error) from error
+        except (NotFound, Forbidden) as error:
             noun = KINDS[kind].singular
-            if isinstance(error, Unauthorised) and error.status == 401:
-                raise RevealError(f"The API refused the token looking up the {noun}.",
-                                  error=error) from error
             what = f"No {noun} {uuid}" if target else f"Its {noun} {uuid} is missing"
             raise RevealError(f"{what}: not found, or this token has no access to it.",
                               error=error) from error

@@ -6,6 +6,7 @@ it owns, each in its own module:
 - `loader` (`TreeLoader`, loader.py): the tree's shape from the resource table, and children
   streamed in from the API as nodes are expanded;
 - `sizes` (`BackupSizes`, sizes.py): backup sizes filled in as their parts arrive;
+- `inline` (`InlineChildren`, inline.py): the one child a resource names (a repository);
 - `reloader` (`TreeReloader`, reload.py): reloads that keep what is open and the cursor;
 - `revealer` (`Revealer`, reveal.py): showing any resource by kind and uuid, going back.
 
@@ -36,6 +37,7 @@ from divio_tui.ui.keys import TREE_BINDINGS
 from divio_tui.ui.text.roles import component_classes, resolve
 from divio_tui.ui.tree import messages
 from divio_tui.ui.tree.filter import TreeFilter
+from divio_tui.ui.tree.inline import InlineChildren
 from divio_tui.ui.tree.loader import TreeLoader
 from divio_tui.ui.tree.messages import Node
 from divio_tui.ui.tree.reload import TreeReloader
@@ -71,6 +73,8 @@ class ResourceTree(FastTree[NodeData]):
         self.loader = TreeLoader(self, session, clock, reload_key=reload_key)
         self.sizes = BackupSizes(self, self.loader)
         self.loader.on_backups_shown = self.sizes.fill
+        self.inline = InlineChildren(self, self.loader)
+        self.loader.on_resource_opened = self.inline.load
         self.reloader = TreeReloader(self, self.loader)
         self.revealer = Revealer(self, self.loader, self.filter)
         self._open_first = open_first

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label
 
-from divio_tui.ui.text.untrusted import clean
+from divio_tui.untrusted import visible
 
 
 class HeaderBar(Horizontal):
@@ -22,18 +24,44 @@ class HeaderBar(Horizontal):
 
     def set_connection(self, where: str) -> None:
         """The API host (or `demo`). Never anything token-related."""
-        self.query_one("#header-connection", Label).update(Text(f" ● {clean(where)} "))
+        self.query_one("#header-connection", Label).update(Text(f" ● {visible(where)} "))
 
     def set_user(self, email: str | None) -> None:
-        self.query_one("#header-user", Label).update(Text(f" {clean(email)} ") if email
+        self.query_one("#header-user", Label).update(Text(f" {visible(email)} ") if email
                                                      else Text(""))
 
     def set_token_source(self, source: str | None) -> None:
         """Where the token came from (`token from DIVIO_TOKEN`), never the token; empty for
         the demo."""
         self.query_one("#header-token", Label).update(
-            Text(f" token from {clean(source)} ") if source else Text(""))
+            Text(f" token from {visible(source)} ") if source else Text(""))
 
     def set_crumbs(self, crumbs: list[str]) -> None:
         """Labels from the organisation down to the highlighted node (already clean)."""
         self.query_one("#header-crumbs", Label).update(Text(" " + " › ".join(crumbs)))
+
+
+def header_source(source: str | None, home: Path | None = None) -> str | None:
+    """A short `token_source` for the header: `DIVIO_TOKEN`, `--token`, `config file`,
+    `netrc ~/.netrc`, `sign-in screen`; None for the demo or no token."""
+    if not source or source == "demo":
+        return None
+    if source == "flag":
+        return "--token"
+    if source.startswith("env "):
+        return source.removeprefix("env ")
+    if source.startswith("config file"):
+        return "config file"
+    if source.startswith("netrc "):
+        path = source.removeprefix("netrc ").split(" (machine ", 1)[0]
+        return f"netrc {tilde(path, home)}"
+    return source
+
+
+def tilde(path: Path | str, home: Path | None = None) -> str:
+    """`path` with the home directory shown as `~` (shorter, and no user name on screen)."""
+    text = str(path)
+    home_text = str(home if home is not None else Path.home()).rstrip("/")
+    if home_text and (text == home_text or text.startswith(home_text + "/")):
+        return "~" + text[len(home_text):]
+    return text
