@@ -8,7 +8,7 @@ of each, and finally the chosen service-instance backup's own detail. It asks fo
 a page, as our client does, so that the request counts compare like for like (the page's
 literal URLs get the server's default of 20 a page, five times the requests).
 
-Ours is what the environment summary does (ui/backup_status.py, no screen): the application
+Ours is what the environment summary does (state/backups.py, no screen): the application
 and its environments, then `BackupBook.answer` — the environment's backups through the
 session (filtered, checked client side, or the whole list once when the server ignores the
 filter), its service instances, and the SIBs newest first until every service has its latest

@@ -74,7 +74,7 @@ async def test_environment_shows_one_group_per_child_kind_without_fetching() -> 
         assert [child.data.title for child in env.children] == [
             "Backups", "Deployments", "Service instances", "Environment variables", "Domains",
             "Builds"]
-        # The only requests are the environment summary's backup answer (backup_status.py):
+        # The only requests are the environment summary's backup answer (state/backups.py):
         # no group is listed before it is opened.
         assert all(path.startswith(("/apps/v3/backups/?", "/apps/v3/service-instances/?",
                                     "/apps/v3/service-instance-backups/"))

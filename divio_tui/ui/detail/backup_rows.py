@@ -1,10 +1,10 @@
 """The backup section of an environment's summary: per service, the latest good backup.
 
-Built from a `BackupReport` (see backup_status.py) as (field, `Text`) rows for the detail
+Built from a `BackupReport` (see state/backups.py) as (field, `Text`) rows for the detail
 pane: how many backups, the oldest, the total size (marked "so far" while it loads), then one
 row per service instance with its latest successful backup — when it was taken (UTC and how
 long ago), its size, trigger and state — and, below it, a newer attempt that failed or is
-still running. Every API value goes through `untrusted.clean`; colours are roles.
+still running. Every API value goes through `untrusted.visible`; colours are roles.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ We print the JSON ourselves instead of using `rich.json.JSON` so that the values
 fields (`environment`, `backup`, … — the resource table says which) can be marked exactly, by
 their path rather than by a regex over the output, and so that sensitive values can be masked
 before anything is rendered. Strings go through `json.dumps` (which escapes C0 controls) and
-then `untrusted.clean` (for the C1 and bidi controls `json.dumps` leaves alone).
+then `untrusted.visible` (for the C1, bidi and zero-width characters `json.dumps` leaves
+alone).
 """
 
 from __future__ import annotations

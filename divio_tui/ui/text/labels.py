@@ -6,7 +6,7 @@ session's caches) a label says how things stand: "✔ deployed 3 d ago", a backu
 name (`plain_label`: breadcrumbs, palette hits, references) the same builder leaves out what
 changes by the minute, so the text is stable: absolute UTC times, no sizes.
 
-Labels are Rich `Text` assembled from pieces: API values go in through `clean`, so a name such
+Labels are Rich `Text` assembled from pieces: API values go in through `visible`, so a name such
 as `[bold]x[/]` or one holding escape sequences shows literally. Colours are roles (see
 `roles.py`), resolved by the widget that renders them.
 """
