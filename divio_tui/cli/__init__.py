@@ -18,17 +18,30 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Protocol
 
 from divio_tui import __version__
-from divio_tui.logs import log_request_event, setup_logging
-from divio_tui.redaction import redact
+from divio_tui.cli import config_cmd
+from divio_tui.cli.clients import build_client
+from divio_tui.cli.common import non_negative_int, safe
+from divio_tui.logs import setup_logging
 from divio_tui.settings import Settings, SettingsError, config_path, load_settings
 
-if TYPE_CHECKING:
-    from divio_tui.api.client import DivioClient
+__all__ = ["build_client", "build_parser", "main"]
 
 logger = logging.getLogger(__name__)
+
+class Command(Protocol):
+    """A subcommand: its parser, and what it does with the parsed arguments and settings."""
+
+    def add_parser(self, commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+        ...
+
+    def run(self, args: argparse.Namespace, settings: Settings) -> int: ...
+
+
+COMMANDS: dict[str, Command] = {"config": config_cmd}
+"""Subcommands by name (each a module of this package); no command runs the explorer."""
 
 FAKE_API_COMMAND = "fake-api"
 """Subcommand whose remaining arguments go, untouched, to ``divio_tui.fake.cli.run_fake_api``."""
@@ -50,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--demo-latency-ms",
-        type=_non_negative_int,
+        type=non_negative_int,
         default=0,
         metavar="MS",
         help="with --demo: delay each demo response by MS milliseconds",
@@ -77,26 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    config = commands.add_parser("config", help="show where the configuration lives")
-    config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
-    config_commands.add_parser("path", help="print the config file path")
-    config_commands.add_parser("show", help="print the effective settings (the token masked)")
+    for command in COMMANDS.values():
+        command.add_parser(commands)
     commands.add_parser(
         FAKE_API_COMMAND,
         add_help=False,
         help="serve the fake Divio API on loopback (--help for options)",
     )
     return parser
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more: {value}")
-    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -130,41 +131,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             demo_latency_ms=args.demo_latency_ms,
             demo_faults=args.demo_faults,
         )
-        if args.command == "config":
-            return _show_config(settings)
+        command = COMMANDS.get(args.command or "")
+        if command is not None:
+            return command.run(args, settings)
         return _run_explorer(settings)
     except SettingsError as exc:
-        print(f"divio-tui: {_safe(str(exc), settings, args.token)}", file=sys.stderr)
+        print(f"divio-tui: {safe(str(exc), settings, args.token)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
-
-
-def _safe(text: str, settings: Settings | None, *tokens: str | None) -> str:
-    """``text`` with every token we know of masked (the settings may not exist yet)."""
-    for token in (settings.token if settings else None, *tokens):
-        text = redact(text, token)
-    return text
-
-
-def _show_config(settings: Settings) -> int:
-    token = f"{settings.token_hint} (from {settings.token_source})" if settings.token else "none"
-    rows = [
-        ("api_url", settings.api_url),
-        ("zone", settings.zone),
-        ("token", token),
-        ("config file", str(settings.config_file)),
-        ("log dir", str(settings.log_dir)),
-        ("cache dir", str(settings.cache_dir)),
-        ("concurrency", str(settings.concurrency)),
-        ("page_size", str(settings.page_size)),
-        ("theme", settings.theme),
-        *((f"keys.{binding}", keys) for binding, keys in sorted(settings.keys.items())),
-    ]
-    width = max(len(name) for name, _ in rows)
-    for name, value in rows:
-        print(f"{name:<{width}}  {_plain(value)}")
-    return 0
 
 
 def _run_fake_api(argv: list[str]) -> int:
@@ -177,35 +152,6 @@ def _run_fake_api(argv: list[str]) -> int:
         return int(run_fake_api(argv) or 0)
     except KeyboardInterrupt:
         return 130
-
-
-def build_client(
-    settings: Settings, *, observer: Callable[[Any], None] | None = log_request_event
-) -> DivioClient:
-    """A :class:`DivioClient` for ``settings``: the demo API in-process when ``settings.demo``,
-    else the real API (or whatever ``api_url`` points at). The UI gets it through
-    ``run_app(settings, client_factory=...)`` because ``ui/`` may not import ``fake/``.
-    ``observer`` defaults to logging every request.
-    """
-    from divio_tui.api.client import DivioClient
-
-    transport = None
-    if settings.demo:
-        from divio_tui.fake import FakeDivioAPI, FakeTransport
-
-        try:
-            fake = FakeDivioAPI(latency_ms=settings.demo_latency_ms, faults=settings.demo_faults)
-        except ValueError as exc:  # a bad --demo-faults SPEC
-            raise SettingsError(f"--demo-faults: {exc}") from None
-        transport = FakeTransport(fake)
-    return DivioClient(
-        settings.api_url,
-        settings.token_value,
-        transport=transport,
-        concurrency=settings.concurrency,
-        page_size=settings.page_size,
-        observer=observer,
-    )
 
 
 def _load_run_app() -> Callable[..., int]:
@@ -240,11 +186,6 @@ def _run_explorer(settings: Settings) -> int:
         # bug; log its traceback (redacted) and print one token-free line instead of a
         # traceback that could quote the token.
         logger.exception("divio-tui stopped on an unexpected error")
-        message = _safe(f"{type(exc).__name__}: {exc}", settings)
+        message = safe(f"{type(exc).__name__}: {exc}", settings)
         print(f"divio-tui: unexpected error: {message} (details in {log_file})", file=sys.stderr)
         return 1
-
-
-def _plain(text: object) -> str:
-    """``text`` with control and bidi characters shown as escapes (API text is untrusted)."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(text))
