@@ -4,7 +4,7 @@ Everything here is invented demo material. Contracts the rest of the fake relies
 - `app_specs(scale, seed)` returns `(orgs, apps)` in creation order. Slugs are unique.
 - Scale "demo" is the hand-written `DEMO_ORGS`/`DEMO_APPS` (3 organisations, 15 applications)
   plus `DEMO_APPS_ADDED` (4 more applications of "Tiny Robots", carrying the cases added for
-  backup health, compare and env-var snapshots); "tiny" is the "Tiny Robots"
+  backup health, compare, env-var snapshots and hostile logs); "tiny" is the "Tiny Robots"
   organisation with its 2 original applications; "large" is the demo cast plus `LARGE_ORGS`
   with synthetic applications (1,200 of them), shorter backup history each.
 - `SPECIAL_ENVS[scale]` names the (application slug, environment slug) pairs that carry the
@@ -202,7 +202,7 @@ DEMO_APPS_ADDED: tuple[AppSpec, ...] = (
     # and equal, branch release/2.4 vs main, an ANALYTICS database only on live, domains
     # {default, fleet-preview.tinyrobots.dev} vs {fleet.tinyrobots.dev, default}.
     # live: its deployments' env-var snapshots change from deploy to deploy, the newest one
-    # failed.
+    # failed (build log: pip cannot reach the mistyped PIP_INDEX_URL).
     AppSpec("tinyrobots", "tinyrobots-fleet", "Fleet Control", (
         EnvSpec("test", "release/2.4", extra_domains=("fleet-preview.tinyrobots.dev",),
                 extra_vars=(_MAPBOX,
@@ -279,7 +279,8 @@ DEMO_APPS_ADDED: tuple[AppSpec, ...] = (
 # Added later (demo, large; not tiny), see the table in dataset.py for the details:
 #   backup_ok, backup_stale, backup_failing, backup_never, backup_no_backups,
 #   backup_working_db_done, compare_test_live, compare_test_live_2, compare_many_vars,
-#   deploy_envvars_changed, deploy_envvars_many.
+#   deploy_envvars_changed, deploy_envvars_many, deploy_log_build_failed, deploy_log_hostile,
+#   logs_hostile, logs_long_line, logs_hostile_unicode.
 _DEMO_SPECIAL_BEFORE = {
     "backup_working": ("acme-shop", "live"),
     "backup_newest_failed": ("harbour-museum", "live"),
@@ -300,6 +301,11 @@ _DEMO_SPECIAL_ADDED = {
     "compare_many_vars": ("tinyrobots-telemetry", "live"),
     "deploy_envvars_changed": ("tinyrobots-fleet", "live"),
     "deploy_envvars_many": ("tinyrobots-telemetry", "live"),
+    "deploy_log_build_failed": ("tinyrobots-fleet", "live"),
+    "deploy_log_hostile": ("tinyrobots-fleet", "test"),
+    "logs_hostile": ("tinyrobots-telemetry", "live"),
+    "logs_long_line": ("tinyrobots-fleet", "test"),
+    "logs_hostile_unicode": ("tinyrobots-academy", "live"),
 }
 _DEMO_SPECIAL = {**_DEMO_SPECIAL_BEFORE, **_DEMO_SPECIAL_ADDED}
 SPECIAL_ENVS: dict[str, dict[str, tuple[str, str]]] = {

@@ -70,8 +70,10 @@ class Draft:
     me: Record = field(default_factory=dict)
     ssh: dict[str, Record] = field(default_factory=dict)  # env uuid -> ssh_endpoint
     envs: list[EnvCtx] = field(default_factory=list)
-    # Hand-placed side table (filled by part 2; empty unless the scale has such cases):
+    # Hand-placed side tables (filled by part 2; empty unless the scale has such cases):
     snapshots: dict[str, dict[str, str]] = field(default_factory=dict)  # dep uuid -> {NAME: value}
+    deploy_logs: dict[str, str] = field(default_factory=dict)  # dep uuid -> deployment log flavour
+    env_logs: dict[str, str] = field(default_factory=dict)  # env uuid -> runtime log flavour
 
 
 ROUTES: tuple[str, ...] = (

@@ -29,8 +29,10 @@ that existed before them, and each draws only from its own environment's RNG):
   `backed_up=False` (the UPLOADS storage).
 - backup_working_db_done: a WORKING MANUAL "pre-release snapshot" queued 25 minutes before
   `now`, whose DATABASE SIB has ended without errors while the STORAGE one runs.
-- deploy_envvars_* kinds: the newest 5 deployments succeed, except that the newest fails on
-  purpose for deploy_envvars_changed.
+- deploy_* kinds: the newest 5 deployments succeed, except that the newest fails on purpose
+  for deploy_envvars_changed / deploy_log_build_failed (its build fails too for the latter).
+  `Draft.deploy_logs` maps the newest deployment to its log flavour ("build_failed",
+  "hostile") and `Draft.env_logs` the logs_* environments to theirs.
 - `EnvSpec.var_history`: `Draft.snapshots` holds one {NAME: value} per deployment of the
   environment (INFERRED: a deployment keeps the values it was deployed with). The newest is
   today's variables; each older one undoes the `VarChange`s of its successor.
@@ -73,8 +75,12 @@ _ACCESS_DENIED = {"STORAGE": "An error occurred (AccessDenied) when calling the 
 
 # Hand-placed kinds (see dataset.py's table) and what they change here.
 _HAND_BACKUP_KINDS = frozenset({"backup_stale", "backup_failing", "backup_never"})
-_HAND_DEPLOY_KINDS = frozenset({"deploy_envvars_changed", "deploy_envvars_many"})
-_NEWEST_DEPLOY_FAILS = frozenset({"deploy_envvars_changed"})
+_HAND_DEPLOY_KINDS = frozenset({"deploy_envvars_changed", "deploy_envvars_many", "deploy_log_build_failed",
+                                "deploy_log_hostile"})
+_NEWEST_DEPLOY_FAILS = frozenset({"deploy_envvars_changed", "deploy_log_build_failed"})
+_DEPLOY_LOG_FLAVOURS = {"deploy_log_build_failed": "build_failed", "deploy_log_hostile": "hostile"}
+_ENV_LOG_FLAVOURS = {"logs_hostile": "hostile", "logs_long_line": "long_line",
+                     "logs_hostile_unicode": "unicode"}
 
 
 def build_history(draft: Draft, special: dict[str, tuple[str, str]]) -> None:
@@ -95,6 +101,11 @@ def build_history(draft: Draft, special: dict[str, tuple[str, str]]) -> None:
             _hand_placed_backups(ctx, now, kinds, backups)
         else:
             _backups(ctx, now, kinds, backups)
+        for kind in sorted(kinds):  # hand-placed side tables (never for the cases of before)
+            if kind in _DEPLOY_LOG_FLAVOURS:
+                draft.deploy_logs[mine[-1]["uuid"]] = _DEPLOY_LOG_FLAVOURS[kind]
+            if kind in _ENV_LOG_FLAVOURS:
+                draft.env_logs[ctx.rec["uuid"]] = _ENV_LOG_FLAVOURS[kind]
         if ctx.env.var_history:
             _snapshots(draft, ctx, mine)
 
@@ -140,7 +151,9 @@ def _deployments(ctx: EnvCtx, now: datetime, kinds: set[str],
             failed = newest and bool(kinds & _NEWEST_DEPLOY_FAILS)
         duration = timedelta(seconds=rng.randint(120, 900), microseconds=rng.randint(0, 999_999))
         author = f"{rng.choice(people)}@{ctx.org.mail_domain}"
-        mine.append(_emit_deployment(ctx, rng, started, started + duration, failed, author, out, builds))
+        build_failed = True if newest and "deploy_log_build_failed" in kinds else None
+        mine.append(_emit_deployment(ctx, rng, started, started + duration, failed, author, out, builds,
+                                     build_failed))
     if "deploy_running" in kinds:
         started = now - timedelta(minutes=4, seconds=rng.randint(0, 50), microseconds=rng.randint(0, 999_999))
         mine.append(_emit_deployment(ctx, rng, started, None, False, f"{people[0]}@{ctx.org.mail_domain}",
@@ -150,7 +163,7 @@ def _deployments(ctx: EnvCtx, now: datetime, kinds: set[str],
 
 def _emit_deployment(ctx: EnvCtx, rng: random.Random, started: datetime, ended: datetime | None,
                      failed: bool, author: str, out: list[tuple[datetime, Record]],
-                     builds: list[tuple[datetime, Record]]) -> Record:
+                     builds: list[tuple[datetime, Record]], build_failed: bool | None = None) -> Record:
     created = started - timedelta(seconds=rng.uniform(0.5, 20))
     env_id = ctx.rec["uuid"]
     if ended is None:
@@ -162,7 +175,9 @@ def _emit_deployment(ctx: EnvCtx, rng: random.Random, started: datetime, ended: 
            "ended_at": ts(ended) if ended else None, "created_at": ts(created), "author": author}
     out.append((created, dep))
     build_end = started + timedelta(seconds=rng.randint(40, 100))
-    build_failed = failed and rng.random() < 0.5
+    random_build_failed = failed and rng.random() < 0.5
+    if build_failed is None:
+        build_failed = random_build_failed
     if ended is not None and build_end > ended:
         build_end = ended
     builds.append((started, {"uuid": new_id(rng), "environment": env_id, "deployment": dep["uuid"],

@@ -40,6 +40,11 @@ stories, names, values and texts, and the env-var snapshot and log semantics not
 | compare_many_vars *       | tinyrobots-telemetry / live | -                         |
 | deploy_envvars_changed *  | tinyrobots-fleet / live     | -                         |
 | deploy_envvars_many *     | tinyrobots-telemetry / live | -                         |
+| deploy_log_build_failed * | tinyrobots-fleet / live     | -                         |
+| deploy_log_hostile *      | tinyrobots-fleet / test     | -                         |
+| logs_hostile *            | tinyrobots-telemetry / live | -                         |
+| logs_long_line *          | tinyrobots-fleet / test     | -                         |
+| logs_hostile_unicode *    | tinyrobots-academy / live   | -                         |
 
 What the added cases hold (per service instance, "a good backup" = a SIB that ended without
 errors, whatever the state of its backup; verdict threshold 26 h):
@@ -65,6 +70,19 @@ errors, whatever the state of its backup; verdict threshold 26 h):
   the one before (the last good one), added ROUTE_PLANNER_ENABLED, removed
   LEGACY_TELEMETRY_URL and changed PIP_INDEX_URL; older steps rotate STRIPE_SECRET_KEY,
   change WORKERS, add CDN_URL. telemetry/live's newest 3 good deploys add, change, remove one.
+- deploy_log_build_failed: the newest deployment of the environment (FAILED, its build too):
+  a 12-step Docker build ("Step 3/12 : RUN ...") with "npm WARN"/"WARNING:" lines and pip's
+  "ERROR:" lines at step 9/12, naming the mistyped index URL of its snapshot.
+- deploy_log_hostile: the newest deployment's (successful) log carries every sample of
+  `_logs.HOSTILE`: cursor-position/terminal queries, clear/home, alternate screen and mouse
+  modes, colours, 8-bit CSI, OSC 52 clipboard / OSC 0 title / OSC 8 link, carriage returns,
+  backspaces, U+FFFD from invalid UTF-8, bidi overrides, zero-width and combining characters,
+  wide characters and one line of 100,000+ characters.
+- logs_hostile: the runtime log holds all of `_logs.HOSTILE` (and the long line) in its 40
+  newest minutes (the first page a viewer reads) and one escape six hours earlier;
+  logs_long_line: just one 100,000+ character line; logs_hostile_unicode: U+FFFD, bidi,
+  zero-width, combining and wide characters only.
+
 Every other deployed environment's newest backup is COMPLETED/SUCCESS. Lists are ordered as
 the server returns them: creation order for structural kinds, newest first for deployments,
 builds, backups and service-instance backups (SIBs follow their backup's order, DATABASE
@@ -119,7 +137,9 @@ class Dataset:
     def __init__(self, *, scale: str, seed: int, now: datetime, me: Record,
                  collections: dict[str, list[Record]], ssh: dict[str, Record],
                  special: dict[str, tuple[str, str]],
-                 snapshots: dict[str, dict[str, str]] | None = None) -> None:
+                 snapshots: dict[str, dict[str, str]] | None = None,
+                 deploy_logs: dict[str, str] | None = None,
+                 env_logs: dict[str, str] | None = None) -> None:
         self.scale = scale
         self.seed = seed
         self.now = now if now.tzinfo else now.replace(tzinfo=UTC)
@@ -127,8 +147,11 @@ class Dataset:
         self.collections = collections
         self.special = dict(special)
         self._ssh = ssh
-        # Hand-placed side table: deployment uuid -> env-var snapshot (module docstring's table).
+        # Hand-placed side tables: deployment uuid -> env-var snapshot / log flavour, and
+        # environment uuid -> runtime log flavour (see the module docstring's table).
         self._snapshots = snapshots or {}
+        self._deploy_logs = deploy_logs or {}
+        self._env_logs_flavour = env_logs or {}
         self._lock = threading.Lock()
         self._ids: dict[str, dict[str, Record]] = {}
         self._fields: dict[tuple[str, str], dict[object, list[Record]]] = {}
@@ -207,13 +230,16 @@ class Dataset:
     def deployment_logs(self, uuid: str) -> str | None:
         """Deployment log text (with ANSI escapes), or None for an unknown deployment.
 
+        Generated on request, never stored.
         """
         dep = self.by_id("deployments", uuid)
         if dep is None:
             return None
         env = self.by_id("environments", dep["environment"]) or {"slug": "?", "branch": "?"}
         app = self.by_id("applications", env.get("application", "")) or {"slug": "?"}
-        return deployment_log(self.seed, dep, app["slug"], env)
+        flavour = self._deploy_logs.get(uuid)
+        variables = self.deployment_environment_variables(uuid) if flavour == "build_failed" else None
+        return deployment_log(self.seed, dep, app["slug"], env, flavour, variables)
 
     def deployment_environment_variables(self, uuid: str) -> dict[str, str] | None:
         """The `{NAME: value}` snapshot of a deployment, or None for an unknown deployment.
@@ -242,7 +268,7 @@ class Dataset:
         with self._lock:
             cached = self._env_logs.get(uuid)
         if cached is None:
-            cached = environment_log(self.seed, to_naive_utc(self.now), uuid)
+            cached = environment_log(self.seed, to_naive_utc(self.now), uuid, self._env_logs_flavour.get(uuid))
             with self._lock:
                 if len(self._env_logs) >= _ENV_LOG_CACHE_SIZE:  # bounded: scale large has ~2,600 envs
                     self._env_logs.pop(next(iter(self._env_logs)))
@@ -288,13 +314,16 @@ class Dataset:
     def to_json(self) -> str:
         """The whole dataset as one JSON document (for determinism checks and fixtures).
 
-        The hand-placed side table (env-var snapshots) comes last, only when the scale has any,
-        so a scale without such cases (tiny) serialises as it always did.
+        The hand-placed side tables (env-var snapshots, log flavours) come last, each only when
+        the scale has any, so a scale without such cases (tiny) serialises as it always did.
         """
         doc: dict[str, object] = {"scale": self.scale, "seed": self.seed, "now": self.now.isoformat(),
                                   "me": self.me, "collections": self.collections, "ssh_endpoints": self._ssh}
-        if self._snapshots:
-            doc["deployment_environment_variables"] = self._snapshots
+        for key, table in (("deployment_environment_variables", self._snapshots),
+                           ("deployment_log_flavours", self._deploy_logs),
+                           ("environment_log_flavours", self._env_logs_flavour)):
+            if table:
+                doc[key] = table
         return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
     def counts(self) -> dict[str, int]:
@@ -315,4 +344,5 @@ def generate(scale: Scale = "demo", seed: int = 0, now: datetime | None = None) 
     special = SPECIAL_ENVS[scale]
     build_history(draft, special)
     return Dataset(scale=scale, seed=seed, now=when, me=draft.me, collections=draft.collections,
-                   ssh=draft.ssh, special=special, snapshots=draft.snapshots)
+                   ssh=draft.ssh, special=special, snapshots=draft.snapshots,
+                   deploy_logs=draft.deploy_logs, env_logs=draft.env_logs)

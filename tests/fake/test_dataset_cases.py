@@ -1,4 +1,4 @@
-"""The hand-placed cases for backup health, compare and env-var snapshots.
+"""The hand-placed cases for backup health, compare, env-var snapshots and hostile logs.
 
 Each case is found by its kind (`Dataset.special`, table in dataset.py) and checked for the
 property a feature relies on. The backup-health verdicts are computed here by a small
@@ -14,12 +14,14 @@ from typing import Any
 import pytest
 
 from divio_tui.fake import FIXED_NOW, Dataset, FakeDivioAPI, generate
+from divio_tui.fake._logs import HOSTILE, LONG_LINE_CHARS
 
 MAX_AGE = timedelta(hours=26)
 AUTH = {"Authorization": "Token t", "Host": "api.divio.com"}
 ADDED_KINDS = ("backup_ok", "backup_stale", "backup_failing", "backup_never", "backup_no_backups",
                "backup_working_db_done", "compare_test_live", "compare_test_live_2", "compare_many_vars",
-               "deploy_envvars_changed", "deploy_envvars_many")
+               "deploy_envvars_changed", "deploy_envvars_many", "deploy_log_build_failed",
+               "deploy_log_hostile", "logs_hostile", "logs_long_line", "logs_hostile_unicode")
 
 
 def when(value: str) -> datetime:
@@ -261,3 +263,63 @@ def test_snapshots_through_the_server(demo_dataset: Dataset) -> None:
     dep = demo_dataset.where("deployments", "environment", other["uuid"])[3]
     assert demo_dataset.deployment_environment_variables(dep["uuid"]) == {
         n: v["value"] for n, v in variables(demo_dataset, other).items()}
+
+
+# -- hostile logs ---------------------------------------------------------------------------
+def test_hostile_runtime_logs(demo_dataset: Dataset) -> None:
+    ds = demo_dataset
+    entries = ds.environment_logs(ds.special_environment("logs_hostile")["uuid"])
+    assert entries
+    text = "\n".join(e["message"] for e in entries)
+    assert [name for name, sample in HOSTILE.items() if sample not in text] == []
+    assert max(len(e["message"]) for e in entries) >= LONG_LINE_CHARS
+    assert [e["timestamp"] for e in entries] == sorted(e["timestamp"] for e in entries)
+    assert all(when(e["timestamp"][:26] + "Z") <= ds.now for e in entries)
+    # The newest page (the one a viewer shows first) carries them.
+    page = FakeDivioAPI(ds).handle(
+        "GET", f"/apps/v3/environments/{ds.special_environment('logs_hostile')['uuid']}/logs/", AUTH).json()
+    newest = "\n".join(e["message"] for e in page["results"])  # type: ignore[index]
+    assert HOSTILE["osc52"] in newest and HOSTILE["bidi"] in newest and "\ufffd" in newest
+
+
+def test_long_line_and_unicode_runtime_logs(demo_dataset: Dataset) -> None:
+    ds = demo_dataset
+    long = ds.environment_logs(ds.special_environment("logs_long_line")["uuid"])
+    assert long and sum(len(e["message"]) >= LONG_LINE_CHARS for e in long) == 1
+    uni = ds.environment_logs(ds.special_environment("logs_hostile_unicode")["uuid"])
+    assert uni
+    text = "\n".join(e["message"] for e in uni)
+    for name in ("replacement", "bidi", "zero_width", "combining", "wide"):
+        assert HOSTILE[name] in text, name
+    assert HOSTILE["osc52"] not in text
+
+
+def test_hostile_deployment_log(demo_dataset: Dataset) -> None:
+    ds = demo_dataset
+    dep = ds.where("deployments", "environment", ds.special_environment("deploy_log_hostile")["uuid"])[0]
+    text = ds.deployment_logs(dep["uuid"])
+    assert text is not None and dep["success"] is True
+    assert [name for name, sample in HOSTILE.items() if sample not in text] == []
+    assert max(map(len, text.splitlines())) >= LONG_LINE_CHARS
+    assert text == ds.deployment_logs(dep["uuid"])
+
+
+def test_failed_build_log_has_steps_and_error_lines(demo_dataset: Dataset) -> None:
+    ds = demo_dataset
+    env = ds.special_environment("deploy_log_build_failed")
+    dep = ds.where("deployments", "environment", env["uuid"])[0]
+    assert dep["success"] is False and env["last_finished_deployment"]["uuid"] == dep["uuid"]
+    build = ds.where("builds", "deployment", dep["uuid"])
+    assert [b["success"] for b in build] == [False]
+    text = ds.deployment_logs(dep["uuid"])
+    assert text is not None
+    lines = text.splitlines()
+    steps = [line for line in lines if line.startswith("Step ")]
+    assert steps[0].startswith("Step 1/12 : FROM ") and "Step 3/12 : RUN " in "\n".join(steps)
+    assert steps[-1].startswith("Step 9/12 : RUN pip install")
+    errors = [line for line in lines if line.startswith("ERROR:")]
+    assert len(errors) == 2 and any(line.startswith("WARNING:") for line in lines)
+    # The failure names the mistyped index URL of the deployment's own snapshot.
+    snapshot = ds.deployment_environment_variables(dep["uuid"])
+    assert snapshot is not None and f"Looking in indexes: {snapshot['PIP_INDEX_URL']}" in lines
+    assert "Deployment failed" in lines[-1]
