@@ -6,7 +6,8 @@ Everything here is invented demo material. Contracts the rest of the fake relies
   plus `DEMO_APPS_ADDED` (4 more applications of "Tiny Robots", carrying the cases added for
   backup health, compare, env-var snapshots and hostile logs); "tiny" is the "Tiny Robots"
   organisation with its 2 original applications; "large" is the demo cast plus `LARGE_ORGS`
-  with synthetic applications (1,200 of them), shorter backup history each.
+  with synthetic applications (1,200 of them), shorter backup history each; "huge" is the demo
+  cast plus `HUGE_ORG` with `HUGE_APPS` (5,000) applications of 2 days of history each.
 - `SPECIAL_ENVS[scale]` names the (application slug, environment slug) pairs that carry the
   hand-placed edge cases (running backup, newest backup failed, running deployment, ...).
 - The `EnvSpec` fields after `analytics_db` (extra instances, domains, variables, bulk
@@ -276,11 +277,11 @@ DEMO_APPS_ADDED: tuple[AppSpec, ...] = (
 #   deploy_running         newest deployment WORKING with percent < 100, ended_at null
 #   deploy_failed          newest deployment finished with success false
 #   never_deployed         environment without deployments or backups (last_finished_deployment null)
-# Added later (demo, large; not tiny), see the table in dataset.py for the details:
+# Added later (demo, large, huge; not tiny), see the table in dataset.py for the details:
 #   backup_ok, backup_stale, backup_failing, backup_never, backup_no_backups,
 #   backup_working_db_done, compare_test_live, compare_test_live_2, compare_many_vars,
 #   deploy_envvars_changed, deploy_envvars_many, deploy_log_build_failed, deploy_log_hostile,
-#   logs_hostile, logs_long_line, logs_hostile_unicode.
+#   logs_hostile, logs_long_line, logs_hostile_unicode; huge only: huge_backups, deploy_log_huge.
 _DEMO_SPECIAL_BEFORE = {
     "backup_working": ("acme-shop", "live"),
     "backup_newest_failed": ("harbour-museum", "live"),
@@ -308,9 +309,15 @@ _DEMO_SPECIAL_ADDED = {
     "logs_hostile_unicode": ("tinyrobots-academy", "live"),
 }
 _DEMO_SPECIAL = {**_DEMO_SPECIAL_BEFORE, **_DEMO_SPECIAL_ADDED}
+_HUGE_SPECIAL = {
+    **_DEMO_SPECIAL,
+    "huge_backups": ("massive-archive", "live"),
+    "deploy_log_huge": ("massive-monolith", "live"),
+}
 SPECIAL_ENVS: dict[str, dict[str, tuple[str, str]]] = {
     "demo": _DEMO_SPECIAL,
     "large": _DEMO_SPECIAL,
+    "huge": _HUGE_SPECIAL,
     "tiny": {
         "backup_working": ("tinyrobots-app", "live"),
         "backup_newest_failed": ("tinyrobots-landing", "live"),
@@ -378,7 +385,44 @@ def _synthetic_apps(org: OrgSpec, count: int, rng: random.Random) -> list[AppSpe
     return apps
 
 
-SCALE_NAMES: tuple[str, ...] = ("tiny", "demo", "large")
+HUGE_ORG = OrgSpec("massive", "Massive Dynamic", 2900, "massive.example", ("nina", "walter", "ci"))
+HUGE_APPS = 5000
+"""Applications of the huge organisation, hand-placed ones included."""
+
+# The huge organisation's hand-placed applications (invented; see _gen_history for the
+# 20,000 backups and _logs for the 100,000-line deployment log).
+_HUGE_PLACED: tuple[AppSpec, ...] = (
+    AppSpec("massive", "massive-archive", "Massive Archive", _tl(), age_days=1200,
+            history_days=2, deploys=(2, 3), manual_backups=(0, 0)),
+    AppSpec("massive", "massive-monolith", "Massive Monolith", _tl(), age_days=1500,
+            history_days=2, deploys=(2, 3), manual_backups=(0, 0)),
+)
+
+
+def _huge_apps(org: OrgSpec, count: int, rng: random.Random) -> list[AppSpec]:
+    """`count` cheap applications for the huge organisation: test + live, 2 days of backups."""
+    kinds = list(_KINDS)
+    combos = len(_BRANDS) * len(kinds)
+    apps = []
+    for n in range(count):
+        brand, kind = _BRANDS[n % len(_BRANDS)], kinds[(n // len(_BRANDS)) % len(kinds)]
+        suffix = f"-{n // combos + 1}" if n >= combos else ""
+        apps.append(AppSpec(
+            org.key, f"{org.key}-{brand}-{kind}{suffix}",
+            f"Massive {brand.title()} {_KINDS[kind]}{suffix.replace('-', ' ')}",
+            _tl(rng.choice(("develop", "main")), "main"),
+            db=rng.choices(("postgres-15", "postgres-16", "mysql-8.0"), (5, 3, 2))[0],
+            region=rng.choices(("fra", "lon", "nyc"), (6, 2.5, 1.5))[0],
+            repo=rng.choices(("github", "gitlab", None), (5, 1.5, 3))[0],
+            custom_domain=f"{brand}-{kind}{suffix}.{org.mail_domain}" if rng.random() < 0.3 else None,
+            age_days=rng.randint(30, org.age_days),
+            history_days=2, deploys=(1, 2), manual_backups=(0, 0),
+            sentry=rng.random() < 0.5,
+        ))
+    return apps
+
+
+SCALE_NAMES: tuple[str, ...] = ("tiny", "demo", "large", "huge")
 
 
 def app_specs(scale: str, seed: int) -> tuple[list[OrgSpec], list[AppSpec]]:
@@ -393,4 +437,9 @@ def app_specs(scale: str, seed: int) -> tuple[list[OrgSpec], list[AppSpec]]:
             orgs.append(org)
             apps.extend(_synthetic_apps(org, count, random.Random(f"divio-fake:{seed}:cast:{org.key}")))
         return orgs, apps
+    if scale == "huge":
+        rng = random.Random(f"divio-fake:{seed}:cast:{HUGE_ORG.key}")
+        return ([*DEMO_ORGS, HUGE_ORG],
+                [*DEMO_APPS, *DEMO_APPS_ADDED, *_HUGE_PLACED,
+                 *_huge_apps(HUGE_ORG, HUGE_APPS - len(_HUGE_PLACED), rng)])
     raise ValueError(f"unknown scale {scale!r} (expected one of {', '.join(map(repr, SCALE_NAMES))})")

@@ -22,9 +22,10 @@ Shape of the history (all invented, tuned to look like a real account):
 
 Hand-placed cases added later (dataset.py's table; all invented, none touches an environment
 that existed before them, and each draws only from its own environment's RNG):
-- backup_stale / backup_failing / backup_never: `_hand_placed_backups` plans their backups
-  instead of `_backups` (stopped 3 days ago; the newest 3 FAILURE with one credential error
-  per service type; every STORAGE SIB failing with AccessDenied).
+- backup_stale / backup_failing / backup_never / huge_backups: `_hand_placed_backups` plans
+  their backups instead of `_backups` (stopped 3 days ago; the newest 3 FAILURE with one
+  credential error per service type; every STORAGE SIB failing with AccessDenied; 20,000
+  hourly MANUAL "hourly snapshot (ci)" backups).
 - backup_no_backups: backups cover `EnvCtx.backed_up`, which leaves out instances marked
   `backed_up=False` (the UPLOADS storage).
 - backup_working_db_done: a WORKING MANUAL "pre-release snapshot" queued 25 minutes before
@@ -32,7 +33,7 @@ that existed before them, and each draws only from its own environment's RNG):
 - deploy_* kinds: the newest 5 deployments succeed, except that the newest fails on purpose
   for deploy_envvars_changed / deploy_log_build_failed (its build fails too for the latter).
   `Draft.deploy_logs` maps the newest deployment to its log flavour ("build_failed",
-  "hostile") and `Draft.env_logs` the logs_* environments to theirs.
+  "hostile", "huge") and `Draft.env_logs` the logs_* environments to theirs.
 - `EnvSpec.var_history`: `Draft.snapshots` holds one {NAME: value} per deployment of the
   environment (INFERRED: a deployment keeps the values it was deployed with). The newest is
   today's variables; each older one undoes the `VarChange`s of its successor.
@@ -73,12 +74,16 @@ _CREDENTIAL_ERRORS = {
 }
 _ACCESS_DENIED = {"STORAGE": "An error occurred (AccessDenied) when calling the PutObject operation: Access Denied"}
 
+HUGE_BACKUPS = 20_000
+"""Backups of the "huge_backups" environment (scale huge): hourly, each with its SIBs."""
+
 # Hand-placed kinds (see dataset.py's table) and what they change here.
-_HAND_BACKUP_KINDS = frozenset({"backup_stale", "backup_failing", "backup_never"})
+_HAND_BACKUP_KINDS = frozenset({"backup_stale", "backup_failing", "backup_never", "huge_backups"})
 _HAND_DEPLOY_KINDS = frozenset({"deploy_envvars_changed", "deploy_envvars_many", "deploy_log_build_failed",
-                                "deploy_log_hostile"})
+                                "deploy_log_hostile", "deploy_log_huge"})
 _NEWEST_DEPLOY_FAILS = frozenset({"deploy_envvars_changed", "deploy_log_build_failed"})
-_DEPLOY_LOG_FLAVOURS = {"deploy_log_build_failed": "build_failed", "deploy_log_hostile": "hostile"}
+_DEPLOY_LOG_FLAVOURS = {"deploy_log_build_failed": "build_failed", "deploy_log_hostile": "hostile",
+                        "deploy_log_huge": "huge"}
 _ENV_LOG_FLAVOURS = {"logs_hostile": "hostile", "logs_long_line": "long_line",
                      "logs_hostile_unicode": "unicode"}
 
@@ -264,12 +269,28 @@ def _hand_placed_backups(ctx: EnvCtx, now: datetime, kinds: set[str],
       were rotated), the 4th newest is a SUCCESS, older ones as usual.
     - backup_never: daily; every one is PARTIAL, its STORAGE SIB always failed (AccessDenied),
       its DATABASE SIB always fine: the storage was never backed up.
+    - huge_backups: `HUGE_BACKUPS` hourly MANUAL backups "hourly snapshot (ci)" (a CI job calling
+      the API; a retention no real account would have: it is a performance case).
     """
     rng = ctx.rng
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     instances = ctx.backed_up
     engine = "mysql" if ctx.spec.db.startswith("mysql") else "postgres"
     emitted: list[tuple[datetime, Record, list[Record]]] = []
+    if "huge_backups" in kinds:
+        hours_ago = 0
+        while len(emitted) < HUGE_BACKUPS:
+            hours_ago += 1
+            queued = now - timedelta(hours=hours_ago) + timedelta(
+                minutes=rng.randint(0, 9), seconds=rng.randint(0, 59), microseconds=rng.randint(1, 999_999))
+            roll = rng.random()
+            outcome = "SUCCESS" if not emitted else \
+                "FAILURE" if roll < 0.01 else "PARTIAL" if roll < 0.02 else "SUCCESS"
+            item = _emit_backup(ctx, rng, now, queued, "MANUAL", "hourly snapshot (ci)", instances, outcome)
+            if item is not None:
+                emitted.append(item)
+        out.extend(emitted)
+        return
     days = min(ctx.spec.history_days, (now - ctx.created).days)
     first = 3 if "backup_stale" in kinds else 0
     good_at = 3 if "backup_failing" in kinds else 0  # position of the newest good backup

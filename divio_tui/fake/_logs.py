@@ -14,7 +14,8 @@ Contracts:
   cronjob, shell (the values the CLI knows).
 - Hand-placed flavours (dataset.py's table), from RNGs of their own: `deployment_log(...,
   flavour=)` "hostile" (every `HOSTILE` sample and a 100,000+ character line), "build_failed"
-  (a 12-step build failing at step 9/12 with pip's "ERROR:" lines);
+  (a 12-step build failing at step 9/12 with pip's "ERROR:" lines) or "huge"
+  (`HUGE_LOG_LINES` lines, built on each request in ~0.1 s, never stored);
   `environment_log(..., flavour=)` "hostile", "long_line" or "unicode" add entries in the 40
   minutes before `now`. The texts are invented; that real logs carry escape sequences is
   SEEN (divio-api.md §8.3), the other kinds of hostile text are INFERRED (what any untrusted
@@ -46,9 +47,11 @@ def deployment_log(seed: int, deployment: Record, app_slug: str, env: Record,
                    flavour: str | None = None, variables: dict[str, str] | None = None) -> str:
     """The build + release log of one deployment (see module docstring).
 
-    `flavour` (hand-placed deployments only): "hostile" or "build_failed";
+    `flavour` (hand-placed deployments only): "hostile", "build_failed" or "huge";
     `variables` is the deployment's env-var snapshot (the failed build names its index URL).
     """
+    if flavour == "huge":
+        return _huge_log(seed, deployment, app_slug, env)
     if flavour == "build_failed":
         return _build_failed_log(seed, deployment, app_slug, env, variables or {})
     if flavour == "hostile":
@@ -355,3 +358,31 @@ def _build_failed_log(seed: int, deployment: Record, app_slug: str, env: Record,
     ]
     return "\n".join(lines) + "\n"
 
+
+HUGE_LOG_LINES = 100_000
+"""Lines of the "deploy_log_huge" deployment log (scale huge), generated on request."""
+
+_STATIC_DIRS = ("admin/js", "admin/css", "fleet/icons", "cms/img", "node_modules/leaflet/dist",
+                "filer/thumbnails", "djangocms_text/ckeditor/plugins")
+_STATIC_EXTS = ("js", "css", "svg", "png", "map")
+
+
+def _huge_log(seed: int, deployment: Record, app_slug: str, env: Record) -> str:
+    """A successful deployment log of exactly HUGE_LOG_LINES lines: collectstatic copying files."""
+    rng = random.Random(f"divio-fake:{seed}:deploylog-huge:{deployment['uuid']}")
+    head = _header(rng, app_slug, env, 4) + [
+        "Step 2/4 : COPY . /app",
+        "Step 3/4 : RUN DJANGO_MODE=build python manage.py collectstatic --noinput -v 2",
+        f" ---> Running in {rng.getrandbits(48):012x}",
+    ]
+    tail = [
+        f"{HUGE_LOG_LINES - 12} static files copied to '/app/static_collected'.",
+        'Step 4/4 : CMD ["gunicorn", "--bind=0.0.0.0:80", "wsgi"]',
+        f"Successfully built {rng.getrandbits(48):012x}",
+        "Running release commands", "$ python manage.py migrate", "  No migrations to apply.",
+        f"{_GREEN}Deployment successful{_RESET}",
+    ]
+    copies = HUGE_LOG_LINES - len(head) - len(tail)
+    dirs, exts = _STATIC_DIRS, _STATIC_EXTS
+    body = [f"Copying '/app/static/{dirs[n % 7]}/{n:06d}.{exts[n % 5]}'" for n in range(copies)]
+    return "\n".join([*head, *body, *tail]) + "\n"

@@ -15,13 +15,17 @@ Scales (`SCALES`):
   were added for the cases marked * below; nothing that existed before them changed.
 - "large": the demo cast plus 8 more organisations with 1,200 synthetic applications
   (8 days of backups each): >= 1,000 applications and >= 20,000 backups.
+- "huge" (performance work): the demo cast plus "Massive Dynamic", 5,000 applications of test
+  + live with 2 days of backups and 1-3 deployments each; one environment with 20,000 backups
+  (40,000 SIBs) and one deployment whose log has 100,000 lines (made on request, not
+  stored). Generation takes a few seconds.
 
 Hand-placed edge cases (`Dataset.special`, kind -> (application slug, environment slug)); use
 `Dataset.special_environment(kind)` to get the environment record. "*" = added later, on
-demo and large only (tiny has none of them). Invented (INFERRED) throughout: the
+demo, large and huge only (tiny has none of them). Invented (INFERRED) throughout: the
 stories, names, values and texts, and the env-var snapshot and log semantics noted below.
 
-| kind                      | demo / large                | tiny                      |
+| kind                      | demo / large / huge         | tiny                      |
 |---------------------------|-----------------------------|---------------------------|
 | backup_working            | acme-shop / live            | tinyrobots-app / live     |
 | backup_newest_failed      | harbour-museum / live       | tinyrobots-landing / live |
@@ -45,6 +49,8 @@ stories, names, values and texts, and the env-var snapshot and log semantics not
 | logs_hostile *            | tinyrobots-telemetry / live | -                         |
 | logs_long_line *          | tinyrobots-fleet / test     | -                         |
 | logs_hostile_unicode *    | tinyrobots-academy / live   | -                         |
+| huge_backups (huge)       | massive-archive / live      | -                         |
+| deploy_log_huge (huge)    | massive-monolith / live     | -                         |
 
 What the added cases hold (per service instance, "a good backup" = a SIB that ended without
 errors, whatever the state of its backup; verdict threshold 26 h):
@@ -104,8 +110,8 @@ from ._util import Record, default_now, new_id, rng_for, to_naive_utc
 
 __all__ = ["FIXED_NOW", "ROUTES", "SCALES", "Dataset", "Scale", "canonical_route", "generate"]
 
-Scale = Literal["demo", "large", "tiny"]
-SCALES: tuple[Scale, ...] = ("demo", "large", "tiny")
+Scale = Literal["demo", "large", "tiny", "huge"]
+SCALES: tuple[Scale, ...] = ("demo", "large", "tiny", "huge")
 """Every scale `generate` knows, in the order a `--scale` option should list them."""
 
 FIXED_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -230,7 +236,7 @@ class Dataset:
     def deployment_logs(self, uuid: str) -> str | None:
         """Deployment log text (with ANSI escapes), or None for an unknown deployment.
 
-        Generated on request, never stored.
+        Generated on request, never stored (the "deploy_log_huge" one has 100,000 lines).
         """
         dep = self.by_id("deployments", uuid)
         if dep is None:

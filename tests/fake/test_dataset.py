@@ -295,4 +295,4 @@ def test_tiny_scale_and_mutation_helpers() -> None:
 
 def test_unknown_scale_is_rejected() -> None:
     with pytest.raises(ValueError, match="unknown scale"):
-        generate("huge", now=FIXED_NOW)  # type: ignore[arg-type]
+        generate("enormous", now=FIXED_NOW)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ errors is its latest good backup, whatever its backup's state), with the 26-hour
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -323,3 +324,34 @@ def test_failed_build_log_has_steps_and_error_lines(demo_dataset: Dataset) -> No
     snapshot = ds.deployment_environment_variables(dep["uuid"])
     assert snapshot is not None and f"Looking in indexes: {snapshot['PIP_INDEX_URL']}" in lines
     assert "Deployment failed" in lines[-1]
+
+
+# -- huge ---------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def huge() -> Dataset:
+    return generate("huge", now=FIXED_NOW)
+
+
+def test_huge_scale(huge: Dataset) -> None:
+    ds = huge
+    org = ds.collections["organisations"][-1]
+    assert org["name"] == "Massive Dynamic"
+    assert len(ds.where("applications", "organisation", org["uuid"])) == 5000
+    slugs = [app["slug"] for app in ds.collections["applications"]]
+    assert len(slugs) == len(set(slugs))
+    for kind in ds.special:  # the demo cast and its cases are part of it
+        ds.special_environment(kind)
+    backups = ds.where("backups", "environment", ds.special_environment("huge_backups")["uuid"])
+    assert len(backups) == 20_000
+    assert all(len(b["service_instance_backups"]) == 2 for b in backups)
+    assert sum(1 for b in backups for _ in b["service_instance_backups"]) == 40_000
+    created = [b["created_at"] for b in backups]
+    assert created == sorted(created, reverse=True) and when(created[0]) <= ds.now
+    dep = ds.where("deployments", "environment", ds.special_environment("deploy_log_huge")["uuid"])[0]
+    text = ds.deployment_logs(dep["uuid"])
+    assert text is not None and text.count("\n") == 100_000 and text.endswith("\n")
+    doc = ds.to_json()
+    assert "Copying '/app/static/" not in doc and len(doc) < 100_000_000  # logs: made on request
+    digest = hashlib.sha256(doc.encode()).hexdigest()
+    del doc
+    assert hashlib.sha256(generate("huge", now=FIXED_NOW).to_json().encode()).hexdigest() == digest
