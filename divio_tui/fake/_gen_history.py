@@ -21,7 +21,7 @@ Shape of the history (all invented, tuned to look like a real account):
   started_at set and ended_at/taken_at/size null.
 
 Hand-placed cases added later (dataset.py's table; all invented, none touches an environment
-that existed before them, and each draws only from its own environment's RNG):
+that existed before them, and each draws only from RNGs of its own application):
 - backup_stale / backup_failing / backup_never / huge_backups: `_hand_placed_backups` plans
   their backups instead of `_backups` (stopped 3 days ago; the newest 3 FAILURE with one
   credential error per service type; every STORAGE SIB failing with AccessDenied; 20,000

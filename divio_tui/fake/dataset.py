@@ -344,6 +344,8 @@ def generate(scale: Scale = "demo", seed: int = 0, now: datetime | None = None) 
     ones are taken as UTC; None -> the current UTC time truncated to the hour. Nothing in the
     dataset is later than `now`.
     """
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r} (expected one of {', '.join(map(repr, SCALES))})")
     when = to_naive_utc(now) if now is not None else default_now()
     orgs, apps = app_specs(scale, seed)
     draft = build_structure(seed, when, orgs, apps)
