@@ -11,6 +11,15 @@ Invented (INFERRED) here: `created_at` on applications/environments, `organisati
 on repositories, services' `name`/`type`/`region`, `service_status` "READY", the whole shape of
 domains and patches, env-var `uuid`, default domains `<slug>[-<env>].<code>.aldryn.io`, the
 ssh_endpoint host naming, every DSN and secret value.
+
+Hand-placed material (only where an `EnvSpec` asks for it, so the environments of before are
+built exactly as they were): extra service instances (e.g. STORAGE "UPLOADS", with an env var
+`<PREFIX>_STORAGE_DSN` following the documented `<PREFIX>_DATABASE_DSN` pattern, INFERRED),
+extra non-primary domains, application variables (`VarSpec`, secrets drawn from RNGs keyed by
+application [+ environment] + name, so a "shared" secret is equal on test and live) and bulk
+variables (`_bulk_variables`: invented CALIB_/FF_/INGEST_/SENSOR_ names, same values on every
+environment of the application). `EnvCtx.variables` keeps each environment's variables for
+the env-var snapshots of part 2.
 """
 
 from __future__ import annotations
@@ -37,9 +46,18 @@ class EnvCtx:
     env: EnvSpec
     org: OrgSpec
     created: datetime
-    instances: list[Record]  # service instances: DEFAULT DATABASE, DEFAULT STORAGE, [ANALYTICS]
+    instances: list[Record]  # service instances: DEFAULT DATABASE, DEFAULT STORAGE, [ANALYTICS], [extra]
     sizes: dict[str, tuple[int, float]]  # si uuid -> (size in bytes at `now`, daily growth rate)
     rng: random.Random
+    variables: list[Record] = field(default_factory=list)  # its environment variables, by name
+    unbacked: set[str] = field(default_factory=set)  # si uuids no backup ever includes
+
+    @property
+    def backed_up(self) -> list[Record]:
+        """The service instances its backups cover (all of them, unless hand-placed otherwise)."""
+        if not self.unbacked:
+            return self.instances
+        return [si for si in self.instances if si["uuid"] not in self.unbacked]
 
 
 @dataclass
@@ -52,6 +70,10 @@ class Draft:
     me: Record = field(default_factory=dict)
     ssh: dict[str, Record] = field(default_factory=dict)  # env uuid -> ssh_endpoint
     envs: list[EnvCtx] = field(default_factory=list)
+    # Hand-placed side tables (filled by part 2; empty unless the scale has such cases):
+    snapshots: dict[str, dict[str, str]] = field(default_factory=dict)  # dep uuid -> {NAME: value}
+    deploy_logs: dict[str, str] = field(default_factory=dict)  # dep uuid -> deployment log flavour
+    env_logs: dict[str, str] = field(default_factory=dict)  # env uuid -> runtime log flavour
 
 
 ROUTES: tuple[str, ...] = (
@@ -171,11 +193,14 @@ def _build_instances(draft: Draft, ctx: EnvCtx, region_id: str,
     rng = ctx.rng
     status = "READY" if ctx.env.deployed else "NEW"
     region_key = ctx.spec.region
-    wanted = [("DEFAULT", "DATABASE", ctx.spec.db, db_size),
-              ("DEFAULT", "STORAGE", "s3", db_size * rng.uniform(2.5, 14))]
+    wanted = [("DEFAULT", "DATABASE", ctx.spec.db, db_size, True),
+              ("DEFAULT", "STORAGE", "s3", db_size * rng.uniform(2.5, 14), True)]
     if ctx.env.analytics_db:
-        wanted.append(("ANALYTICS", "DATABASE", "postgres-15", db_size * rng.uniform(1.5, 4)))
-    for prefix, kind, identifier, size in wanted:
+        wanted.append(("ANALYTICS", "DATABASE", "postgres-15", db_size * rng.uniform(1.5, 4), True))
+    for extra in ctx.env.extra_instances:  # hand-placed (none on the environments of before)
+        wanted.append((extra.prefix, extra.type, extra.service, db_size * rng.uniform(0.3, 3),
+                       extra.backed_up))
+    for prefix, kind, identifier, size, backed_up in wanted:
         si = {"uuid": new_id(rng), "environment": ctx.rec["uuid"], "prefix": prefix, "type": kind,
               "service_status": status, "region": region_id,
               "service": services[(region_key, identifier)]}
@@ -184,6 +209,8 @@ def _build_instances(draft: Draft, ctx: EnvCtx, region_id: str,
         # Databases grow slowly (0.05%..0.4% a day); storage a little faster.
         growth = rng.uniform(0.0005, 0.004) * (1.5 if kind == "STORAGE" else 1.0)
         ctx.sizes[si["uuid"]] = (int(size), growth)
+        if not backed_up:
+            ctx.unbacked.add(si["uuid"])
 
 
 def _build_domains(draft: Draft, ctx: EnvCtx, region: Region) -> list[str]:
@@ -198,6 +225,7 @@ def _build_domains(draft: Draft, ctx: EnvCtx, region: Region) -> list[str]:
         if custom.count(".") == 1:  # an apex domain usually comes with its www alias
             names.append("www." + custom)
         names.append(default)
+    names.extend(ctx.env.extra_domains)
     for i, name in enumerate(names):
         draft.collections["domains"].append({"uuid": new_id(ctx.rng), "environment": ctx.rec["uuid"],
                                              "domain": name, "is_primary": i == 0})
@@ -226,6 +254,12 @@ def _build_env_vars(draft: Draft, ctx: EnvCtx, region: Region, domains: list[str
         ("LOG_LEVEL", "INFO" if env.slug == "live" else "DEBUG", False),
     ]
     for si in ctx.instances[2:]:
+        if si["type"] == "STORAGE":  # hand-placed extra storage (none on the environments of before)
+            bucket = f"{spec.slug}-{env.slug}-{si['prefix'].lower()}-{si['uuid'][:6]}"
+            values.append((f"{si['prefix']}_STORAGE_DSN",
+                           (f"s3://AKIA{_secret(rng, 16).upper()}:{_secret(rng, 40)}@{bucket}.s3."
+                            f"{region.cloud_region}.amazonaws.com/?auth=s3v4"), True))
+            continue
         values.append((f"{si['prefix']}_DATABASE_DSN",
                        (f"postgres://u_{ident}_{si['prefix'].lower()}:{_secret(rng, 24)}@"
                        f"{si['uuid'][:8]}.db.{region.cloud_region}.aldryn.io:5432/db_{ident}"), True))
@@ -235,8 +269,66 @@ def _build_env_vars(draft: Draft, ctx: EnvCtx, region: Region, domains: list[str
     if spec.slug == "acme-shop" and env.slug == "test":
         # Adversarial on purpose: an escape sequence and markup-like text in a value.
         values.append(("BANNER_MESSAGE", "\x1b[31mMaintenance tonight\x1b[0m [b]22:00 UTC[/b]", False))
+    if env.bulk_vars or env.extra_vars:  # hand-placed (none on the environments of before)
+        values.extend(_app_variables(draft.seed, spec, env))
     values.sort(key=lambda item: item[0])
     for name, value, sensitive in values:
-        draft.collections["environment-variables"].append(
-            {"uuid": new_id(rng), "environment": ctx.rec["uuid"], "name": name, "value": value,
-             "is_sensitive": sensitive})
+        var = {"uuid": new_id(rng), "environment": ctx.rec["uuid"], "name": name, "value": value,
+               "is_sensitive": sensitive}
+        draft.collections["environment-variables"].append(var)
+        ctx.variables.append(var)
+
+
+_CALIB_JOINTS = ("BASE", "SHOULDER", "ELBOW", "WRIST", "GRIPPER")
+_FLAGS = ("FF_NEW_PIPELINE", "FF_LEGACY_EXPORT", "FF_BATCH_UPLOADS", "FF_GZIP_FRAMES", "FF_SHADOW_WRITES",
+          "FF_ANOMALY_ALERTS", "FF_MAP_TILES_V2", "FF_DARK_MODE", "FF_FAST_REPLAY", "FF_STRICT_SCHEMA",
+          "FF_EDGE_CACHE", "FF_OTA_UPDATES", "FF_FLEET_HEATMAP", "FF_BATTERY_FORECAST",
+          "FF_SENSOR_FUSION", "FF_AUDIT_TRAIL", "FF_EXPORT_PARQUET", "FF_PRIORITY_QUEUE",
+          "FF_COLD_STORAGE", "FF_RATE_LIMITS")
+_INGEST = (("INGEST_BATCH_SIZE", "1000"), ("INGEST_MAX_LAG_S", "30"), ("INGEST_WORKERS", "6"),
+           ("INGEST_QUEUE", "telemetry-ingest"), ("INGEST_RETRY_LIMIT", "5"),
+           ("INGEST_COMPRESSION", "zstd"), ("INGEST_PARTITIONS", "48"), ("INGEST_RETENTION_DAYS", "400"),
+           ("INGEST_SAMPLE_RATE_HZ", "50"), ("INGEST_DLQ", "telemetry-dead-letters"))
+
+
+def _bulk_variables(seed: int, slug: str, count: int) -> list[tuple[str, str]]:
+    """`count` synthetic application variables (same names and values on every environment).
+
+    Invented: calibration values per robot model and joint, feature flags, ingest settings,
+    then sensor thresholds as many as needed.
+    """
+    rng = rng_for(seed, f"bulk-vars:{slug}")
+    out: list[tuple[str, str]] = []
+    for model in range(1, 13):
+        for joint in _CALIB_JOINTS:
+            out.append((f"CALIB_R{model}_{joint}_OFFSET", f"{rng.uniform(-0.5, 0.5):.4f}"))
+            out.append((f"CALIB_R{model}_{joint}_GAIN", f"{rng.uniform(0.9, 1.1):.4f}"))
+    out.extend((flag, rng.choice(("true", "false"))) for flag in _FLAGS)
+    out.extend(_INGEST)
+    sensor = 1
+    while len(out) < count:
+        out.append((f"SENSOR_{sensor:03d}_THRESHOLD", f"{rng.uniform(0, 100):.1f}"))
+        sensor += 1
+    return out[:count]
+
+
+def var_value(seed: int, slug: str, env_slug: str, name: str, value: str, secret: int, *,
+              shared: bool = False, tag: str = "") -> str:
+    """`value` + `secret` random characters keyed by app [+ env] + name (+ tag): see VarSpec."""
+    if not secret:
+        return value
+    key = f"var:{slug}:{name}{tag}" if shared else f"var:{slug}:{env_slug}:{name}{tag}"
+    return value + _secret(rng_for(seed, key), secret)
+
+
+def _app_variables(seed: int, spec: AppSpec, env: EnvSpec) -> list[tuple[str, str, bool]]:
+    """The hand-placed application variables of one environment: bulk ones, then `extra_vars`."""
+    merged: dict[str, tuple[str, bool]] = {}
+    dropped = set(env.drop_vars)
+    for name, value in _bulk_variables(seed, spec.slug, env.bulk_vars) if env.bulk_vars else ():
+        if name not in dropped:
+            merged[name] = (value, False)
+    for var in env.extra_vars:
+        merged[var.name] = (var_value(seed, spec.slug, env.slug, var.name, var.value, var.secret,
+                                      shared=var.shared), var.sensitive)
+    return [(name, value, sensitive) for name, (value, sensitive) in merged.items()]

@@ -5,26 +5,89 @@
 than the `now` default). Nothing here imports the API client: the records are plain dicts in
 exactly the shape the server emits (the wire format of contracts.md).
 
-Scales:
+Scales (`SCALES`):
 - "tiny": 1 organisation ("Tiny Robots"), 2 applications, 10 days of backups. For fast tests.
 - "demo": 3 organisations (an agency "Northwind Digital", a company "Globex Corporation", a
-  small team "Tiny Robots"), 15 applications (e.g. "acme-shop"/"ACME Shop"; also the
+  small team "Tiny Robots"), 19 applications (e.g. "acme-shop"/"ACME Shop"; also the
   adversarial name "Legacy [bold]CMS[/bold]"), test + live environments each plus some
-  dev/staging ones, ~60 days of daily SCHEDULED backups at 02:xx UTC plus MANUAL ones.
+  dev/staging ones, ~60 days of daily SCHEDULED backups at 02:xx UTC plus MANUAL ones. The
+  last 4 applications (tinyrobots-fleet, -telemetry, -store, -academy, all of "Tiny Robots")
+  were added for the cases marked * below; nothing that existed before them changed.
 - "large": the demo cast plus 8 more organisations with 1,200 synthetic applications
   (8 days of backups each): >= 1,000 applications and >= 20,000 backups.
+- "huge" (performance work): the demo cast plus "Massive Dynamic", 5,000 applications of test
+  + live with 2 days of backups and 1-3 deployments each; one environment with 20,000 backups
+  (40,000 SIBs) and one deployment whose log has 100,000 lines (made on request, not
+  stored). Generation takes a few seconds.
 
 Hand-placed edge cases (`Dataset.special`, kind -> (application slug, environment slug)); use
-`Dataset.special_environment(kind)` to get the environment record:
+`Dataset.special_environment(kind)` to get the environment record. "*" = added later, on
+demo, large and huge only (tiny has none of them). Invented (INFERRED) throughout: the
+stories, names, values and texts, and the env-var snapshot and log semantics noted below.
 
-| kind                  | demo / large                  | tiny                           |
-|-----------------------|-------------------------------|--------------------------------|
-| backup_working        | acme-shop / live              | tinyrobots-app / live          |
-| backup_newest_failed  | harbour-museum / live         | tinyrobots-landing / live      |
-| backup_partial        | globex-api / live             | tinyrobots-app / test          |
-| deploy_running        | acme-shop / test              | tinyrobots-app / test          |
-| deploy_failed         | bellweather-blog / test       | tinyrobots-landing / test      |
-| never_deployed        | orbit-conf-2026 / staging     | tinyrobots-app / dev           |
+| kind                      | demo / large / huge         | tiny                      |
+|---------------------------|-----------------------------|---------------------------|
+| backup_working            | acme-shop / live            | tinyrobots-app / live     |
+| backup_newest_failed      | harbour-museum / live       | tinyrobots-landing / live |
+| backup_partial            | globex-api / live           | tinyrobots-app / test     |
+| deploy_running            | acme-shop / test            | tinyrobots-app / test     |
+| deploy_failed             | bellweather-blog / test     | tinyrobots-landing / test |
+| never_deployed            | orbit-conf-2026 / staging   | tinyrobots-app / dev      |
+| backup_ok *               | acme-intranet / live        | -                         |
+| backup_stale *            | tinyrobots-store / test     | -                         |
+| backup_failing *          | tinyrobots-store / live     | -                         |
+| backup_never *            | tinyrobots-store / staging  | -                         |
+| backup_no_backups *       | tinyrobots-academy / live   | -                         |
+| backup_working_db_done *  | tinyrobots-academy / test   | -                         |
+| compare_test_live *       | tinyrobots-fleet / live     | -                         |
+| compare_test_live_2 *     | tinyrobots-telemetry / live | -                         |
+| compare_many_vars *       | tinyrobots-telemetry / live | -                         |
+| deploy_envvars_changed *  | tinyrobots-fleet / live     | -                         |
+| deploy_envvars_many *     | tinyrobots-telemetry / live | -                         |
+| deploy_log_build_failed * | tinyrobots-fleet / live     | -                         |
+| deploy_log_hostile *      | tinyrobots-fleet / test     | -                         |
+| logs_hostile *            | tinyrobots-telemetry / live | -                         |
+| logs_long_line *          | tinyrobots-fleet / test     | -                         |
+| logs_hostile_unicode *    | tinyrobots-academy / live   | -                         |
+| huge_backups (huge)       | massive-archive / live      | -                         |
+| deploy_log_huge (huge)    | massive-monolith / live     | -                         |
+
+What the added cases hold (per service instance, "a good backup" = a SIB that ended without
+errors, whatever the state of its backup; verdict threshold 26 h):
+- backup_ok: an ordinary environment; every service's latest good backup is from 02:xx today.
+- backup_stale: daily backups stopped 3 days ago; the newest one (3 days old) succeeded.
+- backup_failing: the newest 3 backups are FAILURE (every SIB failed, the same credential
+  error each time), the 4th newest succeeded.
+- backup_never: every backup is PARTIAL: the STORAGE SIB always failed (AccessDenied), the
+  DATABASE SIB never did; so the storage has never been backed up.
+- backup_no_backups: a third service instance, STORAGE "UPLOADS", that no backup includes
+  (no SIB at all, env var UPLOADS_STORAGE_DSN); the DEFAULT ones are backed up daily.
+- backup_working_db_done: the newest backup is WORKING (MANUAL "pre-release snapshot", 25
+  minutes old): its DATABASE SIB has ended without errors (size, taken_at set) and is the
+  latest database backup; its STORAGE SIB is still running. The one before it succeeded.
+- compare_test_live / compare_test_live_2: the application's test and live differ in
+  variables only on one side, changed values, a sensitive value that differs and one that
+  is the same, branch and domain set; fleet's live also has an ANALYTICS database test has not
+  (see `_catalogue.DEMO_APPS_ADDED` for the exact list). The platform variables differ as
+  expected (STAGE, DOMAIN, DOMAIN_ALIASES, GIT_BRANCH, DSNs, SECRET_KEY, LOG_LEVEL).
+- compare_many_vars: live has 350 variables (several pages), test 351: all but a handful equal.
+- deploy_envvars_changed / deploy_envvars_many: each deployment has its own env-var snapshot
+  (`deployment_environment_variables`); fleet/live's newest deployment FAILED and, against
+  the one before (the last good one), added ROUTE_PLANNER_ENABLED, removed
+  LEGACY_TELEMETRY_URL and changed PIP_INDEX_URL; older steps rotate STRIPE_SECRET_KEY,
+  change WORKERS, add CDN_URL. telemetry/live's newest 3 good deploys add, change, remove one.
+- deploy_log_build_failed: the newest deployment of the environment (FAILED, its build too):
+  a 12-step Docker build ("Step 3/12 : RUN ...") with "npm WARN"/"WARNING:" lines and pip's
+  "ERROR:" lines at step 9/12, naming the mistyped index URL of its snapshot.
+- deploy_log_hostile: the newest deployment's (successful) log carries every sample of
+  `_logs.HOSTILE`: cursor-position/terminal queries, clear/home, alternate screen and mouse
+  modes, colours, 8-bit CSI, OSC 52 clipboard / OSC 0 title / OSC 8 link, carriage returns,
+  backspaces, U+FFFD from invalid UTF-8, bidi overrides, zero-width and combining characters,
+  wide characters and one line of 100,000+ characters.
+- logs_hostile: the runtime log holds all of `_logs.HOSTILE` (and the long line) in its 40
+  newest minutes (the first page a viewer reads) and one escape six hours earlier;
+  logs_long_line: just one 100,000+ character line; logs_hostile_unicode: U+FFFD, bidi,
+  zero-width, combining and wide characters only.
 
 Every other deployed environment's newest backup is COMPLETED/SUCCESS. Lists are ordered as
 the server returns them: creation order for structural kinds, newest first for deployments,
@@ -45,9 +108,11 @@ from ._gen_history import build_history
 from ._logs import deployment_log, environment_log
 from ._util import Record, default_now, new_id, rng_for, to_naive_utc
 
-__all__ = ["FIXED_NOW", "ROUTES", "Dataset", "Scale", "canonical_route", "generate"]
+__all__ = ["FIXED_NOW", "ROUTES", "SCALES", "Dataset", "Scale", "canonical_route", "generate"]
 
-Scale = Literal["demo", "large", "tiny"]
+Scale = Literal["demo", "large", "tiny", "huge"]
+SCALES: tuple[Scale, ...] = ("demo", "large", "tiny", "huge")
+"""Every scale `generate` knows, in the order a `--scale` option should list them."""
 
 FIXED_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 """The `now` every test passes, so that dates in assertions and snapshots never move."""
@@ -69,13 +134,18 @@ class Dataset:
     Attributes: `scale`, `seed`, `now` (aware UTC), `me` (the `/iam/v3/me/` body),
     `collections` (route name -> records, in the order the API lists them), `special` (see
     module docstring). Records are shared, not copied: treat them as read-only unless you go
-    through `add`/`remove`, which keep the indexes right. Index building is thread-safe (the
-    loopback server answers from several threads).
+    through `add`/`remove`, which keep the indexes right. Hand-placed side tables (env-var
+    snapshots per deployment, log flavours) are fixed at generation: `add`/`remove` of
+    environment variables do not change a hand-placed deployment's snapshot. Index building
+    is thread-safe (the loopback server answers from several threads).
     """
 
     def __init__(self, *, scale: str, seed: int, now: datetime, me: Record,
                  collections: dict[str, list[Record]], ssh: dict[str, Record],
-                 special: dict[str, tuple[str, str]]) -> None:
+                 special: dict[str, tuple[str, str]],
+                 snapshots: dict[str, dict[str, str]] | None = None,
+                 deploy_logs: dict[str, str] | None = None,
+                 env_logs: dict[str, str] | None = None) -> None:
         self.scale = scale
         self.seed = seed
         self.now = now if now.tzinfo else now.replace(tzinfo=UTC)
@@ -83,6 +153,11 @@ class Dataset:
         self.collections = collections
         self.special = dict(special)
         self._ssh = ssh
+        # Hand-placed side tables: deployment uuid -> env-var snapshot / log flavour, and
+        # environment uuid -> runtime log flavour (see the module docstring's table).
+        self._snapshots = snapshots or {}
+        self._deploy_logs = deploy_logs or {}
+        self._env_logs_flavour = env_logs or {}
         self._lock = threading.Lock()
         self._ids: dict[str, dict[str, Record]] = {}
         self._fields: dict[tuple[str, str], dict[object, list[Record]]] = {}
@@ -120,7 +195,8 @@ class Dataset:
         """The detail body of a record: the list item plus detail-only fields (INFERRED).
 
         environments: + `ssh_endpoint` {host, port, user}; deployments: + `environment_variables`
-        (list of names). Other kinds: the list item itself.
+        (list of names: those of its snapshot, see `deployment_environment_variables`). Other
+        kinds: the list item itself.
         """
         route = canonical_route(route)
         rec = self.by_id(route, uuid)
@@ -129,7 +205,9 @@ class Dataset:
         if route == "environments":
             return {**rec, "ssh_endpoint": self._ssh.get(uuid)}
         if route == "deployments":
-            names = [var["name"] for var in self.where("environment-variables", "environment", rec["environment"])]
+            snapshot = self._snapshots.get(uuid)
+            names = list(snapshot) if snapshot is not None else \
+                [var["name"] for var in self.where("environment-variables", "environment", rec["environment"])]
             return {**rec, "environment_variables": names}
         return rec
 
@@ -156,19 +234,33 @@ class Dataset:
 
     # -- derived bodies --------------------------------------------------------------------
     def deployment_logs(self, uuid: str) -> str | None:
-        """Deployment log text (with ANSI escapes), or None for an unknown deployment."""
+        """Deployment log text (with ANSI escapes), or None for an unknown deployment.
+
+        Generated on request, never stored (the "deploy_log_huge" one has 100,000 lines).
+        """
         dep = self.by_id("deployments", uuid)
         if dep is None:
             return None
         env = self.by_id("environments", dep["environment"]) or {"slug": "?", "branch": "?"}
         app = self.by_id("applications", env.get("application", "")) or {"slug": "?"}
-        return deployment_log(self.seed, dep, app["slug"], env)
+        flavour = self._deploy_logs.get(uuid)
+        variables = self.deployment_environment_variables(uuid) if flavour == "build_failed" else None
+        return deployment_log(self.seed, dep, app["slug"], env, flavour, variables)
 
     def deployment_environment_variables(self, uuid: str) -> dict[str, str] | None:
-        """The `{NAME: value}` snapshot of a deployment (today's values of its environment)."""
+        """The `{NAME: value}` snapshot of a deployment, or None for an unknown deployment.
+
+        Hand-placed environments ("deploy_envvars_*" kinds) hold one snapshot per deployment,
+        changing from deploy to deploy (INFERRED: a deployment keeps the values it was deployed
+        with; the newest one's are today's). Every other deployment answers today's values of
+        its environment.
+        """
         dep = self.by_id("deployments", uuid)
         if dep is None:
             return None
+        snapshot = self._snapshots.get(uuid)
+        if snapshot is not None:
+            return dict(snapshot)
         return {var["name"]: var["value"]
                 for var in self.where("environment-variables", "environment", dep["environment"])}
 
@@ -182,7 +274,7 @@ class Dataset:
         with self._lock:
             cached = self._env_logs.get(uuid)
         if cached is None:
-            cached = environment_log(self.seed, to_naive_utc(self.now), uuid)
+            cached = environment_log(self.seed, to_naive_utc(self.now), uuid, self._env_logs_flavour.get(uuid))
             with self._lock:
                 if len(self._env_logs) >= _ENV_LOG_CACHE_SIZE:  # bounded: scale large has ~2,600 envs
                     self._env_logs.pop(next(iter(self._env_logs)))
@@ -226,10 +318,19 @@ class Dataset:
 
     # -- serialisation ---------------------------------------------------------------------
     def to_json(self) -> str:
-        """The whole dataset as one JSON document (for determinism checks and fixtures)."""
-        return json.dumps({"scale": self.scale, "seed": self.seed, "now": self.now.isoformat(),
-                           "me": self.me, "collections": self.collections, "ssh_endpoints": self._ssh},
-                          ensure_ascii=False, separators=(",", ":"))
+        """The whole dataset as one JSON document (for determinism checks and fixtures).
+
+        The hand-placed side tables (env-var snapshots, log flavours) come last, each only when
+        the scale has any, so a scale without such cases (tiny) serialises as it always did.
+        """
+        doc: dict[str, object] = {"scale": self.scale, "seed": self.seed, "now": self.now.isoformat(),
+                                  "me": self.me, "collections": self.collections, "ssh_endpoints": self._ssh}
+        for key, table in (("deployment_environment_variables", self._snapshots),
+                           ("deployment_log_flavours", self._deploy_logs),
+                           ("environment_log_flavours", self._env_logs_flavour)):
+            if table:
+                doc[key] = table
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
     def counts(self) -> dict[str, int]:
         """Number of records per route (handy in test messages and the CLI banner)."""
@@ -243,10 +344,13 @@ def generate(scale: Scale = "demo", seed: int = 0, now: datetime | None = None) 
     ones are taken as UTC; None -> the current UTC time truncated to the hour. Nothing in the
     dataset is later than `now`.
     """
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r} (expected one of {', '.join(map(repr, SCALES))})")
     when = to_naive_utc(now) if now is not None else default_now()
     orgs, apps = app_specs(scale, seed)
     draft = build_structure(seed, when, orgs, apps)
     special = SPECIAL_ENVS[scale]
     build_history(draft, special)
     return Dataset(scale=scale, seed=seed, now=when, me=draft.me, collections=draft.collections,
-                   ssh=draft.ssh, special=special)
+                   ssh=draft.ssh, special=special, snapshots=draft.snapshots,
+                   deploy_logs=draft.deploy_logs, env_logs=draft.env_logs)

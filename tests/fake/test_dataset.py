@@ -107,7 +107,7 @@ def test_demo_cast(demo_dataset: Dataset) -> None:
     assert [org["name"] for org in ds.collections["organisations"]] == [
         "Northwind Digital", "Globex Corporation", "Tiny Robots"]
     apps = ds.collections["applications"]
-    assert len(apps) == 15
+    assert len(apps) == 19  # 15 + 4 added to Tiny Robots for the cases of test_dataset_cases.py
     acme = ds.application("acme-shop")
     assert acme is not None and acme["name"] == "ACME Shop"
     # Adversarial: a name an honest UI must show literally.
@@ -237,8 +237,10 @@ def test_hand_placed_edge_cases(demo_dataset: Dataset) -> None:
     assert ds.where("deployments", "environment", never["uuid"]) == []
     assert ds.where("backups", "environment", never["uuid"]) == []
 
-    # Everywhere else the newest backup is a completed success.
-    special = {ds.special_environment(k)["uuid"] for k in ("backup_working", "backup_newest_failed", "backup_partial")}
+    # Everywhere else the newest backup is a completed success (the backup-health cases added
+    # later are checked in test_dataset_cases.py).
+    special = {ds.special_environment(k)["uuid"] for k in ("backup_working", "backup_newest_failed", "backup_partial",
+                                                            "backup_failing", "backup_never", "backup_working_db_done")}
     for env in ds.collections["environments"]:
         backups = ds.where("backups", "environment", env["uuid"])
         if backups and env["uuid"] not in special:
@@ -293,4 +295,4 @@ def test_tiny_scale_and_mutation_helpers() -> None:
 
 def test_unknown_scale_is_rejected() -> None:
     with pytest.raises(ValueError, match="unknown scale"):
-        generate("huge", now=FIXED_NOW)  # type: ignore[arg-type]
+        generate("enormous", now=FIXED_NOW)  # type: ignore[arg-type]

@@ -125,7 +125,7 @@ def test_trailing_slash_is_optional(fake_api: FakeDivioAPI, demo_dataset: Datase
 
 def test_a_json_body_on_get_is_tolerated(fake_api: FakeDivioAPI) -> None:
     headers = {**AUTH, "Content-Type": "application/json"}
-    assert get(fake_api, "/apps/v3/applications/", headers, body=b"{}")["count"] == 15
+    assert get(fake_api, "/apps/v3/applications/", headers, body=b"{}")["count"] == 19
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
@@ -184,7 +184,7 @@ def test_page_size(fake_api: FakeDivioAPI, size: str, expected: int) -> None:
 def test_empty_results_and_empty_page_param(fake_api: FakeDivioAPI) -> None:
     empty = get(fake_api, "/apps/v3/applications/?slug=no-such-app&page=1")
     assert empty == {"count": 0, "next": None, "previous": None, "results": []}
-    assert get(fake_api, "/apps/v3/applications/?page=")["count"] == 15
+    assert get(fake_api, "/apps/v3/applications/?page=")["count"] == 19
 
 
 # -- filters ------------------------------------------------------------------------------
@@ -265,8 +265,8 @@ def test_ignore_filters_returns_everything_for_backups_only(fake_api: FakeDivioA
 
 
 def test_unknown_and_empty_params_are_ignored(fake_api: FakeDivioAPI) -> None:
-    assert get(fake_api, "/apps/v3/applications/?organization=typo&foo=bar&format=json")["count"] == 15
-    assert get(fake_api, "/apps/v3/applications/?organisation=&slug=")["count"] == 15
+    assert get(fake_api, "/apps/v3/applications/?organization=typo&foo=bar&format=json")["count"] == 19
+    assert get(fake_api, "/apps/v3/applications/?organisation=&slug=")["count"] == 19
 
 
 # -- logs -----------------------------------------------------------------------------------
