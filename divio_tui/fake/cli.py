@@ -2,7 +2,7 @@
 
 `run_fake_api(argv) -> int` is the whole command (the top-level CLI forwards to it):
 
-    --port N [--host 127.0.0.1] [--scale demo|large|tiny] [--latency-ms MS]
+    --port N [--host 127.0.0.1] [--scale demo|large|tiny|huge] [--latency-ms MS]
     [--ignore-filters] [--faults SPEC] [--seed N] [--token T] [--allow-non-loopback]
     [--timeout-sleep S] [--access-log]
 
@@ -19,7 +19,7 @@ import sys
 
 from divio_tui.hosts import is_loopback
 
-from .dataset import generate
+from .dataset import SCALES, generate
 from .faults import FAULT_KINDS, FaultSpec
 from .loopback import serve_forever
 from .server import FakeDivioAPI
@@ -32,8 +32,9 @@ def _parser() -> argparse.ArgumentParser:
         prog=PROG, description="Serve the embedded fake Divio API (read-only, invented data) on loopback.")
     parser.add_argument("--port", type=int, required=True, help="TCP port (0 = any free port)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--scale", choices=("demo", "large", "tiny"), default="demo",
-                        help="dataset size (default demo; large has >= 1,000 applications)")
+    parser.add_argument("--scale", choices=SCALES, default="demo",
+                        help="dataset size (default demo; large has >= 1,000 applications; huge: an organisation "
+                             "of 5,000, an environment with 20,000 backups, a 100,000-line log)")
     parser.add_argument("--latency-ms", type=float, default=0.0, metavar="MS",
                         help="added latency per request")
     parser.add_argument("--ignore-filters", action="store_true",

@@ -21,7 +21,7 @@ def test_refuses_non_loopback_hosts(host: str, capsys: pytest.CaptureFixture[str
     assert "not a loopback address" in err and "--allow-non-loopback" in err
 
 
-@pytest.mark.parametrize("argv", [[], ["--port", "x"], ["--port", "0", "--scale", "huge"],
+@pytest.mark.parametrize("argv", [[], ["--port", "x"], ["--port", "0", "--scale", "enormous"],
                                   ["--port", "70000"], ["--port", "0", "--faults", "418:0.5"],
                                   ["--port", "0", "--nope"]])
 def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:

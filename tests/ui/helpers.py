@@ -86,6 +86,14 @@ def no_blink(pilot: Pilot[Any]) -> None:
             widget.cursor_blink = False
 
 
+def acme_live_backup(dataset: Any) -> Any:
+    """The backup of ACME Shop's live environment the palette pictures paste (2026-11-24)."""
+    env = dataset.environment("acme-shop", "live")
+    return next(backup for backup in dataset.collections["backups"]
+                if backup["environment"] == env["uuid"]
+                and backup["created_at"].startswith("2026-11-24T02"))
+
+
 def tree(app: DivioApp) -> ResourceTree:
     return app.explorer.resource_tree
 

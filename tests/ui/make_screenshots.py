@@ -26,7 +26,7 @@ from divio_tui.fake.server import FakeDivioAPI
 from divio_tui.fake.transport import FakeTransport
 from divio_tui.settings import AppPaths, Settings
 from divio_tui.ui.app import DivioApp
-from tests.ui.helpers import fixed_clock, make_app, no_blink, press, settle
+from tests.ui.helpers import acme_live_backup, fixed_clock, make_app, no_blink, press, settle
 
 OUT = Path(__file__).resolve().parents[2] / "screenshots"
 """Where the pictures go (the repository's `screenshots/`)."""
@@ -107,7 +107,7 @@ async def _palette(pilot: Pilot[Any]) -> None:
 
 
 async def _jump(pilot: Pilot[Any]) -> None:
-    backup = generate("demo", now=FIXED_NOW).collections["backups"][40]
+    backup = acme_live_backup(generate("demo", now=FIXED_NOW))
     await press(pilot, "colon")
     no_blink(pilot)
     await pilot.press(*backup["uuid"])  # pasted: looked up as each kind it could be

@@ -10,7 +10,7 @@ from textual.widgets import Input
 
 from divio_tui.fake.dataset import FIXED_NOW, generate
 from divio_tui.fake.server import FakeDivioAPI
-from tests.ui.helpers import make_app, no_blink, press, settle
+from tests.ui.helpers import acme_live_backup, make_app, no_blink, press, settle
 
 WIDE = (120, 36)
 
@@ -52,7 +52,7 @@ class TestJump:
     def test_palette_jump_by_uuid(self, snap_compare: Any) -> None:
         """A pasted backup UUID: found by trying the kinds it could be."""
         dataset = generate("demo", now=FIXED_NOW)
-        backup = dataset.collections["backups"][40]
+        backup = acme_live_backup(dataset)
 
         async def run_before(pilot: Pilot[Any]) -> None:
             await settle(pilot)
