@@ -9,6 +9,7 @@ errors is its latest good backup, whatever its backup's state), with the 26-hour
 from __future__ import annotations
 
 import hashlib
+import itertools
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -210,7 +211,7 @@ def _steps(ds: Dataset, kind: str) -> list[tuple[dict[str, Any], dict[str, set[s
     env = ds.special_environment(kind)
     deployments = ds.where("deployments", "environment", env["uuid"])
     out = []
-    for newer, older in zip(deployments, deployments[1:], strict=False):
+    for newer, older in itertools.pairwise(deployments):
         new = ds.deployment_environment_variables(newer["uuid"])
         old = ds.deployment_environment_variables(older["uuid"])
         assert new is not None and old is not None
