@@ -170,7 +170,7 @@ class DivioClient:
     # -- raw requests -------------------------------------------------------------------
 
     async def request(
-        self, method: str, path_or_url: str, params: Params | None = None
+        self, method: str, path_or_url: str | httpx.URL, params: Params | None = None
     ) -> httpx.Response:
         """Send one read-only request (with retries and same-origin redirects).
 
@@ -180,7 +180,7 @@ class DivioClient:
         method = method.upper()
         if method not in ALLOWED_METHODS:
             raise Refused(
-                f"Refused {method}: divio-tui is read-only — {method} {clean_text(path_or_url)}",
+                f"Refused {method}: divio-tui is read-only — {method} {clean_text(str(path_or_url))}",
                 method=method,
             )
         url = self.urls.resolve(path_or_url, params)
@@ -330,7 +330,7 @@ class DivioClient:
         return self.urls.resolve(kind.path, merged)
 
     async def _page_at(self, kind: ResourceKind[M], url: httpx.URL | str) -> Page[M]:
-        response = await self.request("GET", str(url))
+        response = await self.request("GET", url)
         return parse_page(kind.model, decode_json(response), url=url)
 
     # -- one URL, with retries ----------------------------------------------------------

@@ -67,7 +67,7 @@ class ErrorKind(StrEnum):
 
 def safe_url(url: httpx.URL | str) -> str:
     """Return `url` as a string with any ``user:password@`` part removed."""
-    parsed = httpx.URL(str(url))
+    parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
     if parsed.userinfo:
         parsed = parsed.copy_with(username=None, password=None)
     return str(parsed)

@@ -118,7 +118,7 @@ def parse_page(model: type[M], body: Any, *, url: httpx.URL | str, method: str =
         if value is not None and not isinstance(value, str):
             raise bad("a non-URL next/previous link")
     results, invalid = _records(model, items, url=url, method=method)
-    page_param = httpx.URL(str(url)).params.get("page")
+    page_param = (url if isinstance(url, httpx.URL) else httpx.URL(url)).params.get("page")
     return Page(
         count=count,
         next=links["next"],

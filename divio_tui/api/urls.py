@@ -67,7 +67,9 @@ class ApiUrls:
         `params` are merged over the URL's own query parameters.
         """
         text = str(path_or_url)
-        if isinstance(path_or_url, httpx.URL) or "://" in text:
+        if isinstance(path_or_url, httpx.URL):
+            url = path_or_url  # already parsed (httpx URLs are immutable)
+        elif "://" in text:
             url = httpx.URL(text)
         elif text.startswith(FAMILY_PREFIXES):
             url = self.root.join(text)
@@ -79,7 +81,7 @@ class ApiUrls:
 
     def pin(self, url: str | httpx.URL, method: str = "GET") -> httpx.URL:
         """Return `url` parsed, or raise `Refused` if the token must not go there."""
-        parsed = httpx.URL(str(url))
+        parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
         if parsed.userinfo:
             raise Refused(
                 f"Refused a URL with embedded credentials — {describe_request(method, parsed)}",
