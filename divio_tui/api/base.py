@@ -109,27 +109,51 @@ def _plain_types(annotation: Any) -> frozenset[type]:
 
 
 class _Field:
-    """One declared field of a model: reads `raw[name]`, converted to the declared type."""
+    """One declared field of a model: reads `raw[name]`, converted to the declared type.
 
-    __slots__ = ("_adapter", "annotation", "copy_default", "default", "info", "name", "plain",
-                 "time")
+    Its annotation is only evaluated when the field is first used (read, checked, listed in
+    `model_fields`): importing the models builds nothing but the classes.
+    """
 
-    def __init__(self, name: str, annotation: Any, info: FieldInfo,
-                 constraints: list[Any]) -> None:
+    __slots__ = ("_adapter", "_declared", "annotation", "copy_default", "default", "info",
+                 "name", "owner", "plain", "time")
+
+    def __init__(self, owner: type[ApiModel], name: str, declared: object) -> None:
+        self.owner = owner
         self.name = name
-        # What a valid value is: the declared type plus any `Field(...)` constraints.
-        self.annotation: Any = Annotated[annotation, *constraints] if constraints else annotation
+        self._declared = declared
+        """What the class body assigned: a default, a `Field(...)`, or nothing."""
+        self.plain: frozenset[type] = frozenset()  # nothing is plain until resolved
+        self._adapter: TypeAdapter[Any] | None = None
+        self.annotation: Any = None
+
+    def resolve(self) -> Self:
+        """Evaluate the annotation (once): the field's type, default and fast paths."""
+        if self.annotation is not None:
+            return self
+        annotation = self.owner._hints()[self.name]
+        declared = self._declared
+        info = FieldInfo.from_annotated_attribute(annotation, declared)
+        constraints = declared.metadata if isinstance(declared, FieldInfo) else []
         self.info = info
-        self.plain = _plain_types(self.annotation)
-        self.time = annotation is OptionalTime or annotation is UtcDatetime
         self.default: Any = None if info.default is PydanticUndefined else info.default
         self.copy_default = isinstance(self.default, list | dict)
-        self._adapter: TypeAdapter[Any] | None = None
+        self.time = annotation is OptionalTime or annotation is UtcDatetime
+        # What a valid value is: the declared type plus any `Field(...)` constraints.
+        self.annotation = Annotated[annotation, *constraints] if constraints else annotation
+        self.plain = _plain_types(self.annotation)
+        return self
 
     def __get__(self, obj: ApiModel | None, owner: type | None = None) -> Any:
         if obj is None:
             return self
         value = obj._raw.get(self.name, _MISSING)
+        if type(value) in self.plain:
+            return value
+        return self._read(value)
+
+    def _read(self, value: object) -> Any:
+        self.resolve()
         if type(value) in self.plain:
             return value
         if value is _MISSING:
@@ -144,12 +168,12 @@ class _Field:
     def convert(self, value: object) -> Any:
         """The value as the field's pydantic validator returns it (the slow path)."""
         if self._adapter is None:
-            self._adapter = TypeAdapter(self.annotation)
+            self._adapter = TypeAdapter(self.resolve().annotation)
         return self._adapter.validate_python(value)
 
     @property
     def required(self) -> bool:
-        return self.info.is_required()
+        return self.resolve().info.is_required()
 
 
 @dataclass_transform(kw_only_default=True, field_specifiers=(Field,))
@@ -162,35 +186,41 @@ class _ModelMeta(type):
         namespace.setdefault("__slots__", ())
         return super().__new__(mcs, name, bases, namespace, **kwargs)
 
+    @property
+    def model_fields(cls) -> dict[str, FieldInfo]:
+        """Every declared field (inherited ones too), by name, as pydantic describes it."""
+        fields: dict[str, _Field] = getattr(cls, "_fields", {})
+        return {name: field.resolve().info for name, field in fields.items()}
+
 
 class ApiModel(metaclass=_ModelMeta):
     """Base of every model: a typed view over `raw`, the JSON object it came from."""
 
     __slots__ = ("_raw",)
 
-    model_fields: ClassVar[dict[str, FieldInfo]] = {}
-    """Every declared field (inherited ones too), by name, as pydantic describes it."""
     _fields: ClassVar[dict[str, _Field]] = {}
     _check_one: ClassVar[TypeAdapter[Any] | None] = None
     _check_many: ClassVar[TypeAdapter[list[Any]] | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        own = inspect.get_annotations(cls)
-        hints = get_type_hints(cls, include_extras=True)
         fields = dict(cls._fields)
-        for name in own:
-            annotation = hints[name]
-            if get_origin(annotation) is ClassVar:
+        for name, annotation in inspect.get_annotations(cls).items():
+            if _is_class_var(annotation):
                 continue
-            default = cls.__dict__.get(name, PydanticUndefined)
-            info = FieldInfo.from_annotated_attribute(annotation, default)
-            constraints = default.metadata if isinstance(default, FieldInfo) else []
-            fields[name] = _Field(name, annotation, info, constraints)
+            fields[name] = _Field(cls, name, cls.__dict__.get(name, PydanticUndefined))
             setattr(cls, name, fields[name])
         cls._fields = fields
-        cls.model_fields = {name: field.info for name, field in fields.items()}
         cls._check_one = cls._check_many = None
+
+    @classmethod
+    def _hints(cls) -> dict[str, Any]:
+        """The class's evaluated annotations, inherited ones included (computed once)."""
+        hints: dict[str, Any] | None = cls.__dict__.get("_hints_cache")
+        if hints is None:
+            hints = get_type_hints(cls, include_extras=True)
+            type.__setattr__(cls, "_hints_cache", hints)
+        return hints
 
     # -- building ---------------------------------------------------------------------
 
@@ -238,6 +268,7 @@ class ApiModel(metaclass=_ModelMeta):
         """A `TypedDict` of the declared fields: what a valid record of this model holds."""
         items: dict[str, Any] = {}
         for name, field in cls._fields.items():
+            field.resolve()
             items[name] = (Required[field.annotation] if field.required
                            else NotRequired[field.annotation])
         return TypedDict(f"{cls.__name__}Record", items)  # type: ignore[operator]
@@ -332,3 +363,9 @@ def _model_json(value: Any) -> Any:
     if isinstance(value, ApiModel):
         return value.raw
     raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _is_class_var(annotation: object) -> bool:
+    if isinstance(annotation, str):  # `from __future__ import annotations`: not evaluated
+        return annotation.startswith(("ClassVar", "typing.ClassVar"))
+    return get_origin(annotation) is ClassVar
