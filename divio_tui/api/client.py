@@ -19,6 +19,7 @@ import time
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import aclosing
 from dataclasses import dataclass
+from functools import partial
 from types import TracebackType
 from typing import Any, Self, TypeVar, overload
 
@@ -273,7 +274,7 @@ class DivioClient:
         """A `ListCursor` over one list (the one pager: see cursor.py): `next_batch(budget)`
         reads it a batch at a time, with every paging guard. Nothing is sent until then."""
         resource = _kind(kind)
-        return ListCursor(resource, self._list_url(resource, params), self._page_at,
+        return ListCursor(resource, self._list_url(resource, params), self._fetch_page,
                           self.urls.pin, concurrency=self.concurrency,
                           page_size=self.page_size)
 
@@ -330,8 +331,14 @@ class DivioClient:
         return self.urls.resolve(kind.path, merged)
 
     async def _page_at(self, kind: ResourceKind[M], url: httpx.URL | str) -> Page[M]:
+        return (await self._fetch_page(kind, url))()
+
+    async def _fetch_page(self, kind: ResourceKind[M],
+                          url: httpx.URL | str) -> Callable[[], Page[M]]:
+        """One page's response, and how to parse it (the pager parses once it has sent the
+        requests that follow: cursor.py)."""
         response = await self.request("GET", url)
-        return parse_page(kind.model, decode_json(response), url=url)
+        return partial(_parse_page, kind, response, url)
 
     # -- one URL, with retries ----------------------------------------------------------
 
@@ -402,3 +409,7 @@ def _kind(kind: str | ResourceKind[Any]) -> ResourceKind[Any]:
         return KINDS[kind]
     except KeyError:
         raise ValueError(f"unknown resource kind {kind!r}; known: {', '.join(KINDS)}") from None
+
+
+def _parse_page(kind: ResourceKind[M], response: httpx.Response, url: httpx.URL | str) -> Page[M]:
+    return parse_page(kind.model, decode_json(response), url=url)
