@@ -41,7 +41,7 @@ from divio_tui.ui.detail.summary import (
 )
 from divio_tui.ui.keys import DETAIL_BINDINGS, KeyDisplay, keys_for
 from divio_tui.ui.text.labels import MASK, plain_label
-from divio_tui.ui.text.roles import component_classes, resolve
+from divio_tui.ui.text.roles import component_classes, resolve, role_style
 from divio_tui.untrusted import visible
 
 SECRET_FIELDS: dict[str, frozenset[str]] = {"environment_variable": frozenset({"value"})}
@@ -171,7 +171,7 @@ class DetailPane(VerticalScroll, can_focus=True):
             self.call_later(self._render_view)
 
     def _style(self, role: str) -> Style:
-        return self.get_component_rich_style(f"detail--{role}", partial=True)
+        return role_style(self, f"detail--{role}")
 
     def _render_links(self, links: list[Link]) -> None:
         heading = Text()
