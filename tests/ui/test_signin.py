@@ -435,3 +435,16 @@ def test_sign_in_screen_after_a_rejection_snapshot(snap_compare: Any, home_is_yo
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
+
+
+async def test_the_remember_mark_says_whether_it_is_ticked(paths: AppPaths) -> None:
+    app, _ = make(Settings(paths=paths))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        box = app.screen.query_one("#signin-remember", Checkbox)
+        assert "▐ ▌" in str(box.render())
+        box.focus()
+        await pilot.press("space")
+        assert box.value and "▐✓▌" in str(box.render())
+        await pilot.press("space")
+        assert not box.value and "▐ ▌" in str(box.render())

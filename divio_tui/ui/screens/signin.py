@@ -66,6 +66,22 @@ def rejection_message(error: ApiError, source: str | None) -> str:
     return f"{where} was rejected: {reason}"
 
 
+class RememberBox(Checkbox):
+    """A checkbox whose mark says whether it is ticked (`✓`) or not (blank), in any theme:
+    Textual's draws an `X` either way and tells them apart by colour alone."""
+
+    def on_mount(self) -> None:
+        self._show_mark()
+
+    def watch_value(self) -> None:
+        super().watch_value()
+        self._show_mark()
+
+    def _show_mark(self) -> None:
+        self.BUTTON_INNER = "✓" if self.value else " "
+        self.refresh()
+
+
 class SignInScreen(ModalScreen[SignedIn]):
     """Paste a token, check it, maybe remember it; or use the demo; or quit."""
 
@@ -88,7 +104,7 @@ class SignInScreen(ModalScreen[SignedIn]):
                 (f"  (checked with GET /{ME_PATH})", "dim")), id="signin-api")
             yield Input(password=True, placeholder="paste your access token here",
                         id="signin-token")
-            yield Checkbox("Remember this token (config file, mode 0600)", False,
+            yield RememberBox("Remember this token (config file, mode 0600)", False,
                            id="signin-remember", compact=True)
             yield Static(Text(f"    {visible(tilde(settings.config_file))}"),
                          id="signin-config-path")
