@@ -24,6 +24,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.timer import Timer
 
 from divio_tui.api.errors import ApiError, Forbidden, Unauthorised
 from divio_tui.api.models import User
@@ -47,6 +48,10 @@ from divio_tui.untrusted import visible
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+
+ME_RETRY_FIRST = 5.0
+ME_RETRY_CAP = 60.0
+"""Seconds before `iam/v3/me/` is asked again after a failure: doubling, up to the cap."""
 
 EXTRA_BINDING_IDS = frozenset({"close-help", "filter-cancel"})
 """Binding ids defined on screens and widgets outside `keys.py`, also valid in key overrides."""
@@ -83,6 +88,10 @@ class DivioApp(App[None]):
         self.backups = BackupBook(self.session)
         self.clock: Clock = clock or utc_now
         self._owns_client = owns_client
+        self.me_error: ApiError | None = None
+        """Why the last `iam/v3/me/` failed (None once it answered); retried with backoff."""
+        self._me_failures = 0
+        self._me_retry: Timer | None = None
         self._told_unauthorised = False
         self._tree_started = self.signed_in
         self._key_overrides: dict[str, str] = {
@@ -159,6 +168,7 @@ class DivioApp(App[None]):
         return [
             ("api", Text(visible(api))),
             ("signed in", Text(visible(me.email or me.display_name)) if me is not None
+             else self._me_failure_text() if self.me_error is not None
              else Text("…", "muted")),
             ("token", Text("not needed for the demo", "muted") if settings.demo
              else Text(visible(f"from {settings.token_source}")) if settings.token_source
@@ -177,17 +187,37 @@ class DivioApp(App[None]):
     def refresh_account(self) -> None:
         self.fetch_me()
 
+    def _me_failure_text(self) -> Text:
+        assert self.me_error is not None
+        return Text(f"⚠ could not check the token's user: {error_summary(self.me_error)} — "
+                    f"retrying by itself; {keys_for(self, 'reload')[0]} on this line retries now",
+                    "bad")
+
     @work(exit_on_error=False, group="me", exclusive=True)
     async def fetch_me(self) -> None:
-        """Who the token belongs to, for the header."""
+        """Who the token belongs to, for the header. A failure (the API down, a timeout) is
+        told on the start screen and tried again, 5 s later, then 10, 20… up to a minute."""
+        if self._me_retry is not None:
+            self._me_retry.stop()
+            self._me_retry = None
+        client = self.client
         try:
-            me = await self.client.me()
+            me = await client.me()
         except (Unauthorised, Forbidden) as error:
             self.tell_refused(error)
             return
         except ApiError as error:
             log.info("me: %s", error.message)
+            if client is not self.client:
+                return  # another account meanwhile: its own fetch is under way
+            self.me_error = error
+            self._me_failures += 1
+            delay = min(ME_RETRY_CAP, ME_RETRY_FIRST * 2 ** (self._me_failures - 1))
+            self._me_retry = self.set_timer(delay, self.fetch_me)
+            self.explorer.refresh_detail()
             return
+        self.me_error = None
+        self._me_failures = 0
         self.session.me = me
         self.explorer.header.set_user(me.email or me.display_name)
         self.explorer.refresh_detail()
@@ -236,6 +266,8 @@ class DivioApp(App[None]):
         self.client = client
         self._owns_client = True
         self._told_unauthorised = False
+        self.me_error = None
+        self._me_failures = 0
         self.session.use(client)
         self.session.me = me
         explorer = self.explorer

@@ -303,6 +303,8 @@ class ExplorerScreen(Screen[None]):
             return
         self.follower.retry(node.data)
         self.resource_tree.reload_node(node)
+        if isinstance(node.data, GroupData) and node.data.owner is None:
+            self.host.refresh_account()  # a top line: who the token belongs to, again too
 
     def action_reload_all(self) -> None:
         self.resource_tree.reload_all()
