@@ -453,7 +453,8 @@ async def test_the_remember_mark_says_whether_it_is_ticked(paths: AppPaths) -> N
 async def test_a_failed_me_is_told_on_the_start_screen_and_r_retries(paths: AppPaths) -> None:
     api = FakeDivioAPI(scale="tiny", now=FIXED_NOW, token=GOOD)
     api.fail_next("/iam/v3/me", 503, times=100)
-    app, _ = make(Settings(paths=paths, token=GOOD, token_source="env DIVIO_TOKEN"), api)
+    app, _ = make(Settings(paths=paths, token=SecretStr(GOOD), token_source="env DIVIO_TOKEN"),
+                  api)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         rows = {name: text.plain for name, text in app.explorer.detail.view.rows}
