@@ -288,3 +288,16 @@ async def test_reloading_twice_in_a_row_leaves_one_copy_of_each_child() -> None:
         await settle(pilot)
         assert [child.label.plain for child in backups.children] == expected
         assert not backups.data.listing.loading
+
+
+async def test_an_organisation_says_how_many_applications_it_holds() -> None:
+    api = FakeDivioAPI(now=FIXED_NOW)
+    northwind = next(org for org in api.dataset.collections["organisations"]
+                     if org["name"] == "Northwind Digital")
+    held = len(api.dataset.where("applications", "organisation", northwind["uuid"]))
+    app = make_app(api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert "Northwind Digital" in visible_labels(app)
+        await press(pilot, "down", "space")
+        assert f"Northwind Digital ({held})" in visible_labels(app)

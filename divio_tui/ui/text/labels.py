@@ -360,6 +360,14 @@ def group_label(title: str, count: int | None, loaded: int, loading: bool) -> Te
     """`Backups (412)`, or `Backups (412) loading 200/412…` while pages stream in."""
     label = Text()
     label.append(title, "heading")
+    label.append_text(count_label(count, loaded, loading))
+    return label
+
+
+def count_label(count: int | None, loaded: int, loading: bool) -> Text:
+    """` (412)`, ` (412)  loading 200/412…`: how many a list holds, put after its owner's
+    label (a group's title, or an organisation listing its applications)."""
+    label = Text()
     if count is not None:
         label.append(f" ({count:,})", "muted")
     if loading and count:
