@@ -347,6 +347,7 @@ class ExplorerScreen(Screen[None]):
     # -- view -----------------------------------------------------------------------------
 
     def watch_reveal_secrets(self, reveal: bool) -> None:
+        self.header.set_secrets_shown(reveal)
         self.refresh_detail()
 
     def action_reveal_secrets(self) -> None:
