@@ -8,7 +8,7 @@ the list rather than on the pane (so ↑ ↓ choose one and enter follows it; j 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -115,6 +115,40 @@ def build_view(
                       status_summary(data), raw)
 
 
+def summary_table(rows: list[Row], style: Callable[[str], Style], width: int) -> Group:
+    """The summary: field names in a column as wide as the longest (a name never wraps),
+    values beside them, wrapping under themselves. A value holding a word too long for its
+    column (a UUID on a narrow pane) goes whole on the line below its name instead, so it is
+    never broken."""
+    names = [visible(name) for name, _ in rows]
+    label_width = max((len(name) for name in names), default=0)
+    if width:
+        label_width = min(label_width, max(width // 2, 8))
+    value_width = width - label_width - 1 if width else 0
+    parts: list[RenderableType] = []
+    table: Table | None = None
+    for name, (_, value) in zip(names, rows, strict=True):
+        text = resolve(value, style)
+        if value_width and _longest_word(text.plain) > value_width:
+            table = None
+            if name:
+                parts.append(Text(name, style("field"), no_wrap=True, overflow="ellipsis"))
+            parts.append(Text("  ").append_text(text))
+            continue
+        if table is None:
+            table = Table.grid(padding=(0, 1), expand=True)
+            table.add_column(style=style("field"), width=label_width, no_wrap=True,
+                             overflow="ellipsis")
+            table.add_column(ratio=1, overflow="fold")
+            parts.append(table)
+        table.add_row(name, text)
+    return Group(*parts)
+
+
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=0)
+
+
 class DetailPane(VerticalScroll, can_focus=True):
     """Summary and JSON of one node; scrolls with the arrows / j k once focused (tab)."""
 
@@ -134,6 +168,10 @@ class DetailPane(VerticalScroll, can_focus=True):
         yield Static(id="detail-json")
 
     def on_mount(self) -> None:
+        self._render_view()
+
+    def on_resize(self) -> None:
+        # The summary's layout depends on the width (side by side, or stacked).
         self._render_view()
 
     @property
@@ -194,13 +232,8 @@ class DetailPane(VerticalScroll, can_focus=True):
             return
         view = self._view
         self.query_one("#detail-title", Static).update(resolve(view.title, self._style))
-        table = Table.grid(padding=(0, 1), expand=True)
-        # Field names wrap rather than squeeze the values on a narrow pane.
-        table.add_column(style=self._style("field"), min_width=9, max_width=13)
-        table.add_column(ratio=1, overflow="fold")
-        for name, value in view.rows:
-            table.add_row(visible(name), resolve(value, self._style))
-        self.query_one("#detail-summary", Static).update(table)
+        self.query_one("#detail-summary", Static).update(
+            summary_table(view.rows, self._style, self.scrollable_content_region.width))
         self._render_links(view.links)
         json_part: RenderableType = Text("")
         if view.json is not None:

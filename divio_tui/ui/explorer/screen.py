@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.command import Provider
@@ -57,6 +57,13 @@ log = logging.getLogger(__name__)
 TREE_WIDTH_LIMITS = (20, 80)
 """The tree pane's width may be set between these percentages of the screen."""
 
+DEFAULT_TREE_WIDTH, NARROW_TREE_WIDTH = 55, 45
+"""The tree pane's share of the screen, in percent: on a wide screen, and below
+`NARROW_SCREEN` columns (until the user sets it with `<` `>`)."""
+
+NARROW_SCREEN = 100
+"""Columns below which the layout makes room: a wider detail pane, a shorter footer."""
+
 CONTEXT_ACTIONS: tuple[str, ...] = (
     "copy_uuid", "copy_json", "copy_url", "open_control_panel", "clear_filter",
     "history_back", "backups_view")
@@ -70,7 +77,7 @@ class ExplorerScreen(Screen[None]):
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
         ExplorerCommands, JumpCommands}
 
-    tree_width: reactive[int] = reactive(55, init=False)
+    tree_width: reactive[int] = reactive(DEFAULT_TREE_WIDTH, init=False)
     """Width of the tree pane, in percent of the screen."""
     reveal_secrets: reactive[bool] = reactive(False, init=False)
     """Show sensitive values in the JSON pane and in JSON copies."""
@@ -80,6 +87,7 @@ class ExplorerScreen(Screen[None]):
         self.host = host
         self._highlighted: Node | None = None
         self._footer_state: tuple[bool | None, ...] = ()
+        self._tree_width_chosen = False
         self.follower = BackupFollower(self, host.backups, lambda: self.highlighted,
                                        self.refresh_detail)
 
@@ -135,6 +143,14 @@ class ExplorerScreen(Screen[None]):
 
     def watch_tree_width(self, width: int) -> None:
         self.query_one("#tree-pane").styles.width = f"{width}%"
+
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < NARROW_SCREEN
+        if not self._tree_width_chosen:
+            # A narrow terminal gives the detail pane the room its answers need.
+            self.tree_width = NARROW_TREE_WIDTH if narrow else DEFAULT_TREE_WIDTH
+        # The palette is one key away (and in the help); its footer entry is what gives way.
+        self.query_one(Footer).show_command_palette = not narrow
 
     # -- routing --------------------------------------------------------------------------
 
@@ -358,6 +374,7 @@ class ExplorerScreen(Screen[None]):
 
     def action_resize_tree(self, delta: int) -> None:
         low, high = TREE_WIDTH_LIMITS
+        self._tree_width_chosen = True
         self.tree_width = max(low, min(high, self.tree_width + delta))
 
     # -- jumps ------------------------------------------------------------------------------
