@@ -77,8 +77,8 @@ class TreeText:
     def listing_text(self, node: Node) -> Text:
         data = node.data
         if isinstance(data, GroupData):
-            listing = data.listing
-            return group_label(data.title, listing.count, listing.shown, listing.loading)
+            group = data.listing
+            return group_label(data.title, group.count, group.shown, group.loading)
         assert isinstance(data, ResourceData)
         text = self.resource_text(data)
         listing = data.listing
