@@ -140,7 +140,8 @@ HELP_SECTIONS: list[tuple[str, list[HelpEntry]]] = [
     ]),
     ("Backups table", [
         HelpEntry("backups-show-in-tree", "show the backup (or service backup) in the tree"),
-        HelpEntry("backups-copy-uuid", "copy the backup's UUID (on a service: its SIB's)"),
+        HelpEntry("backups-copy-uuid", "copy the backup's UUID (on a service column: that "
+                  "service's backup's)"),
         HelpEntry("backups-sort", "sort by the cursor's column (again: reverse)"),
         HelpEntry("backups-reverse", "reverse the order"),
         HelpEntry("backups-reload", "read the backups again"),

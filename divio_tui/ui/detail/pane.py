@@ -88,11 +88,12 @@ def build_view(
                           [("", Text("Move the cursor onto a resource to see it here.", "muted"))])
     if isinstance(data, ResourceData):
         kind = KINDS.get(data.kind)
-        title = Text.assemble(
-            ((kind.singular if kind else data.kind).capitalize() + "  ", "muted"),
-            label.copy() if label is not None else (plain_label(data.kind, data.model),
-                                                    "heading"),
-        )
+        noun = kind.singular if kind else data.kind
+        name = label.copy() if label is not None else Text(plain_label(data.kind, data.model),
+                                                           "heading")
+        if name.plain.startswith(noun + " "):  # "repository git@…" under its application
+            name = name[len(noun) + 1:]
+        title = Text.assemble((noun.capitalize() + "  ", "muted"), name)
         masked = set() if reveal else masked_fields(data)
         hint = ""
         if masked_fields(data):

@@ -56,7 +56,8 @@ def commands_for(screen: Commandable) -> Iterator[PaletteCommand]:
                              "in the Divio Control Panel", screen.action_open_control_panel)
     yield PaletteCommand("Reload", "Reload the highlighted node, keeping what is open",
                          screen.action_reload)
-    yield PaletteCommand("Reload everything", "Forget everything and reload from the top",
+    yield PaletteCommand("Reload everything", "Read everything again from the API, keeping "
+                         "what is open and the cursor",
                          screen.action_reload_all)
     yield PaletteCommand("Filter the tree", "Show only lines matching a text",
                          screen.action_filter)

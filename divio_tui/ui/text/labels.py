@@ -205,7 +205,7 @@ def _backup(record: Record, ctx: LabelContext) -> Text:
             label.append(format_size(size))
     if record.get("trigger"):
         label.append(SEP, "muted")
-        label.append(visible(str(record["trigger"]).lower()), "muted")
+        label.append(trigger_text(record["trigger"]), "muted")
     return label
 
 
