@@ -13,14 +13,14 @@ account. The app's own keys are help, quit and the palette.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import httpx
 from rich.text import Text
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.screen import Screen
@@ -298,6 +298,14 @@ class DivioApp(App[None]):
         # Textual's own action, with the palette that shows hits while the API is searched.
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(StreamingCommandPalette(id="--command-palette"))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # One of each in the palette: Textual's "Theme" picker stays (ours only toggled light
+        # and dark), and its "Keys" panel gives way to our help, which lists every key as the
+        # user bound it.
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":
+                yield command
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -65,13 +65,11 @@ def commands_for(screen: Commandable) -> Iterator[PaletteCommand]:
                          else "Mask sensitive values",
                          "Toggle masking of sensitive environment variables",
                          screen.action_reveal_secrets)
-    yield PaletteCommand("Toggle dark / light theme", "Switch between the light and the "
-                         "dark theme", screen.app.action_toggle_dark)
     if screen.can_go_back():
         yield PaletteCommand("Back", "Back to where you were before the last jump",
                              screen.action_history_back)
     if screen.check_action("backups_view", ()):
         yield PaletteCommand("Backups view", "The backups of the highlighted environment "
                              "as a table", screen.action_backups_view)
-    yield PaletteCommand("Keys", "Show every key binding",
+    yield PaletteCommand("Keys", "Every key, as it is bound now",
                          partial(screen.app.run_action, "help"))
