@@ -116,6 +116,10 @@ class BackupFollower:
             self._changed()
 
         await book.complete(environment, changed, background=True)
+        # The end is always drawn: the throttle above may have skipped the last change.
+        data = self._highlighted()
+        if isinstance(data, ResourceData) and data.uuid == environment:
+            self._changed()
 
     def retry(self, data: NodeData | None) -> None:
         """`r` on an environment: its backups are read again (failures forgotten)."""

@@ -120,6 +120,13 @@ class ExplorerScreen(Screen[None]):
         me = self.session.me
         header.set_user(me.email or me.display_name if me is not None else None)
 
+    def on_screen_resume(self) -> None:
+        # Back from a screen in front (the backups table, the help): what went on meanwhile
+        # is drawn now, and a summary fetch that was stopped takes up again.
+        if self._highlighted is not None:
+            self.follower.follow(self.highlighted)
+            self.refresh_detail()
+
     @property
     def resource_tree(self) -> ResourceTree:
         return self.query_one("#tree", ResourceTree)
