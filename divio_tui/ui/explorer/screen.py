@@ -41,6 +41,7 @@ from divio_tui.ui.explorer import copying
 from divio_tui.ui.explorer.backup_follow import BackupFollower, backups_scope
 from divio_tui.ui.explorer.commands import commands_for
 from divio_tui.ui.explorer.host import ExplorerHost
+from divio_tui.ui.explorer.reference_names import ReferenceNames
 from divio_tui.ui.keys import EXPLORER_BINDINGS, keys_for
 from divio_tui.ui.palette.commands import ExplorerCommands, PaletteCommand
 from divio_tui.ui.palette.jump import JumpCommands
@@ -90,6 +91,8 @@ class ExplorerScreen(Screen[None]):
         self._tree_width_chosen = False
         self.follower = BackupFollower(self, host.backups, lambda: self.highlighted,
                                        self.refresh_detail)
+        self.reference_names = ReferenceNames(self, lambda: self.host.session,
+                                              lambda: self.highlighted, self.refresh_detail)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -165,6 +168,8 @@ class ExplorerScreen(Screen[None]):
     def _show_highlighted(self, message: messages.Highlighted) -> None:
         self._highlighted = message.node
         self.follower.follow(message.data)
+        if not message.refreshed:
+            self.reference_names.follow(message.data)
         self.refresh_detail(keep_scroll=message.refreshed)
         self.header.set_crumbs(_crumbs(message.data))
         self._refresh_footer()
