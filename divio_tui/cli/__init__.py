@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from divio_tui import __version__
-from divio_tui.cli import config_cmd
+from divio_tui.cli import config_cmd, get
 from divio_tui.cli.clients import build_client
 from divio_tui.cli.common import non_negative_int, safe
 from divio_tui.logs import setup_logging
@@ -42,6 +42,7 @@ class Command(Protocol):
 
 COMMANDS: dict[str, Command] = {"config": config_cmd}
 """Subcommands by name (each a module of this package); no command runs the explorer."""
+COMMANDS["get"] = get
 
 FAKE_API_COMMAND = "fake-api"
 """Subcommand whose remaining arguments go, untouched, to ``divio_tui.fake.cli.run_fake_api``."""
