@@ -22,6 +22,7 @@ from typing import Protocol
 
 from divio_tui import __version__
 from divio_tui.cli import config_cmd, get
+from divio_tui.cli import open as open_cmd
 from divio_tui.cli.clients import build_client
 from divio_tui.cli.common import non_negative_int, safe
 from divio_tui.logs import setup_logging
@@ -43,6 +44,7 @@ class Command(Protocol):
 COMMANDS: dict[str, Command] = {"config": config_cmd}
 """Subcommands by name (each a module of this package); no command runs the explorer."""
 COMMANDS["get"] = get
+COMMANDS["open"] = open_cmd
 
 FAKE_API_COMMAND = "fake-api"
 """Subcommand whose remaining arguments go, untouched, to ``divio_tui.fake.cli.run_fake_api``."""
@@ -163,7 +165,7 @@ def _load_run_app() -> Callable[..., int]:
     return run_app
 
 
-def _run_explorer(settings: Settings) -> int:
+def _run_explorer(settings: Settings, start_at: str | None = None) -> int:
     try:
         log_file = setup_logging(settings)
     except OSError as exc:
@@ -179,7 +181,7 @@ def _run_explorer(settings: Settings) -> int:
     try:
         # The UI may not import fake/, so the CLI builds the clients (demo or real) for it:
         # the first one, and those for a token typed into the sign-in screen or the demo.
-        return run_app(settings, client_factory=build_client)
+        return run_app(settings, client_factory=build_client, start_at=start_at)
     except SettingsError:
         raise
     except Exception as exc:
