@@ -197,7 +197,9 @@ async def _get(args: argparse.Namespace, settings: Settings, kind: str, writer: 
                 async with aclosing(selection.items()) as items:
                     async for model in items:
                         writer.write(model)
+                writer.close()  # the data first, then what stderr says about it
                 _notes(selection, kind, err, summary=isinstance(writer, TableWriter))
+                return 0
         except ApiError as error:
             writer.abandon()
             print(f"divio-tui: {api_failure(error, settings)}", file=err)
