@@ -45,7 +45,8 @@ class Command(Protocol):
 
 
 COMMANDS: dict[str, Command] = {"config": config_cmd}
-"""Subcommands by name (each a module of this package); no command runs the explorer."""
+"""Subcommands by name (each a module of this package); with none, the explorer runs (`open`
+runs it too, on a target)."""
 COMMANDS["get"] = get
 COMMANDS["open"] = open_cmd
 COMMANDS["completion"] = completion

@@ -13,6 +13,7 @@ import asyncio
 import csv
 import io
 import json
+import os
 import sys
 import textwrap
 from collections.abc import Callable, Iterable
@@ -148,14 +149,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="print sensitive environment-variable values in clear")
 
 
-def run(args: argparse.Namespace, settings: Settings, *, stdout: TextIO | None = None,
-        stderr: TextIO | None = None) -> int:
-    out = stdout or sys.stdout
-    err = stderr or sys.stderr
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    out, err = sys.stdout, sys.stderr
     kind = KIND_NAMES[args.kind]
     if args.uuid is not None and (args.filters or args.limit):
-        print("divio-tui get: error: --filter and --limit list; with a UUID there is one item",
-              file=err)
+        print("divio-tui get: error: --filter and --limit are for lists; with a UUID, get "
+              "prints that one resource", file=err)
         return 2
     if args.uuid is not None and not UUID_RE.fullmatch(args.uuid.lower()):
         print(f"divio-tui get: error: not a Divio UUID (26 letters a-z and digits 2-7): "
@@ -248,8 +247,6 @@ def _notes(selection: Selection, kind: str, err: TextIO, *, summary: bool) -> No
 def _silence(out: TextIO) -> None:
     """After a broken pipe, point stdout at /dev/null so that the interpreter's last flush
     does not complain."""
-    import os
-
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, out.fileno())

@@ -20,7 +20,8 @@ every item received, so the answer is the same whether the server honoured it or
   for a warning: a misspelt field matches nothing rather than everything).
 
 Pages come from the one pager (`ListCursor`): pages 2..N concurrently. With a `limit`, a batch
-reads only the pages that could still be needed, and stopping cancels what is in flight.
+reads only the pages that could still be needed (doubling while few items match), and
+stopping cancels what is in flight.
 """
 
 from __future__ import annotations
@@ -150,7 +151,12 @@ class Selection:
             return
         cursor = self.session.client.cursor(KINDS[self.kind], self.params or None)
         while not cursor.exhausted:
-            budget = float("inf") if self.limit is None else self.limit - self.matched
+            # With a limit, a batch asks for what is still missing, but at least as many
+            # records as were read so far: when few items match (a filter the server
+            # ignores), batches double and their pages are fetched concurrently, instead of
+            # one page at a time.
+            budget = (float("inf") if self.limit is None
+                      else max(self.limit - self.matched, self.scanned))
             async with aclosing(cursor.next_batch(budget)) as pages:
                 async for page in pages:
                     if self.count is None:

@@ -157,6 +157,20 @@ def test_limit_stops_early_and_reads_only_the_pages_it_needs(
     assert len(list_requests(api, "backups")) == 1
 
 
+def test_limit_with_an_ignored_filter_reads_at_most_twice_the_pages_it_needs(
+        run: Runner, loopback_api: tuple[FakeDivioAPI, str]) -> None:
+    api, base_url = loopback_api
+    env = api.dataset.environment("globex-careers", "live")["uuid"]
+    backups = api.dataset.collections["backups"]
+    expected = [b for b in backups if b["environment"] == env][:10]
+    needed = -(-(backups.index(expected[-1]) + 1) // 100)
+    api.ignore_filters = True
+    api.reset_stats()
+    result = run("get", "backups", "-f", f"environment={env}", "--limit", "10", api=base_url)
+    assert result.json == expected
+    assert needed <= len(list_requests(api, "backups")) <= 2 * needed
+
+
 def test_one_resource_by_uuid_is_its_detail_object(
         run: Runner, loopback_api: tuple[FakeDivioAPI, str]) -> None:
     api, base_url = loopback_api
@@ -281,7 +295,7 @@ def test_a_server_failure_mid_list_exits_1_and_leaves_no_whole_looking_json(
     (["get", "backups", "-f", "page=2"], "page is not a filter"),
     (["get", "backups", "--limit", "0"], "must be 1 or more"),
     (["get", "backups", "not-a-uuid"], "not a Divio UUID"),
-    (["get", "backups", "a" * 26, "-f", "x=y"], "with a UUID there is one item"),
+    (["get", "backups", "a" * 26, "-f", "x=y"], "with a UUID, get prints that one resource"),
 ])
 def test_usage_problems_exit_2(run: Runner, argv: list[str], message: str) -> None:
     result = run(*argv)
