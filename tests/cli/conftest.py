@@ -47,8 +47,10 @@ class Run:
 
 
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str], restore_logging: None) -> Callable[..., Run]:
-    """`run("get", "backups", api=base_url)`: the CLI as a user runs it; never the token out."""
+def run(capsys: pytest.CaptureFixture[str], restore_logging: None,
+        isolated_env: Path) -> Callable[..., Run]:
+    """`run("get", "backups", api=base_url)`: the CLI as a user runs it; the token never in
+    its output, nor in its log."""
 
     def go(*argv: str, api: str | None = None) -> Run:
         capsys.readouterr()
@@ -57,6 +59,8 @@ def run(capsys: pytest.CaptureFixture[str], restore_logging: None) -> Callable[.
         out, err = capsys.readouterr()
         assert TOKEN not in out and TOKEN not in err
         assert TOKEN[-12:] not in out + err
+        for log in (isolated_env / "log").glob("*"):
+            assert TOKEN not in log.read_text()
         return Run(status, out, err)
 
     return go

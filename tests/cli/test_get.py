@@ -319,3 +319,16 @@ def test_every_kind_of_the_tree_can_be_listed(run: Runner) -> None:
     for kind in KIND_NAMES:
         result = run("get", kind, "--limit", "2", "-o", "jsonl")
         assert (result.status, len(result.lines)) == (0, 2), kind
+
+
+def test_every_request_goes_to_the_log_without_the_token(
+        run: Runner, loopback_api: tuple[FakeDivioAPI, str], isolated_env: Any) -> None:
+    api, base_url = loopback_api
+    api.reset_stats()
+    assert run("get", "deployments", api=base_url).status == 0
+    log = (isolated_env / "log" / "divio-tui.log").read_text()
+    requested = [path for _method, path, _status in api.requests]
+    assert len(requested) == 6
+    for path in requested:
+        assert path in log
+    assert TOKEN not in log
