@@ -33,6 +33,7 @@ from divio_tui.state.backups import BackupBook
 from divio_tui.state.session import Session
 from divio_tui.ui._textual import StreamingCommandPalette
 from divio_tui.ui.explorer.screen import ExplorerScreen
+from divio_tui.ui.explorer.start import open_target
 from divio_tui.ui.keys import ALL_BINDINGS, APP_BINDINGS, KEY_NAMES, keys_for
 from divio_tui.ui.screens.help import HelpScreen
 from divio_tui.ui.screens.signin import (
@@ -78,6 +79,7 @@ class DivioApp(App[None]):
         *,
         owns_client: bool = False,
         client_factory: ClientFactory | None = None,
+        start_at: str | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings if settings is not None else Settings()
@@ -101,6 +103,8 @@ class DivioApp(App[None]):
         self._unknown_keys = sorted(set(self.settings.keys) - set(self._key_overrides))
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
+        self._start_at = start_at
+        """A target to put the cursor on once signed in (`divio-tui open TARGET`)."""
 
     def get_default_screen(self) -> Screen[Any]:
         return ExplorerScreen(self)
@@ -138,6 +142,11 @@ class DivioApp(App[None]):
         terminal = None if self.is_headless else controlling_terminal_fd()
         if terminal is not None:
             self.set_interval(CHECK_INTERVAL, lambda: self._exit_if_lost(terminal))
+
+    def on_ready(self) -> None:
+        # Ready, not mount: the explorer's tree exists only once the first frame is laid out.
+        if self.signed_in:
+            self.open_start_target()
 
     def _exit_if_lost(self, terminal: int) -> None:
         """End the app once its terminal has hung up (see ui/terminal.py for why)."""
@@ -282,8 +291,28 @@ class DivioApp(App[None]):
             self.notify(f"Signed in as {visible(me.email or me.display_name)}", markup=False,
                         timeout=4)
         explorer.refresh_detail()
+        self.open_start_target()
         if owned and old is not client:
             self.run_worker(old.aclose(), group="close-client", exit_on_error=False)
+
+    def open_start_target(self) -> None:
+        """Reveal the target the app was started on, if it has not been yet (see
+        ui/explorer/start.py); a refused token keeps it for after the sign-in."""
+        target, self._start_at = self._start_at, None
+        if target is not None:
+            self.run_worker(self._open_start_target(target), group="start-at", exclusive=True,
+                            exit_on_error=False, description=f"open {target}")
+
+    async def _open_start_target(self, target: str) -> None:
+        try:
+            opened = await open_target(self.explorer, target)
+        except Exception as error:  # a bug: say so, never take the app down
+            log.exception("opening %s failed", target)
+            self.notify(visible(f"{type(error).__name__}: {error}"),
+                        title="Could not open the target", severity="error", markup=False)
+            return
+        if not opened:
+            self._start_at = target
 
     # -- app-wide actions ---------------------------------------------------------------
 
@@ -323,16 +352,18 @@ def default_client_factory(settings: Settings) -> Any:
                        concurrency=settings.concurrency, page_size=settings.page_size)
 
 
-def run_app(settings: Settings, client_factory: ClientFactory | None = None) -> int:
+def run_app(settings: Settings, client_factory: ClientFactory | None = None,
+            start_at: str | None = None) -> int:
     """Run the explorer for `settings` until the user quits; returns the exit status.
 
     `client_factory(settings)` builds a `DivioClient` for some settings: the one to start
     with, a token typed into the sign-in screen, the demo (the CLI passes `build_client`, which
     mounts the demo API in-process: `ui` does not import `fake`). Without it, only real API
     clients can be built. With no token (and not the demo), the app opens on the sign-in screen.
+    `start_at` (an application slug, ``slug/env`` or any UUID) puts the cursor there at once.
     """
     factory = client_factory or default_client_factory
     app = DivioApp(client=factory(settings), settings=settings, owns_client=True,
-                   client_factory=factory)
+                   client_factory=factory, start_at=start_at)
     app.run()
     return app.return_code or 0

@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from divio_tui.api.resources import KINDS
 from divio_tui.state.nodes import GroupData, NodeData, ResourceData, StatusData
+from divio_tui.state.secrets import secret_fields
 from divio_tui.ui.detail.json_view import json_text
 from divio_tui.ui.detail.references import (
     Link,
@@ -44,9 +45,6 @@ from divio_tui.ui.text.labels import MASK, plain_label
 from divio_tui.ui.text.roles import component_classes, resolve, role_style
 from divio_tui.untrusted import visible
 
-SECRET_FIELDS: dict[str, frozenset[str]] = {"environment_variable": frozenset({"value"})}
-"""Per kind: top-level fields masked in the JSON when the record says it is sensitive."""
-
 
 @dataclass
 class DetailView:
@@ -67,8 +65,7 @@ class DetailView:
 
 def masked_fields(data: ResourceData) -> set[str]:
     """Fields of `data` that hold a secret right now (empty when nothing is sensitive)."""
-    fields = SECRET_FIELDS.get(data.kind, frozenset())
-    return set(fields) if fields and data.raw.get("is_sensitive") else set()
+    return secret_fields(data.kind, data.raw)
 
 
 def build_view(
