@@ -74,10 +74,13 @@ async def test_environment_shows_one_group_per_child_kind_without_fetching() -> 
         assert [child.data.title for child in env.children] == [
             "Backups", "Deployments", "Service instances", "Environment variables", "Domains",
             "Builds"]
-        # The only requests are the environment summary's backup answer (state/backups.py):
-        # no group is listed before it is opened.
+        # The only requests are the environment summary's backup answer (state/backups.py)
+        # and the last deployment read by uuid to name that reference: no group is listed
+        # before it is opened.
+        last = env.data.raw["last_finished_deployment"]["uuid"]
         assert all(path.startswith(("/apps/v3/backups/?", "/apps/v3/service-instances/?",
-                                    "/apps/v3/service-instance-backups/"))
+                                    "/apps/v3/service-instance-backups/",
+                                    f"/apps/v3/deployments/{last}/"))
                    for path in paths(api))
 
 
