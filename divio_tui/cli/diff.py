@@ -197,4 +197,4 @@ def _cell(cell: Cell | None, reveal: bool) -> str:
     if cell is None:
         return "—"
     value = cell.shown(reveal) or '""'
-    return f"{value} {format_time(cell.at)}" if cell.at is not None else value
+    return f"{value} ({format_time(cell.at)})" if cell.at is not None else value

@@ -441,7 +441,7 @@ def service_rows(a: Sequence[ServiceInstance], b: Sequence[ServiceInstance],
         parts = [_named(names, instance.service, "service"), _named(names, instance.region,
                                                                     "region")]
         status = instance.service_status or "?"
-        role = "ok" if status == "READY" else "running" if status == "NEW" else ""
+        role = "" if status == "READY" else "running" if status == "NEW" else "warn"
         return Cell(" · ".join([*parts, status]), role=role,
                     target=("service_instance", instance.uuid))
 
