@@ -33,6 +33,7 @@ from divio_tui.state.addresses import AddressError, find_environment
 from divio_tui.state.backups import BackupBook
 from divio_tui.state.compare import Cell, Row, Section, report_json
 from divio_tui.state.comparison import (
+    Comparison,
     DeploymentComparison,
     EnvironmentComparison,
     default_counterpart,
@@ -40,8 +41,6 @@ from divio_tui.state.comparison import (
 )
 from divio_tui.state.session import Session
 from divio_tui.ui.text.humanize import format_time
-
-Comparison = EnvironmentComparison | DeploymentComparison
 
 SAME, DIFFER, TROUBLE = 0, 1, 2
 """The exit statuses, as `diff` has them."""

@@ -45,14 +45,18 @@ from divio_tui.state.compare import (
     ENVIRONMENT_WORDS,
     SERVICES,
     VARIABLES,
-    Names,
     Section,
-    Variable,
+)
+from divio_tui.state.compare_resources import (
     backup_rows,
     domain_rows,
     environment_rows,
-    looks_secret,
     service_rows,
+)
+from divio_tui.state.compare_variables import (
+    Names,
+    Variable,
+    looks_secret,
     snapshot_rows,
     variable_rows,
     variables_of,
@@ -60,6 +64,7 @@ from divio_tui.state.compare import (
 from divio_tui.state.session import Session
 
 __all__ = [
+    "Comparison",
     "DeploymentComparison",
     "EnvironmentComparison",
     "default_counterpart",
@@ -419,6 +424,10 @@ class DeploymentComparison:
                 out[key] = raw.get(key)
             out["variables"] = len(state.snapshot or {})
         return out
+
+
+Comparison = EnvironmentComparison | DeploymentComparison
+"""Either kind of comparison (the compare view and `divio-tui diff` take both)."""
 
 
 # -- choosing the other side ---------------------------------------------------------------------

@@ -19,15 +19,12 @@ from divio_tui.state.compare import (
     SECRET_MASK,
     SERVICES,
     VARIABLES,
-    Names,
     Row,
     Section,
     Status,
-    Variable,
-    looks_secret,
     report_json,
-    variable_rows,
 )
+from divio_tui.state.compare_variables import Names, Variable, looks_secret, variable_rows
 from divio_tui.state.comparison import (
     DeploymentComparison,
     EnvironmentComparison,

@@ -11,15 +11,17 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from rich.style import Style
 from textual.pilot import Pilot
 
 from divio_tui.fake import FIXED_NOW, FakeDivioAPI
 from divio_tui.fake.dataset import Dataset, generate
+from divio_tui.state.compare import ENVIRONMENT_WORDS, VARIABLES, Cell, Row, Status
 from divio_tui.state.nodes import ResourceData
 from divio_tui.ui.app import DivioApp
 from divio_tui.ui.compare.save import SavePrompt
 from divio_tui.ui.compare.screen import CompareScreen
-from divio_tui.ui.compare.table import CompareTable
+from divio_tui.ui.compare.table import CompareTable, row_cells
 from divio_tui.ui.text.labels import MASK
 from tests.ui.helpers import (
     TOKEN,
@@ -340,11 +342,6 @@ async def test_the_help_lists_the_compare_keys() -> None:
 
 
 def test_api_text_in_cells_is_shown_literally() -> None:
-    from rich.style import Style
-
-    from divio_tui.state.compare import ENVIRONMENT_WORDS, VARIABLES, Cell, Row, Status
-    from divio_tui.ui.compare.table import row_cells
-
     hostile = "\x1b[31mMaintenance\x1b[0m [b]22:00[/b]\u202e"
     row = Row(VARIABLES, "BANNER\x1b[2J", Status.DIFFERS, Cell(hostile), Cell("ok"))
     cells = row_cells(row, ENVIRONMENT_WORDS, (30, 60, 60), reveal=False,
@@ -352,3 +349,48 @@ def test_api_text_in_cells_is_shown_literally() -> None:
     assert cells[1].plain == "BANNER␛[2J"
     assert cells[2].plain == "␛[31mMaintenance␛[0m [b]22:00[/b]\\u202e"
     assert not any("\x1b" in cell.plain for cell in cells)
+
+
+async def test_p_on_deployments_picks_another_and_keeps_the_earlier_on_the_left() -> None:
+    app = make_app()
+    dataset = generate("demo", now=FIXED_NOW)
+    live = dataset.environment("tinyrobots-fleet", "live")
+    assert live is not None
+    deployments = dataset.where("deployments", "environment", live["uuid"])
+    async with app.run_test(size=WIDE) as pilot:
+        await to_environment(pilot, "tinyrobots-fleet", "live")
+        await open_path(pilot, group("deployment", "environment"))
+        await open_path(pilot, resource("deployment", uuid=deployments[0]["uuid"]))
+        await press(pilot, "equals_sign", "p")
+        no_blink(pilot)
+        text = screen_text(app)
+        assert "previous" in text and "compared now" in text
+        # The fourth newest: its rotated STRIPE_SECRET_KEY and older WORKERS show as changed.
+        await pilot.press(*deployments[3]["uuid"])
+        await pilot.pause(0.3)
+        await settle(pilot)
+        await press(pilot, "down", "enter")
+        assert isinstance(app.screen, CompareScreen)
+        comparison = app.screen.comparison
+        assert comparison.uuids == (deployments[3]["uuid"], deployments[0]["uuid"])
+        rows = table_rows(app)
+        assert rows["WORKERS"][0] == "changed" and rows["STRIPE_SECRET_KEY"][0] == "changed"
+        assert rows["CDN_URL"][0] == "same"
+
+
+async def test_the_first_deployment_opens_the_picker() -> None:
+    app = make_app()
+    dataset = generate("demo", now=FIXED_NOW)
+    live = dataset.environment("tinyrobots-fleet", "live")
+    assert live is not None
+    first = dataset.where("deployments", "environment", live["uuid"])[-1]
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await to_environment(pilot, "tinyrobots-fleet", "live")
+        await open_path(pilot, group("deployment", "environment"))
+        await open_path(pilot, resource("deployment", uuid=first["uuid"]))
+        await press(pilot, "equals_sign")
+        assert "first deployment: pick another" in messages(app)
+        no_blink(pilot)
+        await press(pilot, "down", "enter")  # the newest one
+        assert isinstance(app.screen, CompareScreen)
+        assert app.screen.comparison.uuids[0] == first["uuid"]

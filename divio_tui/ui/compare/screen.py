@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -32,8 +31,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
-from divio_tui.state.compare import Cell, Row, Section, report_json
-from divio_tui.state.comparison import DeploymentComparison, EnvironmentComparison
+from divio_tui.state.compare import Row, Section, report_json
+from divio_tui.state.comparison import Comparison, DeploymentComparison, EnvironmentComparison
+from divio_tui.ui.compare import lines
 from divio_tui.ui.compare.save import SavePrompt, write_private
 from divio_tui.ui.compare.table import (
     COLUMNS,
@@ -42,17 +42,13 @@ from divio_tui.ui.compare.table import (
     row_key,
     section_cells,
     section_key,
-    status_word,
     widths,
 )
 from divio_tui.ui.keys import COMPARE_VIEW_BINDINGS, KeyDisplay, keys_for
-from divio_tui.ui.text.humanize import format_time, time_with_relative
-from divio_tui.ui.text.labels import MASK, SEP, error_summary
+from divio_tui.ui.text.labels import MASK, SEP
 from divio_tui.untrusted import shorten, visible
 
 log = logging.getLogger(__name__)
-
-Comparison = EnvironmentComparison | DeploymentComparison
 
 Target = tuple[str, str]
 """What `enter` asks the tree to show: (kind, uuid)."""
@@ -170,7 +166,8 @@ class CompareScreen(Screen[Target | None]):
         if table.row_count and table.is_valid_coordinate(cursor):
             keep = str(table.coordinate_to_cell_key(cursor).row_key.value)
         table.clear(columns=True)
-        headers = ["status", "name", f"A{SEP}{self._short(0)}", f"B{SEP}{self._short(1)}"]
+        headers = ["status", "name", f"A{SEP}{lines.short_name(self.comparison, 0)}",
+                   f"B{SEP}{lines.short_name(self.comparison, 1)}"]
         for key, header, width in zip(COLUMNS, headers, (9, *sizes), strict=True):
             table.add_column(Text(shorten(visible(header), width)), key=key, width=width)
         self._rows.clear()
@@ -197,136 +194,29 @@ class CompareScreen(Screen[Target | None]):
         elif keep is not None and (keep in self._rows or keep in self._section_of_key):
             table.move_cursor(row=table.get_row_index(keep), column=cursor.column, animate=False)
 
-    def _short(self, side: int) -> str:
-        """The column header's name for a side: the environment's slug, the deploy's date."""
-        comparison = self.comparison
-        if isinstance(comparison, EnvironmentComparison):
-            env = comparison.environment(side)
-            return env.slug if env is not None and env.slug else comparison.uuids[side][:8]
-        deployment = comparison.deployment(side)
-        if deployment is not None and deployment.when is not None:
-            return format_time(deployment.when)
-        return comparison.uuids[side][:8]
-
-    # -- the lines around the table ----------------------------------------------------------
+    # -- the lines around the table (lines.py) ----------------------------------------------
 
     def _update_sides(self) -> None:
-        text = Text()
-        for side in (0, 1):
-            if side:
-                text.append("\n")
-            text.append(f"{'AB'[side]}  ", "bold")
-            text.append_text(self._describe(side))
-        self.query_one("#compare-sides", Static).update(text)
-
-    def _describe(self, side: int) -> Text:
-        comparison = self.comparison
-        if isinstance(comparison, EnvironmentComparison):
-            env, app = comparison.environment(side), comparison.application(side)
-            if env is None:
-                return Text(visible(comparison.uuids[side]), "dim")
-            text = Text(visible(app.name or app.slug or app.uuid) if app else "?", "bold")
-            text.append(" › ")
-            text.append(visible(env.slug or env.uuid), "bold")
-            extra = [part for part in (app.slug if app else None, env.uuid) if part]
-            text.append(f"  {visible(SEP.join(extra))}", "dim")
-            return text
-        deployment = comparison.deployment(side)
-        if deployment is None:
-            return Text(f"deployment {visible(comparison.uuids[side])}", "dim")
-        text = Text(f"deployment {format_time(deployment.when)}", "bold")
-        text.append(SEP)
-        if deployment.success is None:
-            text.append("running")
-        else:
-            text.append("✔ success" if deployment.success else "✘ failed", "bold")
-        if deployment.author:
-            text.append(SEP + visible(deployment.author))
-        session = comparison.session
-        home = session.known("environment", deployment.environment or "")
-        owner = session.known("application", getattr(home, "application", None) or "")
-        where = [getattr(owner, "name", None) or getattr(owner, "slug", None),
-                 getattr(home, "slug", None)]
-        if all(where):
-            text.append(f"  {visible(' › '.join(str(part) for part in where))}")
-        text.append(f"  {visible(deployment.uuid)}", "dim")
-        return text
+        self.query_one("#compare-sides", Static).update(lines.sides_text(self.comparison))
 
     def _update_summary(self) -> None:
-        sections = self._sections
-        surprising = sum(section.surprising for section in sections)
-        expected = sum(section.expected for section in sections)
-        same = sum(section.same for section in sections)
-        text = Text()
-        if surprising:
-            text.append(f"{surprising} difference{'s' if surprising != 1 else ''}", "bold")
-        else:
-            text.append("no surprising difference", "bold")
-        if expected:
-            text.append(f"{SEP}{expected} expected")
-        text.append(f"{SEP}{same} the same")
-        failed = [section for section in sections if section.error is not None]
-        if self.comparison.loading or any(section.loading for section in sections):
-            text.append(f"{SEP}loading…")
-        if failed:
-            reload_key = keys_for(self.keys, "compare-reload")[0]
-            first = failed[0]
-            text.append(f"{SEP}⚠ could not read the {first.title.lower()}: "
-                        f"{error_summary(first.error or Exception())} — {reload_key} retries",
-                        "bold")
-        reveal_key = keys_for(self.keys, "compare-reveal")[0]
-        if any(row.secret for section in sections for row in section.rows):
-            text.append(SEP + (f"secrets revealed ({reveal_key} masks)" if self.reveal
-                               else f"secrets masked ({reveal_key} reveals)"))
-        if self.differences_only:
-            text.append(f"{SEP}differences only")
-        self.query_one("#compare-summary", Static).update(text)
+        self.query_one("#compare-summary", Static).update(lines.summary_text(
+            self.comparison, self._sections, self.keys, reveal=self.reveal,
+            differences_only=self.differences_only))
 
     def _update_detail(self) -> None:
-        self.query_one("#compare-detail", Static).update(self._detail_text())
-
-    def _detail_text(self) -> Text:
         key = self._cursor_key()
-        if key is None:
-            return Text("")
-        section = self._section_of_key.get(key)
+        section = self._section_of_key.get(key or "")
+        row = self._rows.get(key or "")
         if section is not None:
-            return self._section_detail(section)
-        row = self._rows.get(key)
-        if row is None:
-            return Text("")
-        text = Text(visible(row.name), "bold")
-        text.append(f"  {status_word(row, self.comparison.words)}")
-        if row.expected:
-            text.append(f": {visible(row.expected)}")
-        width = max(self.size.width - 4, 20) * DETAIL_LINES
-        for side, cell in (("A", row.a), ("B", row.b)):
-            text.append(f"\n{side}  ", "bold")
-            text.append(self._full_value(cell, width))
-        return text
-
-    def _section_detail(self, section: Section) -> Text:
-        text = Text(section.title, "bold")
-        if section.error is not None:
-            message = getattr(section.error, "message", None) or str(section.error)
-            reload_key = keys_for(self.keys, "compare-reload")[0]
-            text.append(f"\n⚠ could not read it: {visible(message)}\n{reload_key} retries")
-        elif section.loading and not section.rows:
-            text.append("\nloading…")
+            text = lines.section_detail(section, self.keys)
+        elif row is not None:
+            text = lines.row_detail(row, self.comparison.words, self.keys, reveal=self.reveal,
+                                    width=max(self.size.width - 4, 20) * DETAIL_LINES,
+                                    now=self.clock())
         else:
-            text.append(f"\n{section.surprising} differences, {section.expected} expected "
-                        f"(each with its reason), {section.same} the same")
-        return text
-
-    def _full_value(self, cell: Cell | None, width: int) -> str:
-        if cell is None:
-            return "—"
-        if cell.secret and not self.reveal:
-            return f"{MASK}  (sensitive: {keys_for(self.keys, 'compare-reveal')[0]} reveals)"
-        value = shorten(visible(cell.value), width) if cell.value else '""'
-        if cell.at is not None:
-            value += SEP + time_with_relative(cell.at, self.clock())
-        return value
+            text = Text("")
+        self.query_one("#compare-detail", Static).update(text)
 
     @on(DataTable.CellHighlighted)
     def _cell_highlighted(self) -> None:
@@ -436,22 +326,12 @@ class CompareScreen(Screen[Target | None]):
         self.load()
 
     def action_save(self) -> None:
-        names = [re.sub(r"[^A-Za-z0-9._-]+", "-", self._file_part(side)).strip("-") or "side"
-                 for side in (0, 1)]
-        default = f"compare-{names[0]}-{names[1]}.json"
+        default = lines.file_name(self.comparison)
         reveal_key = keys_for(self.keys, "compare-reveal")[0]
         what = ("Sensitive values are in clear (revealed): the file is readable by you only."
                 if self.reveal else f"Sensitive values are masked ({reveal_key} reveals them "
                 "first).")
         self.app.push_screen(SavePrompt(default, self._write, what), callback=self._saved)
-
-    def _file_part(self, side: int) -> str:
-        comparison = self.comparison
-        if isinstance(comparison, EnvironmentComparison):
-            env, app = comparison.environment(side), comparison.application(side)
-            if env is not None:
-                return f"{app.slug if app and app.slug else 'app'}-{env.slug or env.uuid}"
-        return comparison.uuids[side]
 
     def _write(self, path: Path, overwrite: bool) -> str | None:
         comparison = self.comparison

@@ -20,13 +20,14 @@ from divio_tui.api.errors import ApiError, Unauthorised
 from divio_tui.api.models import ApiModel, Deployment, Environment
 from divio_tui.api.resources import KINDS
 from divio_tui.state.comparison import (
+    Comparison,
     DeploymentComparison,
     EnvironmentComparison,
     default_counterpart,
     previous_deployment,
 )
 from divio_tui.state.nodes import GroupData, NodeData, ResourceData, StatusData
-from divio_tui.ui.compare.screen import CompareScreen, Comparison, Target
+from divio_tui.ui.compare.screen import CompareScreen, Target
 from divio_tui.ui.explorer.host import ExplorerHost
 from divio_tui.ui.keys import keys_for
 from divio_tui.ui.palette.pickers import (
