@@ -253,15 +253,10 @@ class EnvironmentComparison:
         return [self._environment_section(), self._variables_section(), self._services_section(),
                 self._domains_section(), self._backups_section(now)]
 
-    def _section(self, *parts: str) -> tuple[bool, BaseException | None, bool]:
-        """(every part known, the first error, still running) for `parts` of both sides."""
-        known, error = True, None
-        for name in parts:
-            done, failed = self._parts.status(name)
-            known = known and done
-            error = error or failed
-        running = not known and error is None
-        return known, error, running
+    def _section(self, part: str) -> tuple[bool, BaseException | None, bool]:
+        """(known on both sides, the first error, still running) for one part."""
+        known, error = self._parts.status(part)
+        return known, error, not known and error is None
 
     def _environment_section(self) -> Section:
         known, error, running = self._section("environment")
