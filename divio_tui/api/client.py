@@ -40,6 +40,7 @@ from .errors import (
 )
 from .models import (
     ApiModel,
+    Deployment,
     DeploymentLog,
     LogPage,
     Page,
@@ -240,6 +241,18 @@ class DivioClient:
         """``deployments/<uuid>/logs``: the deploy log as one text blob (untrusted text)."""
         url = self.url_for("deployment", uuid) + "logs"
         return parse_model(DeploymentLog, await self.get_json(url), url=url)
+
+    async def deployment_environment_variables(self, uuid: str) -> Deployment:
+        """``deployments/<uuid>/environment-variables``: the deployment with the values it was
+        deployed with, `environment_variables` as ``{NAME: value}`` (divio-api.md §8.4; the path
+        as divio-cli writes it). The values are as secret as the environment's own; a body
+        without that object raises `BadResponse` (never quoting it)."""
+        url = self.url_for("deployment", uuid) + "environment-variables"
+        deployment = parse_model(Deployment, await self.get_json(url), url=url)
+        if not isinstance(deployment.environment_variables, dict):
+            raise BadResponse(f"Expected the environment variables as an object — "
+                              f"{describe_request('GET', url)}", url=url)
+        return deployment
 
     async def environment_logs(
         self, uuid: str, params: Params | None = None, *, url: str | None = None

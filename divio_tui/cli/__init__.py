@@ -10,6 +10,8 @@
     divio-tui open TARGET        the explorer, started on an application, slug/env or UUID
     divio-tui completion SHELL   the bash, zsh or fish completion script
     divio-tui fake-api ...       the fake Divio API over HTTP on loopback (see its --help)
+    divio-tui diff A [B] ...     compare two environments or deployments (exit 0 same,
+                                 1 different, 2 trouble; see diff.py)
 
 Exit status: 0 on success, 1 on a runtime failure, 2 on a usage or settings problem (the
 message goes to stderr, without a traceback), 130 on Ctrl-C. The token is never printed.
@@ -24,7 +26,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from divio_tui import __version__
-from divio_tui.cli import completion, config_cmd, get
+from divio_tui.cli import completion, config_cmd, diff, get
 from divio_tui.cli import open as open_cmd
 from divio_tui.cli.clients import build_client
 from divio_tui.cli.common import non_negative_int, safe
@@ -50,6 +52,7 @@ runs it too, on a target)."""
 COMMANDS["get"] = get
 COMMANDS["open"] = open_cmd
 COMMANDS["completion"] = completion
+COMMANDS["diff"] = diff
 
 FAKE_API_COMMAND = "fake-api"
 """Subcommand whose remaining arguments go, untouched, to ``divio_tui.fake.cli.run_fake_api``."""

@@ -54,6 +54,7 @@ EXPLORER_BINDINGS: list[Binding] = [
     Binding("backspace,alt+left", "history_back", "Back", id="history-back", key_display="⌫"),
     Binding("less_than_sign", "resize_tree(-5)", "Narrower tree", show=False, id="narrow-tree"),
     Binding("greater_than_sign", "resize_tree(5)", "Wider tree", show=False, id="widen-tree"),
+    Binding("equals_sign", "compare", "Compare", show=False, id="compare", key_display="="),
 ]
 """What can be done with the highlighted resource (the explorer screen's keys: a screen on
 top of it silences them)."""
@@ -90,6 +91,35 @@ BACKUPS_TABLE_BINDINGS: list[Binding] = [
 """Enter, and vi keys beside the arrows, PgUp / PgDn and Home / End the table has."""
 
 
+COMPARE_VIEW_BINDINGS: list[Binding] = [
+    Binding("c", "copy_value", "Copy", id="compare-copy"),
+    Binding("v", "reveal", "Reveal", id="compare-reveal"),
+    Binding("d", "differences_only", "Diffs", id="compare-differences-only"),
+    Binding("p", "pick", "Pick", id="compare-pick"),
+    Binding("x", "swap", "Swap", show=False, id="compare-swap"),
+    Binding("s", "save", "Save", id="compare-save"),
+    Binding("r", "reload", "Reload", show=False, id="compare-reload"),
+    Binding("escape,q", "close", "Close", id="compare-close"),
+]
+"""The compare view (`=`): what its cursor's row and column can do."""
+
+COMPARE_TABLE_BINDINGS: list[Binding] = [
+    Binding("enter", "select_cursor", "Show", id="compare-show-in-tree"),
+    Binding("j", "cursor_down", "Down", show=False, id="compare-cursor-down"),
+    Binding("k", "cursor_up", "Up", show=False, id="compare-cursor-up"),
+    Binding("h", "cursor_left", "Left", show=False, id="compare-cursor-left"),
+    Binding("l", "cursor_right", "Right", show=False, id="compare-cursor-right"),
+    Binding("g", "scroll_top", "Top", show=False, id="compare-top"),
+    Binding("G", "scroll_bottom", "Bottom", show=False, id="compare-bottom"),
+]
+"""Enter, and vi keys beside the arrows, in the compare table."""
+
+COMPARE_SAVE_BINDINGS: list[Binding] = [
+    Binding("escape", "cancel", "Cancel", id="compare-save-cancel"),
+]
+"""The compare view's save prompt (enter saves)."""
+
+
 @dataclass(frozen=True)
 class HelpEntry:
     """One line of the help screen: the binding id to look keys up by, and what it does."""
@@ -122,6 +152,7 @@ HELP_SECTIONS: list[tuple[str, list[HelpEntry]]] = [
         HelpEntry("reload", "reload it, keeping what is expanded"),
         HelpEntry("reload-all", "reload everything"),
         HelpEntry("reveal-secrets", "reveal / mask sensitive values in the JSON"),
+        HelpEntry("compare", "compare it: test ⇄ live, a deploy with the one before"),
     ]),
     ("Jump", [
         HelpEntry("follow-reference", "go to the highlighted reference (detail pane: tab, "
@@ -147,6 +178,17 @@ HELP_SECTIONS: list[tuple[str, list[HelpEntry]]] = [
         HelpEntry("backups-reload", "read the backups again"),
         HelpEntry("backups-close", "back to the tree"),
     ]),
+    ("Compare view", [
+        HelpEntry("compare-show-in-tree", "show the cursor's side in the tree"),
+        HelpEntry("compare-copy", "copy the cursor's value"),
+        HelpEntry("compare-reveal", "reveal / mask sensitive values"),
+        HelpEntry("compare-differences-only", "only the differences / every row"),
+        HelpEntry("compare-pick", "pick another side"),
+        HelpEntry("compare-swap", "swap the two sides"),
+        HelpEntry("compare-save", "save as JSON"),
+        HelpEntry("compare-reload", "read both sides again"),
+        HelpEntry("compare-close", "back to the tree"),
+    ]),
 ]
 """The help screen's content, in reading order. Tab / shift+tab move between the panes."""
 
@@ -154,7 +196,8 @@ ALL_BINDINGS: dict[str, Binding] = {
     binding.id: binding
     for binding in [*TREE_BINDINGS, *DETAIL_BINDINGS, *REFERENCE_BINDINGS, *EXPLORER_BINDINGS,
                     *APP_BINDINGS,
-                    *BACKUPS_VIEW_BINDINGS, *BACKUPS_TABLE_BINDINGS]
+                    *BACKUPS_VIEW_BINDINGS, *BACKUPS_TABLE_BINDINGS,
+                    *COMPARE_VIEW_BINDINGS, *COMPARE_TABLE_BINDINGS, *COMPARE_SAVE_BINDINGS]
     if binding.id is not None
 }
 """Every binding by id, for the help screen and for validating user key overrides."""

@@ -119,6 +119,21 @@ async def _references(pilot: Pilot[Any]) -> None:
     await press(pilot, *TO_LIVE, "l", "l", "l", "down", "l", "l", "tab", "down", "enter", "down")
 
 
+FLEET_TEST = ["colon", *"tinyrobots-fleet", "enter", "l", "down", "down"]
+"""The palette to Fleet Control, open, its test environment (after the repository)."""
+
+
+async def _compare(pilot: Pilot[Any]) -> None:
+    # = on Fleet Control's test: against live, differences first; the cursor on WORKERS.
+    await press(pilot, *FLEET_TEST, "equals_sign", *["down"] * 8)
+
+
+async def _compare_deployments(pilot: Pilot[Any]) -> None:
+    # Fleet Control's live, its newest deployment (it failed): = against the one before.
+    await press(pilot, *FLEET_TEST, "down", "l", "down", "down", "l", "down", "equals_sign",
+                "down")
+
+
 def _failing_api() -> FakeDivioAPI:
     api = FakeDivioAPI(now=FIXED_NOW)
     api.fail_next("deployments", 503, times=10)
@@ -146,6 +161,10 @@ SCENES: list[Scene] = [
     Scene("references", "A service instance reached from its backup: its references, one "
           "selected", (120, 36), _references),
     Scene("narrow", "80x24, deep in the tree", (80, 24), _backups),
+    Scene("compare", "=: test against live, the surprising differences first", (120, 36),
+          _compare),
+    Scene("compare-deployments", "= on a deployment: what changed since the deploy before",
+          (120, 36), _compare_deployments),
 ]
 """Every picture, in README order."""
 

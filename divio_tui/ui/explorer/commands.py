@@ -34,6 +34,8 @@ class Commandable(Protocol):
     def action_reveal_secrets(self) -> None: ...
     def action_history_back(self) -> None: ...
     def action_backups_view(self) -> None: ...
+    def action_compare(self) -> None: ...
+    def action_compare_environments(self) -> None: ...
 
 
 def commands_for(screen: Commandable) -> Iterator[PaletteCommand]:
@@ -71,5 +73,16 @@ def commands_for(screen: Commandable) -> Iterator[PaletteCommand]:
     if screen.check_action("backups_view", ()):
         yield PaletteCommand("Backups view", "The backups of the highlighted environment "
                              "as a table", screen.action_backups_view)
+    if screen.check_action("compare", ()):
+        on_deployment = isinstance(data, ResourceData) and data.ancestor("deployment") is not None
+        yield PaletteCommand(
+            "Compare with the previous deployment" if on_deployment
+            else "Compare with the other main environment",
+            "Its environment variables against the deployment before it" if on_deployment
+            else "test against live: variables, branch, deployments, services, domains, backups",
+            screen.action_compare)
+    yield PaletteCommand("Compare environments…", "Pick two environments of any application "
+                         "to compare (the highlighted one first)",
+                         screen.action_compare_environments)
     yield PaletteCommand("Keys", "Every key, as it is bound now",
                          partial(screen.app.run_action, "help"))

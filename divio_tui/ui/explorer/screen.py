@@ -40,6 +40,7 @@ from divio_tui.ui.detail.summary import SummaryContext
 from divio_tui.ui.explorer import copying
 from divio_tui.ui.explorer.backup_follow import BackupFollower, backups_scope
 from divio_tui.ui.explorer.commands import commands_for
+from divio_tui.ui.explorer.comparing import Comparer, compare_scope
 from divio_tui.ui.explorer.host import ExplorerHost
 from divio_tui.ui.explorer.reference_names import ReferenceNames
 from divio_tui.ui.keys import EXPLORER_BINDINGS, keys_for
@@ -67,7 +68,7 @@ NARROW_SCREEN = 100
 
 CONTEXT_ACTIONS: tuple[str, ...] = (
     "copy_uuid", "copy_json", "copy_url", "open_control_panel", "clear_filter",
-    "history_back", "backups_view")
+    "history_back", "backups_view", "compare")
 """Actions whose availability depends on the highlighted node (see `check_action`)."""
 
 
@@ -93,6 +94,8 @@ class ExplorerScreen(Screen[None]):
                                        self.refresh_detail)
         self.reference_names = ReferenceNames(self, lambda: self.host.session,
                                               lambda: self.highlighted, self.refresh_detail)
+        self.comparer = Comparer(self, host, reveal=lambda: self.reveal_secrets,
+                                 show=self._show_from_table)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -252,6 +255,8 @@ class ExplorerScreen(Screen[None]):
         data = self.highlighted
         if action == "backups_view":
             return backups_scope(data) is not None
+        if action == "compare":
+            return compare_scope(data) is not None
         if action == "history_back":
             return self.can_go_back()
         if action == "copy_uuid":
@@ -321,6 +326,14 @@ class ExplorerScreen(Screen[None]):
         kind, uuid = target
         self.resource_tree.focus()
         self.resource_tree.reveal(kind, uuid)
+
+    # -- compare (ui/compare/, started by explorer/comparing.py) -------------------------
+
+    def action_compare(self) -> None:
+        self.comparer.start(self.highlighted)
+
+    def action_compare_environments(self) -> None:
+        self.comparer.pick_environments(self.highlighted)
 
     # -- reload ---------------------------------------------------------------------------
 
