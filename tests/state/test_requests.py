@@ -28,7 +28,7 @@ def test_it_keeps_the_last_n_newest_first_and_counts_every_one() -> None:
     for n in range(5):
         log.record(event(f"https://api.divio.com/apps/v3/backups/?page={n + 1}"))
     assert [entry.number for entry in log.entries] == [5, 4, 3]
-    assert [entry.path for entry in log.entries][0] == "/apps/v3/backups/?page=5"
+    assert log.entries[0].path == "/apps/v3/backups/?page=5"
     assert len(log) == 3 and log.total == 5
     assert log.entries[0].at == NOW
 
