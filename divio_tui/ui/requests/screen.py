@@ -106,7 +106,7 @@ def entry_cells(entry: LoggedRequest, lookup: Callable[[str], Style],
     attempt_role = "warn" if entry.attempt > 1 else role
     request_width, origin_width = widths
     cells = [
-        Text(f"{entry.number}", "muted", justify="right"),
+        Text(f"{entry.number}", justify="right"),
         Text(entry.at.strftime("%H:%M:%S")),
         Text(shorten(visible(request_text(entry)), request_width), role),
         Text(status_text(entry), role or "ok", justify="right"),

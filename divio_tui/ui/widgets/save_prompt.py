@@ -27,6 +27,7 @@ from textual.widgets import Input, Static
 from textual.widgets.input import Selection
 
 from divio_tui.saving import resolve_path
+from divio_tui.ui.widgets.header import tilde
 from divio_tui.untrusted import visible
 
 Writer = Callable[[Path, bool], object]
@@ -56,8 +57,8 @@ class SavePrompt(ModalScreen[Path | None]):
             card.border_subtitle = "enter saves · esc cancels"
             yield Static(Text(f"Save {self.what} to:"), id="save-what")
             yield Input(self.default_name, id="save-path", select_on_focus=False)
-            yield Static(Text(f"in {visible(self.cwd or Path.cwd())} unless the name says "
-                              "otherwise", "dim"), id="save-where")
+            yield Static(Text(f"in {visible(tilde(self.cwd or Path.cwd()))} unless the name "
+                              "says otherwise", "dim"), id="save-where")
             yield Static("", id="save-status")
 
     def on_mount(self) -> None:
