@@ -448,18 +448,6 @@ def _profile_token(
     return None, ""
 
 
-def profile_token_sources(spec: ProfileConfig) -> str:
-    """Where a profile looks for its token, in words (for "no token found" messages)."""
-    places = []
-    if spec.token_env:
-        places.append(f"${spec.token_env}")
-    if spec.token is not None:
-        places.append("the config file")
-    places.append(f"the netrc entry {spec.netrc_machine}" if spec.netrc_machine
-                  else "the netrc entry of its zone")
-    return ", ".join(places)
-
-
 def _build(**values: Any) -> Settings:
     """``Settings(**values)`` with validation errors turned into a :class:`SettingsError`."""
     try:

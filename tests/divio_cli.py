@@ -71,7 +71,8 @@ def divio_cli_venv() -> Path:
             done = subprocess.run([str(venv / "bin/python"), "-m", "pip", "install", "--quiet",
                                    REQUIREMENT], capture_output=True, text=True)
             if done.returncode != 0:
-                raise Unavailable(done.stderr.strip().splitlines()[-1:] or "pip failed")
+                lines = done.stderr.strip().splitlines()
+                raise Unavailable(lines[-1] if lines else "pip failed")
             ready.touch()
     return venv
 

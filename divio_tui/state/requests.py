@@ -28,6 +28,7 @@ import httpx
 
 from divio_tui.api.errors import ErrorKind
 from divio_tui.redaction import redact
+from divio_tui.settings import DEFAULT_REQUEST_LOG_SIZE
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ __all__ = [
     "asking",
 ]
 
-DEFAULT_CAPACITY = 500
+DEFAULT_CAPACITY = DEFAULT_REQUEST_LOG_SIZE
 """Entries kept unless the config says otherwise (`request_log_size`)."""
 
 DEFAULT_BODY_LIMIT = 256_000

@@ -328,7 +328,7 @@ class DivioApp(App[None]):
         start = self.start_settings
         if _where(start) != _where(current):
             choices.append(("the start account", _where(start), lambda: start))
-        if not current.demo:
+        if not current.demo and not start.demo:
             choices.append(("the demo", "the built-in demo API", current.as_demo))
         return choices
 

@@ -18,6 +18,7 @@ from divio_tui.state.nodes import ResourceData, StatusData
 from divio_tui.ui.text.labels import MASK
 from divio_tui.ui.widgets.save_prompt import SavePrompt
 from tests.ui.helpers import (
+    TOKEN,
     find_node,
     goto,
     group,
@@ -84,6 +85,7 @@ async def test_s_saves_an_environment_with_its_backups_and_refuses_to_overwrite(
                                                        resources(first)]
         assert "children" not in saved["children"]["backups"][1]
         told = notifications(app)
+        assert TOKEN not in path.read_text() + told
         assert f"with {len(resources(backups))} backups and {len(sibs)} service instance " \
                "backups" in told and str(path) in told
 
