@@ -14,11 +14,12 @@ Contract:
 from __future__ import annotations
 
 import asyncio
+import builtins
 import random
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import aclosing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self, TypeVar, overload
 
@@ -69,6 +70,8 @@ class RequestEvent:
     `url` never contains credentials; `status` is None when no response arrived; `bytes` is
     the response body size; `attempt` is 1-based; `error` is the kind of failure this attempt
     had (a retried 503 reports `server` even if the next attempt succeeds), else None.
+    `body` is the response body as received (the client's own bytes, not a copy; empty when
+    no response arrived): an observer that keeps it must keep a bounded part of it.
     """
 
     method: str
@@ -78,6 +81,7 @@ class RequestEvent:
     bytes: int
     attempt: int
     error: ErrorKind | None
+    body: builtins.bytes = field(default=b"", repr=False)  # `bytes` is a field above
 
 
 Observer = Callable[[RequestEvent], None]
@@ -405,6 +409,7 @@ class DivioClient:
             bytes=len(response.content) if response is not None else 0,
             attempt=attempt,
             error=error,
+            body=response.content if response is not None else b"",
         ))
 
 

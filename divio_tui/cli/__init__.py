@@ -3,7 +3,7 @@
 ::
 
     divio-tui [--demo [--demo-latency-ms MS] [--demo-faults SPEC]] [--api-url URL] [--token T]
-              [--zone Z] [--version]
+              [--zone Z] [--profile NAME] [--version]
     divio-tui config path        print the config file path
     divio-tui config show        print the effective settings (the token masked)
     divio-tui get KIND [UUID]    print resources as JSON, JSON lines, CSV or a table
@@ -136,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ZONE",
         help="Divio zone, default divio.com (env DIVIO_ZONE), like divio-cli",
     )
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="the account of [profiles.NAME] in the config file (its API and token source)",
+    )
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS.values():
@@ -180,6 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             demo=args.demo,
             demo_latency_ms=args.demo_latency_ms,
             demo_faults=args.demo_faults,
+            profile=args.profile,
         )
         command = COMMANDS.get(args.command or "")
         if command is not None:

@@ -13,8 +13,10 @@ account. The app's own keys are help, quit and the palette.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, ClassVar
 
 import httpx
@@ -28,13 +30,24 @@ from textual.timer import Timer
 
 from divio_tui.api.errors import ApiError, Forbidden, Unauthorised
 from divio_tui.api.models import User
-from divio_tui.settings import Settings
+from divio_tui.settings import (
+    ENV_CACHE_DIR,
+    ENV_CONFIG_DIR,
+    ENV_LOG_DIR,
+    Settings,
+    SettingsError,
+    load_settings,
+    profile_names,
+)
 from divio_tui.state.backups import BackupBook
+from divio_tui.state.requests import RequestLog
 from divio_tui.state.session import Session
 from divio_tui.ui._textual import StreamingCommandPalette
 from divio_tui.ui.explorer.screen import ExplorerScreen
 from divio_tui.ui.explorer.start import open_target
 from divio_tui.ui.keys import ALL_BINDINGS, APP_BINDINGS, KEY_NAMES, keys_for
+from divio_tui.ui.requests.origin import worker_origin
+from divio_tui.ui.requests.screen import RequestLogScreen
 from divio_tui.ui.screens.help import HelpScreen
 from divio_tui.ui.screens.signin import (
     ClientFactory,
@@ -54,7 +67,7 @@ ME_RETRY_FIRST = 5.0
 ME_RETRY_CAP = 60.0
 """Seconds before `iam/v3/me/` is asked again after a failure: doubling, up to the cap."""
 
-EXTRA_BINDING_IDS = frozenset({"close-help", "filter-cancel"})
+EXTRA_BINDING_IDS = frozenset({"close-help", "filter-cancel", "save-cancel"})
 """Binding ids defined on screens and widgets outside `keys.py`, also valid in key overrides."""
 
 
@@ -89,6 +102,13 @@ class DivioApp(App[None]):
         self.session = Session(client)
         self.backups = BackupBook(self.session)
         self.clock: Clock = clock or utc_now
+        self.request_log = RequestLog(self.settings.request_log_size, clock=self.now,
+                                      secret=lambda: self.settings.token_value,
+                                      fallback=worker_origin)
+        """Every request the explorer makes (the request log screen shows it)."""
+        self.request_log.watch(client)
+        self.start_settings = self.settings
+        """The settings the app started with ("Switch back" returns to them)."""
         self._owns_client = owns_client
         self.me_error: ApiError | None = None
         """Why the last `iam/v3/me/` failed (None once it answered); retried with backoff."""
@@ -187,11 +207,15 @@ class DivioApp(App[None]):
         ]
 
     def connection_label(self) -> str:
-        """`demo`, or the API host (and port when not the default). Never the token."""
+        """`demo`, or the API host (and port when not the default), after the profile's name
+        when one is active (`staging · api.dev.aldryn.net`). Never the token."""
         if self.settings.demo:
-            return "demo"
-        url = httpx.URL(str(getattr(self.client, "base_url", self.settings.api_url)))
-        return url.host + (f":{url.port}" if url.port else "")
+            where = "demo"
+        else:
+            url = httpx.URL(str(getattr(self.client, "base_url", self.settings.api_url)))
+            where = url.host + (f":{url.port}" if url.port else "")
+        profile = self.settings.profile
+        return f"{profile} · {where}" if profile else where
 
     def refresh_account(self) -> None:
         self.fetch_me()
@@ -202,7 +226,8 @@ class DivioApp(App[None]):
                     f"retrying by itself; {keys_for(self, 'reload')[0]} on this line retries now",
                     "bad")
 
-    @work(exit_on_error=False, group="me", exclusive=True)
+    @work(exit_on_error=False, group="me", exclusive=True,
+          description="account: who am I")
     async def fetch_me(self) -> None:
         """Who the token belongs to, for the header. A failure (the API down, a timeout) is
         told on the start screen and tried again, 5 s later, then 10, 20… up to a minute."""
@@ -269,14 +294,16 @@ class DivioApp(App[None]):
         tree and the header start again, as after a reload-all. The app owns `client`."""
         old, owned = self.client, self._owns_client
         previous = self.session.me
-        same_account = (settings.demo == self.settings.demo and (
-            previous is None or me is None or previous.uuid == me.uuid))
+        same_account = (settings.demo == self.settings.demo
+                        and settings.api_url == self.settings.api_url and (
+                            previous is None or me is None or previous.uuid == me.uuid))
         self.settings = settings
         self.client = client
         self._owns_client = True
         self._told_unauthorised = False
         self.me_error = None
         self._me_failures = 0
+        self.request_log.watch(client)
         self.session.use(client)
         self.session.me = me
         explorer = self.explorer
@@ -321,6 +348,8 @@ class DivioApp(App[None]):
             # The palette lists what the screen below offers; the sign-in screen offers
             # nothing, and it holds a token being typed.
             return not isinstance(self.screen, SignInScreen)
+        if action == "request_log":
+            return not isinstance(self.screen, SignInScreen | RequestLogScreen)
         return True
 
     def action_command_palette(self) -> None:
@@ -339,6 +368,92 @@ class DivioApp(App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self))
+
+    def action_request_log(self) -> None:
+        """The request log screen: every request the explorer made."""
+        if not isinstance(self.screen, RequestLogScreen):
+            self.push_screen(RequestLogScreen(self.request_log,
+                                              lambda: self.settings.token_value))
+
+    # -- other accounts (profiles) ----------------------------------------------------------
+
+    def account_choices(self) -> list[tuple[str, str, Callable[[], Settings]]]:
+        """Where the palette's "Switch account" can go: (name, what it is, its settings).
+
+        Every `[profiles.NAME]` of the config file (read now, so an edit shows up), the
+        account the app started with, and the demo; the active one left out."""
+        choices: list[tuple[str, str, Callable[[], Settings]]] = []
+        current = self.settings
+        env = _env_of(current)
+        try:
+            names = profile_names(env)
+        except SettingsError as error:
+            log.info("profiles: %s", error)
+            names = []
+        for name in names:
+            if name != current.profile:
+                choices.append((f"profile {name}", f"[profiles.{name}] of the config file",
+                                partial(load_settings, profile=name, env=env)))
+        start = self.start_settings
+        if _where(start) != _where(current):
+            choices.append(("the start account", _where(start), lambda: start))
+        if not current.demo and not start.demo:
+            choices.append(("the demo", "the built-in demo API", current.as_demo))
+        return choices
+
+    def switch_account(self, name: str, settings_of: Callable[[], Settings]) -> None:
+        """Explore another account or zone: check its token, then start again on it."""
+        try:
+            settings = settings_of()
+        except SettingsError as error:
+            self.notify(visible(str(error)), title=f"Cannot switch to {visible(name)}",
+                        severity="error", markup=False, timeout=10)
+            return
+        if settings.token is None:
+            self.notify(f"{visible(name)} has no token yet: sign in to it.", markup=False)
+            self.push_screen(SignInScreen(settings, self.client_factory,
+                                          reason=f"{visible(name)}: no token was found."),
+                             self._signed_in)
+            return
+        self._check_and_switch(name, settings)
+
+    @work(exit_on_error=False, group="switch-account", exclusive=True,
+          description="switch account: who am I")
+    async def _check_and_switch(self, name: str, settings: Settings) -> None:
+        try:
+            client = self.client_factory(settings)
+        except (SettingsError, ValueError, RuntimeError) as error:
+            self.notify(visible(str(error)), title=f"Cannot switch to {visible(name)}",
+                        severity="error", markup=False, timeout=10)
+            return
+        self.request_log.watch(client)
+        self.notify(f"Switching to {visible(name)}…", markup=False, timeout=3)
+        try:
+            me = await client.me()
+        except ApiError as error:
+            await client.aclose()
+            message = (rejection_message(error, settings.token_source)
+                       if isinstance(error, Unauthorised) else visible(error.message))
+            self.notify(f"{message}\nStill exploring {visible(self.connection_label())}.",
+                        title=f"Could not switch to {visible(name)}", severity="error",
+                        markup=False, timeout=10)
+            return
+        self.use_client(client, settings, me=me)
+
+
+def _env_of(settings: Settings) -> dict[str, str]:
+    """The environment, with the directories of the app's settings: a profile is read from
+    the config file the app started with."""
+    env = dict(os.environ)
+    env.update({ENV_CONFIG_DIR: str(settings.config_dir), ENV_LOG_DIR: str(settings.log_dir),
+                ENV_CACHE_DIR: str(settings.cache_dir)})
+    return env
+
+
+def _where(settings: Settings) -> str:
+    """What an account is, in words: `demo`, or its API URL (and profile)."""
+    where = "the demo API" if settings.demo else settings.api_url
+    return f"{where} (profile {settings.profile})" if settings.profile else where
 
 
 def default_client_factory(settings: Settings) -> Any:

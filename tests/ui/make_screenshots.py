@@ -26,7 +26,17 @@ from divio_tui.fake.server import FakeDivioAPI
 from divio_tui.fake.transport import FakeTransport
 from divio_tui.settings import AppPaths, Settings
 from divio_tui.ui.app import DivioApp
-from tests.ui.helpers import acme_live_backup, fixed_clock, make_app, no_blink, press, settle
+from tests.ui.helpers import (
+    acme_live_backup,
+    fixed_clock,
+    group,
+    make_app,
+    no_blink,
+    open_path,
+    press,
+    resource,
+    settle,
+)
 
 OUT = Path(__file__).resolve().parents[2] / "screenshots"
 """Where the pictures go (the repository's `screenshots/`)."""
@@ -140,6 +150,35 @@ def _failing_api() -> FakeDivioAPI:
     return api
 
 
+def _flaky_regions_api() -> FakeDivioAPI:
+    api = FakeDivioAPI(now=FIXED_NOW)
+    api.fail_next("regions", 503)  # the Regions group's first try: retried
+    return api
+
+
+async def _request_log(pilot: Pilot[Any]) -> None:
+    app: Any = pilot.app
+    api = app.client._http._transport.api  # the scene's fake, to break one request
+    # One after the other: Regions (a 503, then its retry), a region's services, another's
+    # (a 404), then Northwind Digital and ACME Shop.
+    regions = await open_path(pilot, group("region"))
+    first, second = regions.children[:2]
+    await open_path(pilot, resource("region", uuid=first.data.uuid))
+    api.fail_next("services", 404)
+    await open_path(pilot, resource("region", uuid=second.data.uuid))
+    await open_path(pilot, resource("organisation", name="Northwind Digital"),
+                    resource("application", slug="acme-shop"))
+    for entry in app.request_log.entries:
+        entry.elapsed_ms = 20.0 + (entry.number * 37) % 90  # the machine's timings vary
+    app.clear_notifications()
+    await press(pilot, "ctrl+l", "down", "down", "down")
+
+
+async def _divio_command(pilot: Pilot[Any]) -> None:
+    # A database service-instance backup of live: D copies its `divio app pull db`.
+    await press(pilot, *TO_LIVE, "l", "l", "l", "down", "l", "D")
+
+
 SCENES: list[Scene] = [
     Scene("start", "The start screen: organisations and the connection", (120, 36), _start),
     Scene("backups", "Backups of live with sizes; one opened to its service-instance backups",
@@ -165,6 +204,10 @@ SCENES: list[Scene] = [
           _compare),
     Scene("compare-deployments", "= on a deployment: what changed since the deploy before",
           (120, 36), _compare_deployments),
+    Scene("request-log", "ctrl+l: every request, newest first, who asked; a retried 503",
+          (120, 36), _request_log, _flaky_regions_api),
+    Scene("divio-command", "D on a backup: the divio-cli command that pulls its database",
+          (120, 36), _divio_command),
 ]
 """Every picture, in README order."""
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any, Protocol
 
 from textual.app import App
 
+from divio_tui.settings import Settings
 from divio_tui.state.nodes import GroupData, NodeData, ResourceData
 from divio_tui.ui.explorer import copying
+from divio_tui.ui.explorer.taking import TakeAway
 from divio_tui.ui.palette.commands import PaletteCommand
 
 
@@ -36,6 +38,9 @@ class Commandable(Protocol):
     def action_backups_view(self) -> None: ...
     def action_compare(self) -> None: ...
     def action_compare_environments(self) -> None: ...
+    take_away: TakeAway
+    def account_choices(self) -> list[tuple[str, str, Callable[[], Settings]]]: ...
+    def switch_account(self, name: str, settings_of: Callable[[], Settings]) -> None: ...
 
 
 def commands_for(screen: Commandable) -> Iterator[PaletteCommand]:
@@ -86,3 +91,27 @@ def commands_for(screen: Commandable) -> Iterator[PaletteCommand]:
                          screen.action_compare_environments)
     yield PaletteCommand("Keys", "Every key, as it is bound now",
                          partial(screen.app.run_action, "help"))
+    yield from take_away_commands(screen)
+
+
+def take_away_commands(screen: Commandable) -> Iterator[PaletteCommand]:
+    """Copy as curl, the divio-cli commands, save, the request log, other accounts."""
+    data = screen.highlighted
+    if isinstance(data, ResourceData | GroupData):
+        yield PaletteCommand("Copy as curl", "A curl command that fetches the highlighted "
+                             "node (the token from $DIVIO_TOKEN)", screen.take_away.copy_curl)
+        yield PaletteCommand("Save as JSON…", "Save the highlighted node, with whatever is "
+                             "loaded under it", screen.take_away.save)
+    choices = screen.take_away.divio_choices()
+    for index, command in enumerate(choices):
+        yield PaletteCommand(f"Copy divio command: {command.title}", command.line,
+                             partial(screen.take_away.copy_divio_command, index))
+    if not choices and isinstance(data, ResourceData | GroupData):
+        yield PaletteCommand("Copy divio command", "divio-cli has no command for the "
+                             "highlighted node (D says why)",
+                             screen.take_away.copy_divio_command)
+    yield PaletteCommand("Request log", "Every request the explorer made, newest first",
+                         partial(screen.app.run_action, "request_log"))
+    for name, where, settings_of in screen.account_choices():
+        yield PaletteCommand(f"Switch account: {name}", where,
+                             partial(screen.switch_account, name, settings_of))

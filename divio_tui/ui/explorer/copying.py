@@ -60,3 +60,15 @@ def control_panel_url(data: NodeData | None, settings: Settings) -> str | None:
     ancestors = {item.kind: item.model for item in resource.ancestors}
     zone = None if settings.demo else settings.zone
     return kind.control_panel_url(resource.model, ancestors, zone)
+
+
+def request_url(client: Any, data: NodeData | None) -> str | None:
+    """The URL to fetch a node again, as the explorer did: a resource's detail URL; a group's
+    first page (its filter and the client's page size, in the client's own order)."""
+    if isinstance(data, GroupData):
+        params = {"page_size": getattr(client, "page_size", 100), **data.listing.params}
+        try:
+            return str(client.url_for(KINDS[data.kind], params=params))
+        except (httpx.InvalidURL, ValueError):
+            return None
+    return api_url(client, data)

@@ -31,6 +31,7 @@ from textual.widgets import Footer
 
 from divio_tui.api.errors import ApiError, Forbidden, NotFound, Unauthorised
 from divio_tui.api.models import ApiModel
+from divio_tui.settings import Settings
 from divio_tui.state.nodes import GroupData, NodeData, ResourceData, StatusData
 from divio_tui.state.session import Session
 from divio_tui.ui.backups.screen import BackupsScreen, Target
@@ -43,6 +44,7 @@ from divio_tui.ui.explorer.commands import commands_for
 from divio_tui.ui.explorer.comparing import Comparer, compare_scope
 from divio_tui.ui.explorer.host import ExplorerHost
 from divio_tui.ui.explorer.reference_names import ReferenceNames
+from divio_tui.ui.explorer.taking import TakeAway
 from divio_tui.ui.keys import EXPLORER_BINDINGS, keys_for
 from divio_tui.ui.palette.commands import ExplorerCommands, PaletteCommand
 from divio_tui.ui.palette.jump import JumpCommands
@@ -96,6 +98,8 @@ class ExplorerScreen(Screen[None]):
                                               lambda: self.highlighted, self.refresh_detail)
         self.comparer = Comparer(self, host, reveal=lambda: self.reveal_secrets,
                                  show=self._show_from_table)
+        self.take_away = TakeAway(self)
+        """Copy as curl or as a divio-cli command, save to a file (`C`, `D`, `s`)."""
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -311,6 +315,17 @@ class ExplorerScreen(Screen[None]):
         self.app.open_url(url)
         self.notify(f"Opening the Control Panel\n{visible(url)}", markup=False)
 
+    # -- take it away: curl, divio-cli, files ---------------------------------------------
+
+    def action_copy_curl(self) -> None:
+        self.take_away.copy_curl()
+
+    def action_copy_divio_command(self) -> None:
+        self.take_away.copy_divio_command()
+
+    def action_save(self) -> None:
+        self.take_away.save()
+
     # -- the backups table ----------------------------------------------------------------
 
     def action_backups_view(self) -> None:
@@ -428,6 +443,12 @@ class ExplorerScreen(Screen[None]):
     def palette_commands(self) -> Iterable[PaletteCommand]:
         """The commands that make sense for the highlighted node right now."""
         return commands_for(self)
+
+    def account_choices(self) -> list[tuple[str, str, Callable[[], Settings]]]:
+        return self.host.account_choices()
+
+    def switch_account(self, name: str, settings_of: Callable[[], Settings]) -> None:
+        self.host.switch_account(name, settings_of)
 
 
 def _owner(data: NodeData | None) -> ResourceData | None:

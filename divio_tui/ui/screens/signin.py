@@ -220,7 +220,7 @@ class SignInScreen(ModalScreen[SignedIn]):
     def _remember(self, settings: Settings) -> None:
         """Save the token to the config file (0600); a failure is told, not fatal."""
         try:
-            path = save_token(settings.token, settings.config_file)
+            path = save_token(settings.token, settings.config_file, profile=settings.profile)
         except (SettingsError, OSError) as error:
             self.app.notify(f"Signed in, but the token was not saved: {redact(str(error))}",
                             title="Not remembered", severity="warning", markup=False,

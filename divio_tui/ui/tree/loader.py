@@ -213,7 +213,7 @@ class TreeLoader:
             group=f"load-{node.id}",
             exclusive=True,
             exit_on_error=False,
-            description=f"load {listing.kind}",
+            description=describe(node, last=2),  # the request log says who asked with it
         )
 
     async def _load_listing(self, node: Node, listing: Listing, generation: int) -> None:

@@ -23,7 +23,7 @@ from divio_tui.state.nodes import (
 from divio_tui.ui._textual import FastTree
 from divio_tui.ui.tree.lines import is_under, listing_of
 from divio_tui.ui.tree.loader import TreeLoader
-from divio_tui.ui.tree.messages import Node
+from divio_tui.ui.tree.messages import Node, describe
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,8 @@ class TreeReloader:
             return
         if isinstance(data, ResourceData):
             self.tree.run_worker(self._reload_resource(node, data), group=f"record-{node.id}",
-                                 exclusive=True, exit_on_error=False)
+                                 exclusive=True, exit_on_error=False,
+                                 description=f"reload {describe(node, last=2)}")
 
     async def _reload_resource(self, node: Node, data: ResourceData) -> None:
         uuid = data.uuid
