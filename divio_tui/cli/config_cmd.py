@@ -27,6 +27,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         ("cache dir", str(settings.cache_dir)),
         ("concurrency", str(settings.concurrency)),
         ("page_size", str(settings.page_size)),
+        ("request_deadline", f"{settings.request_deadline:g} s"),
+        ("max_body_mb", f"{settings.max_body_mb:g} MB"),
+        ("max_pages", str(settings.max_pages)),
         ("theme", settings.theme),
         *((f"keys.{binding}", keys) for binding, keys in sorted(settings.keys.items())),
     ]

@@ -279,8 +279,7 @@ def default_client_factory(settings: Settings) -> Any:
         raise RuntimeError("the demo needs a client_factory that mounts it (the CLI provides it)")
     from divio_tui.api.client import DivioClient
 
-    return DivioClient(settings.api_url, settings.token_value,
-                       concurrency=settings.concurrency, page_size=settings.page_size)
+    return DivioClient(settings.api_url, settings.token_value, **settings.client_options())
 
 
 def run_app(settings: Settings, client_factory: ClientFactory | None = None) -> int:
