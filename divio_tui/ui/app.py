@@ -42,7 +42,7 @@ from divio_tui.ui.screens.signin import (
 )
 from divio_tui.ui.terminal import CHECK_INTERVAL, controlling_terminal_fd, terminal_lost
 from divio_tui.ui.text.labels import error_summary
-from divio_tui.untrusted import visible
+from divio_tui.untrusted import clip, visible
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +158,7 @@ class DivioApp(App[None]):
             ("command-palette", "palette"), ("help", "all keys")))
         return [
             ("api", Text(visible(api))),
-            ("signed in", Text(visible(me.email or me.display_name)) if me is not None
+            ("signed in", Text(clip(me.email or me.display_name, 200)) if me is not None
              else Text("…", "muted")),
             ("token", Text("not needed for the demo", "muted") if settings.demo
              else Text(visible(f"from {settings.token_source}")) if settings.token_source
@@ -247,7 +247,7 @@ class DivioApp(App[None]):
         if me is None:
             self.fetch_me()
         else:
-            self.notify(f"Signed in as {visible(me.email or me.display_name)}", markup=False,
+            self.notify(f"Signed in as {clip(me.email or me.display_name, 200)}", markup=False,
                         timeout=4)
         explorer.refresh_detail()
         if owned and old is not client:

@@ -23,7 +23,7 @@ from textual.widgets import Static
 
 from divio_tui.api.resources import KINDS
 from divio_tui.state.nodes import GroupData, NodeData, ResourceData, StatusData
-from divio_tui.ui.detail.json_view import json_text
+from divio_tui.ui.detail.json_view import json_view
 from divio_tui.ui.detail.references import (
     Link,
     ReferenceList,
@@ -42,7 +42,10 @@ from divio_tui.ui.detail.summary import (
 from divio_tui.ui.keys import DETAIL_BINDINGS, KeyDisplay, keys_for
 from divio_tui.ui.text.labels import MASK, plain_label
 from divio_tui.ui.text.roles import component_classes, resolve
-from divio_tui.untrusted import visible
+from divio_tui.untrusted import clip
+
+NAME_MAX = 60
+"""Field names in the summary are cut here (they may come from the server)."""
 
 SECRET_FIELDS: dict[str, frozenset[str]] = {"environment_variable": frozenset({"value"})}
 """Per kind: top-level fields masked in the JSON when the record says it is sensitive."""
@@ -199,7 +202,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         table.add_column(style=self._style("field"), min_width=9, max_width=13)
         table.add_column(ratio=1, overflow="fold")
         for name, value in view.rows:
-            table.add_row(visible(name), resolve(value, self._style))
+            table.add_row(clip(name, NAME_MAX), resolve(value, self._style))
         self.query_one("#detail-summary", Static).update(table)
         self._render_links(view.links)
         json_part: RenderableType = Text("")
@@ -208,7 +211,11 @@ class DetailPane(VerticalScroll, can_focus=True):
             heading.append("JSON", self._style("heading"))
             if view.hint:
                 heading.append(f"  {view.hint}", self._style("muted"))
-            body = json_text(view.json, references=view.references, masked=view.masked,
+            body = json_view(view.json, references=view.references, masked=view.masked,
                              mask=MASK)
-            json_part = Group(heading, resolve(body, self._style))
+            if body.cut:
+                full = keys_for(self._keys, "full-values")[0]
+                heading.append(f"  long values cut — {full} shows them whole",
+                               self._style("warn"))
+            json_part = Group(heading, resolve(body.text, self._style))
         self.query_one("#detail-json", Static).update(json_part)

@@ -78,7 +78,8 @@ class TreeText:
         data = node.data
         if isinstance(data, GroupData):
             listing = data.listing
-            return group_label(data.title, listing.count, listing.shown, listing.loading)
+            return group_label(data.title, listing.count, listing.shown, listing.loading,
+                               listing.stale)
         assert isinstance(data, ResourceData)
         return self.resource_text(data)
 
