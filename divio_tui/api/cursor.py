@@ -274,11 +274,13 @@ class ListCursor(Generic[M]):
             if str(url) in self._seen_urls:
                 raise Refused(
                     "Paging loop: the next link repeats a page already read — "
-                    f"{describe_request('GET', url)}", url=url)
+                    f"{describe_request('GET', url)}", url=url,
+                    summary="the server's next links go round in a loop")
         except httpx.InvalidURL:
             self._end()
             raise Refused("Refused a malformed next link — "
-                          f"{describe_request('GET', page.url)}", url=page.url) from None
+                          f"{describe_request('GET', page.url)}", url=page.url,
+                          summary="a malformed next link") from None
         except Refused:
             self._end()
             raise
@@ -311,4 +313,5 @@ class ListCursor(Generic[M]):
         if self.pages_read >= self.max_pages:
             self._end()
             raise Refused(f"Stopped after {self.max_pages:,} pages — GET {self._first_url.path}",
-                          url=self._first_url)
+                          url=self._first_url,
+                          summary=f"stopped after {self.max_pages:,} pages (max_pages)")

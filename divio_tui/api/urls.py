@@ -131,6 +131,7 @@ class ApiUrls:
                 f"{describe_request(method, parsed)}",
                 url=parsed,
                 method=method,
+                summary="a link to another server (the token stays here)",
             )
         return parsed
 

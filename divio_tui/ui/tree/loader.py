@@ -55,12 +55,15 @@ from divio_tui.ui.text.labels import (
 )
 from divio_tui.ui.tree.lines import TreeText, has_children, is_under, listing_of
 from divio_tui.ui.tree.messages import Highlighted, LoadFailed, Node, describe
-from divio_tui.untrusted import visible
+from divio_tui.untrusted import clip
 
 log = logging.getLogger(__name__)
 
 NODES_PER_BATCH = 100
 """Nodes added between two yields to the event loop while a page is inserted."""
+
+INVALID_SHOWN = 20
+"""Unreadable records of one page shown as lines (the rest are counted in one more)."""
 
 TRANSIENT = ("placeholder", "load-more", "error", "empty")
 """Status lines a new load replaces at once (the rest of a list waits for its first page)."""
@@ -400,14 +403,21 @@ class TreeLoader:
         models = [model for model in page.results if listing.belongs(model)]
         listing.dropped += len(page.results) - len(models)
         self.session.remember(listing.kind, models)
+        if len(models) > LOAD_BATCH:
+            # A server that ignores page_size (10,000 records on one page): one batch now,
+            # the rest behind `load more`, so one page never costs more than one batch does.
+            models, listing.pending = models[:LOAD_BATCH], models[LOAD_BATCH:]
         self.remove_status_children(node, {"placeholder"})
         created = await self._add_resources(node, listing, models)
-        for record in page.invalid:
+        for record in page.invalid[:INVALID_SHOWN]:
             node.add_leaf(
                 Text.assemble(("⚠ unreadable record: ", "warn"),
-                              (visible(record.error.message)[:80], "muted")),
+                              (clip(record.error.message, 80), "muted")),
                 StatusData("invalid", record.error.message, invalid=record, owner=node.data),
             )
+        if len(page.invalid) > INVALID_SHOWN:
+            more = f"… {len(page.invalid) - INVALID_SHOWN:,} more unreadable records on this page"
+            node.add_leaf(Text(more, "warn"), StatusData("invalid", more, owner=node.data))
         listing.loaded = True
         self.refresh_listing_label(node)
         self._backups_shown(node, listing, created)
