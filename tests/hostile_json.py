@@ -42,7 +42,7 @@ def record_of(kind: str) -> st.SearchStrategy[dict[str, Any]]:
     uuid, maybe extra fields."""
     fields = [name for name in KINDS[kind].model.model_fields if name != "uuid"]
     return st.fixed_dictionaries(
-        {}, optional={"uuid": IDS, **{name: PLAUSIBLE for name in fields},
+        {}, optional={"uuid": IDS, **dict.fromkeys(fields, PLAUSIBLE),
                       "extra": JSON, "last_finished_deployment": JSON})
 
 

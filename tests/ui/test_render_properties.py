@@ -32,10 +32,11 @@ RAW = ("\x1b", "\x07", "\x9b", "\u202e", "\u200b", "\r")
 
 
 def rendered(*parts: Any) -> str:
-    console = Console(width=50, file=io.StringIO(), color_system=None, force_terminal=True,
+    out = io.StringIO()
+    console = Console(width=50, file=out, color_system=None, force_terminal=True,
                       legacy_windows=False)
     console.print(*parts)
-    return console.file.getvalue()  # type: ignore[attr-defined]
+    return out.getvalue()
 
 
 def _finite(value: Any) -> bool:
