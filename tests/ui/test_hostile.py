@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from divio_tui.api.client import DivioClient
-from divio_tui.fake import FakeDivioAPI, serve_in_thread
+from divio_tui.fake import FakeDivioAPI, generate, serve_in_thread
 from divio_tui.fake.hostile import CASES, HostileAPI, gzip_bomb
 from divio_tui.settings import Settings
 from divio_tui.state.nodes import GroupData, ResourceData, StatusData
@@ -28,9 +28,9 @@ ERRORS = {
     "404": "404 Not Found", "429": "429 Too Many Requests",
     "429-no-retry-after": "429 Too Many Requests", "429-huge-retry-after": "429 Too Many Requests",
     "500": "500 Internal Server Error", "502": "502 Bad Gateway", "503": "503 Service Unavailable",
-    "504": "504 Gateway Timeout", "timeout": "no complete answer within 0.8 s|network error",
-    "trickle": "no complete answer within 0.8 s", "reset": "network error",
-    "short-body": "network error", "truncated-json": "a body that is not JSON",
+    "504": "504 Gateway Timeout", "timeout": "no complete answer within 2 s|network error",
+    "trickle": "no complete answer within 2 s", "reset": "network error|no complete answer",
+    "short-body": "network error|no complete answer", "truncated-json": "a body that is not JSON",
     "html-200": "the server sent an HTML page instead of JSON",
     "empty-200": "the server sent an empty body instead of JSON",
     "shape-list": "bad response error", "shape-no-results": "bad response error",
@@ -58,7 +58,7 @@ def hostile() -> Iterator[tuple[HostileAPI, str]]:
 
 def hostile_app(root: str, case: str, **client: Any) -> DivioApp:
     url = f"{root}hostile/{case}/apps/v3/"
-    options: dict[str, Any] = {"timeout": 0.4, "deadline": 0.8, "max_attempts": 2,
+    options: dict[str, Any] = {"timeout": 0.4, "deadline": 2.0, "max_attempts": 2,
                                "backoff_base": 0.001, "retry_after_cap": 0.01, **client}
     fields: dict[str, Any] = {"api_url": url, "token": TOKEN, "token_source": "env DIVIO_TOKEN"}
     return DivioApp(client=DivioClient(url, TOKEN, **options), settings=Settings(**fields),
@@ -186,3 +186,33 @@ async def test_a_failed_reload_keeps_what_was_shown_and_says_stale() -> None:
             await settle(pilot)
             assert [child.label.plain for child in organisations.children] == before
             assert "stale" not in organisations.label.plain
+
+
+async def test_a_parent_gone_meanwhile_is_said_in_words_on_a_stock_drf_server() -> None:
+    api = FakeDivioAPI(scale="tiny", stock_drf=True)
+    with serve_in_thread(api) as base_url:
+        fields: dict[str, Any] = {"api_url": base_url, "token": TOKEN,
+                                  "token_source": "env DIVIO_TOKEN"}
+        client = DivioClient(base_url, TOKEN, max_attempts=1)
+        app = DivioApp(client=client, settings=Settings(**fields), clock=fixed_clock,
+                       owns_client=True)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            organisation = next(node for node in find_node(app, group("organisation")).children
+                                if isinstance(node.data, ResourceData))
+            organisation.expand()
+            await settle(pilot)
+            application = next(node for node in organisation.children
+                               if isinstance(node.data, ResourceData))
+            # The application is deleted between the list and its expansion (a race).
+            gone = generate("tiny", 0)
+            gone.collections["applications"] = [
+                record for record in gone.collections["applications"]
+                if record["uuid"] != application.data.uuid]
+            api.dataset = gone
+            application.expand()
+            await settle(pilot)
+            lines = [child.label.plain for child in application.children]
+            assert any("this application no longer exists or is not visible — press r to "
+                       "retry" in line for line in lines), lines
+            assert app.is_running
