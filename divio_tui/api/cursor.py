@@ -91,6 +91,8 @@ class ListCursor(Generic[M]):
         self.max_pages = max_pages
         self._on_error = on_error
         self._empty_run = 0
+        self.capped = False
+        """The list ended because `max_pages` were read (there was more)."""
         self.count: int | None = None
         """What the first page says the list holds (None until then, or if it said nothing)."""
         self.page_size: int | None = None
@@ -312,6 +314,7 @@ class ListCursor(Generic[M]):
     def _check_page_cap(self) -> None:
         if self.pages_read >= self.max_pages:
             self._end()
+            self.capped = True
             raise Refused(f"Stopped after {self.max_pages:,} pages — GET {self._first_url.path}",
                           url=self._first_url,
                           summary=f"stopped after {self.max_pages:,} pages (max_pages)")

@@ -23,7 +23,7 @@ from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
 
-from divio_tui.api.errors import ApiError
+from divio_tui.api.errors import ApiError, Refused
 from divio_tui.api.models import ApiModel, User
 from divio_tui.api.resources import KINDS
 
@@ -186,13 +186,16 @@ class Session:
         recorded under `key` as a `PartialRead`."""
         self._partial.pop(key, None)
         cursor = self.client.cursor(KINDS[kind], params)
-        async with aclosing(cursor.pages()) as pages:
-            async for page in pages:
-                yield page
-                if cursor.pages_read >= budget and not cursor.exhausted:
-                    self._partial[key] = PartialRead(cursor.scanned, cursor.count,
-                                                     cursor.pages_read)
-                    return
+        # The cursor's own page cap is the budget: it never even starts a page past it.
+        cursor.max_pages = min(cursor.max_pages, budget)
+        try:
+            async with aclosing(cursor.pages()) as pages:
+                async for page in pages:
+                    yield page
+        except Refused:
+            if not cursor.capped:
+                raise  # a loop, another origin: not the budget
+            self._partial[key] = PartialRead(cursor.scanned, cursor.count, cursor.pages_read)
 
     def partial_collection(self, kind: str) -> PartialRead | None:
         """How far `collection(kind)` got if its budget stopped it, else None."""

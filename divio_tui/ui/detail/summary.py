@@ -263,7 +263,11 @@ def group_summary(data: GroupData, children: list[ResourceData], ctx: SummaryCon
     rows: list[Row] = [("contains", Text(kind.title.lower() if kind else listing.kind, "heading"))]
     if data.owner is not None:
         rows.append(("under", Text(" › ".join(breadcrumb(data.owner)))))
-    if listing.error is not None and not listing.loading:
+    if listing.stale and listing.error is not None and not listing.loading:
+        rows.append(("stale", Text(f"the reload failed ({error_summary(listing.error)}): "
+                                   "what is shown is the last good load — see the ⚠ line",
+                                   "warn")))
+    if listing.error is not None and not listing.loading and not listing.stale:
         rows.append(("count", Text(f"failed to load ({error_summary(listing.error)}) — "
                                    "see the ⚠ line", "bad")))
     elif listing.count is None:
