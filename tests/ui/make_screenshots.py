@@ -119,6 +119,23 @@ async def _references(pilot: Pilot[Any]) -> None:
     await press(pilot, *TO_LIVE, "l", "l", "l", "down", "l", "l", "tab", "down", "enter", "down")
 
 
+def _hostile_app(api: FakeDivioAPI) -> DivioApp:
+    """The explorer on the hostile fake's names-ansi case: every name carries escape sequences
+    (colour, an OSC 8 link, an OSC 52 clipboard write, clear-screen)."""
+    from divio_tui.fake.hostile import HostileAPI
+
+    url = "https://api.demo.invalid/hostile/names-ansi/apps/v3/"
+    fields: dict[str, Any] = {"api_url": url, "token": "s3cret-token-never-shown",
+                              "token_source": "env DIVIO_TOKEN"}
+    client = DivioClient(url, "s3cret-token-never-shown", transport=FakeTransport(HostileAPI(api)))
+    return DivioApp(client=client, settings=Settings(**fields), clock=fixed_clock,
+                    owns_client=True)
+
+
+async def _hostile(pilot: Pilot[Any]) -> None:
+    await press(pilot, "down", "l", "down")
+
+
 def _failing_api() -> FakeDivioAPI:
     api = FakeDivioAPI(now=FIXED_NOW)
     api.fail_next("deployments", 503, times=10)
@@ -146,6 +163,8 @@ SCENES: list[Scene] = [
     Scene("references", "A service instance reached from its backup: its references, one "
           "selected", (120, 36), _references),
     Scene("narrow", "80x24, deep in the tree", (80, 24), _backups),
+    Scene("hostile", "Names full of escape sequences, shown literally (fake-api --hostile)",
+          (120, 36), _hostile, app=_hostile_app),
 ]
 """Every picture, in README order."""
 
