@@ -37,13 +37,13 @@ import httpx
 from divio_tui import __version__
 from divio_tui.redaction import MIN_LENGTH_TO_SHOW_TAIL, is_well_formed_token, mask_token
 
-from .body import ACCEPT_ENCODING, ERROR_BODY_LIMIT, BodyTooLarge, BodyUnreadable, read_body
+from .attempts import LOCATION, Budget, Sender, hide_location
+from .body import ACCEPT_ENCODING
 from .cursor import MAX_PAGES, ListCursor
 from .errors import (
     ApiError,
     BadResponse,
     ErrorKind,
-    NetworkError,
     Refused,
     clean_text,
     describe_request,
@@ -59,8 +59,8 @@ from .models import (
     parse_page,
 )
 from .resources import KINDS, ResourceKind
-from .responses import Reply, attempts_note, decode_json, status_error
-from .retry import RETRY_STATUSES, RetryPolicy, parse_retry_after
+from .responses import Reply, decode_json, status_error
+from .retry import RetryPolicy
 from .urls import DEFAULT_BASE_URL, ApiUrls, Params, is_api_id
 
 __all__ = ["DEFAULT_BASE_URL", "DivioClient", "Observer", "RequestEvent"]
@@ -70,8 +70,6 @@ M = TypeVar("M", bound=ApiModel)
 ALLOWED_METHODS = frozenset({"GET", "HEAD"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 5
-LOCATION = "x-divio-tui-location"
-"""Where a redirect's Location header is kept (see `_hide_location`)."""
 
 DEFAULT_DEADLINE = 30.0
 """Seconds one request may take in all (attempts, waits between them and redirects)."""
@@ -85,17 +83,6 @@ PARENT_PARAMS = frozenset({"organisation", "application", "environment", "backup
 
 _MASKABLE_TOKEN = re.compile(r"[A-Za-z0-9_.~+/=-]+")
 """A token that can be masked inside a JSON body without changing its syntax."""
-
-
-class _Budget:
-    """What is left of one request's deadline, in seconds (spent in attempts and waits)."""
-
-    def __init__(self, seconds: float) -> None:
-        self.left = seconds
-
-
-class _DeadlinePassed(Exception):
-    """The request's deadline passed during an attempt (the attempt was cancelled)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,11 +153,6 @@ class DivioClient:
         self.retry = RetryPolicy(
             max_attempts=max_attempts, base_delay=backoff_base, retry_after_cap=retry_after_cap
         )
-        self._sleep = sleep
-        self._rng = rng or random.Random()
-        # One semaphore for the whole client: many tree nodes expanding at once still make at
-        # most `concurrency` requests together. It is held per attempt, never during backoff.
-        self._slots = asyncio.Semaphore(concurrency)
         headers = {"User-Agent": f"divio-tui/{__version__}", "Accept": "application/json",
                    "Accept-Encoding": ACCEPT_ENCODING}
         self._token: str | None = None
@@ -198,8 +180,14 @@ class DivioClient:
             trust_env=False,
             # Redirects are followed by hand, one origin-checked hop at a time.
             follow_redirects=False,
-            event_hooks={"response": [_hide_location]},
+            event_hooks={"response": [hide_location]},
         )
+        # One semaphore for the whole client: many tree nodes expanding at once still make at
+        # most `concurrency` requests together. It is held per attempt, never during backoff.
+        self._sender = Sender(self._http, slots=asyncio.Semaphore(concurrency), retry=self.retry,
+                              sleep=sleep, rng=rng or random.Random(), timeout=timeout,
+                              deadline=deadline, max_body_bytes=max_body_bytes,
+                              mask=self._masked, report=self._report)
 
     async def __aenter__(self) -> Self:
         return self
@@ -258,9 +246,9 @@ class DivioClient:
             )
         url = self.urls.resolve(path_or_url, params)
         seen = {str(url)}
-        budget = _Budget(self.deadline)
+        budget = Budget(self.deadline)
         for _ in range(MAX_REDIRECTS + 1):
-            reply = await self._attempts(method, url, budget)
+            reply = await self._sender.send(method, url, budget)
             if reply.status < 300:
                 return reply
             if reply.status not in REDIRECT_STATUSES:
@@ -457,103 +445,6 @@ class DivioClient:
 
     # -- one URL, with retries ----------------------------------------------------------
 
-    async def _attempts(self, method: str, url: httpx.URL, budget: _Budget) -> Reply:
-        """Send until a non-retryable outcome; return any answer below 400."""
-        for attempt in range(1, self.retry.max_attempts + 1):
-            final = attempt == self.retry.max_attempts
-            started = time.monotonic()
-            reply: Reply | None = None
-            retry_after: float | None = None
-            try:
-                reply = await self._exchange(method, url, budget)
-            except _DeadlinePassed:
-                error: ApiError = NetworkError(
-                    f"No complete answer within {self.deadline:g} s{attempts_note(attempt)} — "
-                    f"{describe_request(method, url)}",
-                    url=url, method=method, attempts=attempt,
-                    summary=f"no complete answer within {self.deadline:g} s",
-                )
-                retryable = False
-            except ApiError as body_error:  # the body: too large, or unreadable
-                error = body_error
-                error.attempts = attempt
-                retryable = False
-            except httpx.TimeoutException:
-                error = NetworkError(
-                    f"Timed out after {self.timeout:g} s{attempts_note(attempt)} — "
-                    f"{describe_request(method, url)}",
-                    url=url, method=method, attempts=attempt,
-                )
-                retryable = True
-            except httpx.HTTPError as exc:
-                # TransportError covers connect/read/write errors and protocol errors; for a
-                # GET they are all worth another try. Other HTTPErrors cannot occur here.
-                reason = clean_text(str(exc) or type(exc).__name__, 100)
-                error = NetworkError(
-                    f"Network error: {reason}{attempts_note(attempt)} — "
-                    f"{describe_request(method, url)}",
-                    url=url, method=method, attempts=attempt,
-                )
-                retryable = isinstance(exc, httpx.TransportError) and not isinstance(
-                    exc, httpx.UnsupportedProtocol
-                )
-            else:
-                if reply.status < 400:
-                    self._report(method, url, reply, started, attempt, None)
-                    return reply
-                retry_after = parse_retry_after(reply.headers.get("retry-after"))
-                error = status_error(reply, attempts=attempt)
-                retryable = reply.status in RETRY_STATUSES
-            self._report(method, url, reply, started, attempt, error.kind)
-            delay = self.retry.delay(attempt, retry_after, self._rng) if retryable else 0.0
-            if not retryable or final or delay >= budget.left:
-                raise error
-            budget.left -= delay
-            await self._sleep(delay)
-        raise AssertionError("unreachable: the last attempt always returns or raises")
-
-    async def _exchange(self, method: str, url: httpx.URL, budget: _Budget) -> Reply:
-        """One attempt: send, read the body within the cap, all inside one concurrency slot
-        and the request's remaining deadline (so a trickling server frees the slot too)."""
-        async with self._slots:
-            began = time.monotonic()
-            deadline = asyncio.timeout(max(budget.left, 0.0))
-            try:
-                async with deadline:
-                    response = await self._http.send(self._http.build_request(method, url),
-                                                     stream=True)
-                    try:
-                        status = response.status_code
-                        limit = self.max_body_bytes
-                        if status >= 300:
-                            limit = min(limit, ERROR_BODY_LIMIT)
-                        body = await read_body(response, limit, truncate=status >= 300)
-                    except BodyTooLarge:
-                        raise self._too_large(method, url, status) from None
-                    except BodyUnreadable as exc:
-                        raise BadResponse(
-                            f"Bad response: a body {exc} ({status}) — "
-                            f"{describe_request(method, url)}",
-                            url=url, method=method, status=status,
-                            summary=f"the server sent a body {exc}") from None
-                    finally:
-                        await response.aclose()
-            except TimeoutError:
-                if deadline.expired():
-                    raise _DeadlinePassed from None
-                raise
-            finally:
-                budget.left -= time.monotonic() - began
-        return Reply(method, url, status, response.headers, self._masked(body))
-
-    def _too_large(self, method: str, url: httpx.URL, status: int) -> BadResponse:
-        limit = f"{self.max_body_bytes / 1_000_000:g} MB"
-        return BadResponse(
-            f"Bad response: the answer is larger than {limit}, the most divio-tui reads "
-            f"(max_body_mb) ({status}) — {describe_request(method, url)}",
-            url=url, method=method, status=status,
-            summary=f"the answer was larger than {limit}")
-
     def _report(
         self, method: str, url: httpx.URL, reply: Reply | None, started: float,
         attempt: int, error: ErrorKind | None,
@@ -569,16 +460,6 @@ class DivioClient:
             attempt=attempt,
             error=error,
         ))
-
-
-async def _hide_location(response: httpx.Response) -> None:
-    """Move a redirect's Location aside before httpx reads it: httpx parses it even when it
-    follows no redirect, and a Location holding a control character would then fail as a
-    protocol error (retried four times) instead of a malformed redirect we refuse once."""
-    location = response.headers.get("location")
-    if location is not None:
-        del response.headers["location"]
-        response.headers[LOCATION] = location
 
 
 def _joined(base: httpx.URL, link: str, method: str) -> httpx.URL:
