@@ -10,6 +10,9 @@ Example::
     token = "..."                                 # only if the file is chmod 600
     concurrency = 6
     page_size = 100
+    request_deadline = 30                         # seconds one request may take in all
+    max_body_mb = 32                              # the largest answer read, decoded
+    max_pages = 2000                              # pages one list may take in all
     theme = "textual-dark"
     request_log_size = 500                        # requests the request log keeps
 
@@ -46,6 +49,15 @@ MAX_CONCURRENCY = 32
 MAX_PAGE_SIZE = 100
 """The (inferred) server-side maximum ``page_size``."""
 
+MAX_DEADLINE = 600
+"""Upper bound for ``request_deadline``, in seconds: past ten minutes a request is hung."""
+
+MAX_BODY_MB = 1024
+"""Upper bound for ``max_body_mb``."""
+
+MAX_PAGES_LIMIT = 100_000
+"""Upper bound for ``max_pages``."""
+
 _PRIVATE_MODE_MASK = stat.S_IRWXG | stat.S_IRWXO
 """Permission bits that must be clear on a file holding the token (i.e. it must be 0600 or 0400)."""
 
@@ -55,8 +67,8 @@ MAX_REQUEST_LOG_SIZE = 100_000
 PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 """What a profile may be called: `--profile NAME` and `[profiles.NAME]`."""
 
-_CONFIG_KEYS = ("api_url", "zone", "token", "concurrency", "page_size", "theme",
-                "request_log_size", "keys", "profiles")
+_CONFIG_KEYS = ("api_url", "zone", "token", "concurrency", "page_size", "request_deadline",
+                "max_body_mb", "max_pages", "theme", "request_log_size", "keys", "profiles")
 """Top-level keys the config file may hold, in the order we write them."""
 
 
@@ -105,6 +117,9 @@ class ConfigFile(BaseModel):
     token: str | None = None
     concurrency: int | None = Field(default=None, ge=1, le=MAX_CONCURRENCY)
     page_size: int | None = Field(default=None, ge=1, le=MAX_PAGE_SIZE)
+    request_deadline: float | None = Field(default=None, gt=0, le=MAX_DEADLINE)
+    max_body_mb: float | None = Field(default=None, gt=0, le=MAX_BODY_MB)
+    max_pages: int | None = Field(default=None, ge=1, le=MAX_PAGES_LIMIT)
     theme: str | None = None
     request_log_size: int | None = Field(default=None, ge=1, le=MAX_REQUEST_LOG_SIZE)
     keys: dict[str, str] = Field(default_factory=dict)

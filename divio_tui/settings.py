@@ -38,8 +38,11 @@ from pydantic import (
 )
 
 from divio_tui.config_file import (
+    MAX_BODY_MB,
     MAX_CONCURRENCY,
+    MAX_DEADLINE,
     MAX_PAGE_SIZE,
+    MAX_PAGES_LIMIT,
     MAX_REQUEST_LOG_SIZE,
     PROFILE_NAME,
     ConfigFile,
@@ -150,6 +153,9 @@ class Settings(BaseModel):
     ``token_source`` is the human text of where the token came from, for the header:
     ``"flag"``, ``"env DIVIO_TOKEN"``, ``"config file <path>"``,
     ``"netrc <path> (machine control.<zone>)"``, ``"demo"``, or ``None`` (no token).
+    ``request_deadline`` (seconds one request may take in all), ``max_body_mb`` (the largest
+    answer read, decoded) and ``max_pages`` (pages one list may take) are the client's limits
+    against a server that misbehaves (README, SECURITY).
     ``keys`` maps Textual ``Binding`` ids to key strings (``"ctrl+r,f5"``), ready for
     ``App.set_keymap``. ``api_url`` always ends in ``/`` and is never plain http to a
     non-loopback host.
@@ -166,6 +172,9 @@ class Settings(BaseModel):
     demo_faults: str | None = None
     concurrency: int = Field(default=6, ge=1, le=MAX_CONCURRENCY)
     page_size: int = Field(default=100, ge=1, le=MAX_PAGE_SIZE)
+    request_deadline: float = Field(default=30.0, gt=0, le=MAX_DEADLINE)
+    max_body_mb: float = Field(default=32.0, gt=0, le=MAX_BODY_MB)
+    max_pages: int = Field(default=2_000, ge=1, le=MAX_PAGES_LIMIT)
     theme: str = DEFAULT_THEME
     keys: dict[str, str] = Field(default_factory=dict)
     paths: AppPaths = Field(default_factory=_default_paths)
@@ -203,6 +212,13 @@ class Settings(BaseModel):
     def cache_dir(self) -> Path:
         """The user cache directory."""
         return self.paths.cache_dir
+
+    def client_options(self) -> dict[str, Any]:
+        """The `DivioClient` keyword arguments these settings choose (its limits)."""
+        return {"concurrency": self.concurrency, "page_size": self.page_size,
+                "deadline": self.request_deadline,
+                "max_body_bytes": int(self.max_body_mb * 1_000_000),
+                "max_pages": self.max_pages}
 
     @property
     def token_value(self) -> str | None:
@@ -309,6 +325,9 @@ def load_settings(
     common: dict[str, Any] = {
         "concurrency": config.concurrency,
         "page_size": config.page_size,
+        "request_deadline": config.request_deadline,
+        "max_body_mb": config.max_body_mb,
+        "max_pages": config.max_pages,
         "theme": config.theme,
         "keys": config.keys,
         "paths": paths,

@@ -57,7 +57,7 @@ from divio_tui.ui.screens.signin import (
 )
 from divio_tui.ui.terminal import CHECK_INTERVAL, controlling_terminal_fd, terminal_lost
 from divio_tui.ui.text.labels import error_summary
-from divio_tui.untrusted import visible
+from divio_tui.untrusted import clip, visible
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +196,7 @@ class DivioApp(App[None]):
             ("command-palette", "palette"), ("help", "all keys")))
         return [
             ("api", Text(visible(api))),
-            ("signed in", Text(visible(me.email or me.display_name)) if me is not None
+            ("signed in", Text(clip(me.email or me.display_name, 200)) if me is not None
              else self._me_failure_text() if self.me_error is not None
              else Text("…", "muted")),
             ("token", Text("not needed for the demo", "muted") if settings.demo
@@ -315,7 +315,7 @@ class DivioApp(App[None]):
         if me is None:
             self.fetch_me()
         else:
-            self.notify(f"Signed in as {visible(me.email or me.display_name)}", markup=False,
+            self.notify(f"Signed in as {clip(me.email or me.display_name, 200)}", markup=False,
                         timeout=4)
         explorer.refresh_detail()
         self.open_start_target()
@@ -463,8 +463,7 @@ def default_client_factory(settings: Settings) -> Any:
         raise RuntimeError("the demo needs a client_factory that mounts it (the CLI provides it)")
     from divio_tui.api.client import DivioClient
 
-    return DivioClient(settings.api_url, settings.token_value,
-                       concurrency=settings.concurrency, page_size=settings.page_size)
+    return DivioClient(settings.api_url, settings.token_value, **settings.client_options())
 
 
 def run_app(settings: Settings, client_factory: ClientFactory | None = None,

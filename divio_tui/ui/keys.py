@@ -50,6 +50,7 @@ EXPLORER_BINDINGS: list[Binding] = [
     Binding("R", "reload_all", "Reload all", show=False, id="reload-all"),
     Binding("slash", "filter", "Filter", id="filter", key_display="/"),
     Binding("v", "reveal_secrets", "Reveal", show=False, id="reveal-secrets"),
+    Binding("e", "show_whole", "Whole", show=False, id="full-values"),
     Binding("escape", "clear_filter", "Clear filter", id="clear-filter"),
     Binding("backspace,alt+left", "history_back", "Back", id="history-back", key_display="⌫"),
     Binding("less_than_sign", "resize_tree(-5)", "Narrower tree", show=False, id="narrow-tree"),
@@ -187,6 +188,7 @@ HELP_SECTIONS: list[tuple[str, list[HelpEntry]]] = [
         HelpEntry("copy-curl", "copy it as a curl command ($DIVIO_TOKEN)"),
         HelpEntry("copy-divio-command", "copy its divio-cli command"),
         HelpEntry("save", "save it (and its loaded subtree) as JSON"),
+        HelpEntry("full-values", "show it whole: values the detail pane cuts, in full"),
     ]),
     ("Jump", [
         HelpEntry("follow-reference", "go to the highlighted reference (detail pane: tab, "

@@ -142,6 +142,21 @@ async def _compare_deployments(pilot: Pilot[Any]) -> None:
     # Fleet Control's live, its newest deployment (it failed): = against the one before.
     await press(pilot, *FLEET_TEST, "down", "l", "down", "down", "l", "down", "equals_sign",
                 "down")
+def _hostile_app(api: FakeDivioAPI) -> DivioApp:
+    """The explorer on the hostile fake's names-ansi case: every name carries escape sequences
+    (colour, an OSC 8 link, an OSC 52 clipboard write, clear-screen)."""
+    from divio_tui.fake.hostile import HostileAPI
+
+    url = "https://api.demo.invalid/hostile/names-ansi/apps/v3/"
+    fields: dict[str, Any] = {"api_url": url, "token": "s3cret-token-never-shown",
+                              "token_source": "env DIVIO_TOKEN"}
+    client = DivioClient(url, "s3cret-token-never-shown", transport=FakeTransport(HostileAPI(api)))
+    return DivioApp(client=client, settings=Settings(**fields), clock=fixed_clock,
+                    owns_client=True)
+
+
+async def _hostile(pilot: Pilot[Any]) -> None:
+    await press(pilot, "down", "l", "down")
 
 
 def _failing_api() -> FakeDivioAPI:
@@ -208,6 +223,8 @@ SCENES: list[Scene] = [
           (120, 36), _request_log, _flaky_regions_api),
     Scene("divio-command", "D on a backup: the divio-cli command that pulls its database",
           (120, 36), _divio_command),
+    Scene("hostile", "Names full of escape sequences, shown literally (fake-api --hostile)",
+          (120, 36), _hostile, app=_hostile_app),
 ]
 """Every picture, in README order."""
 

@@ -24,7 +24,7 @@ from textual.widgets import Static
 from divio_tui.api.resources import KINDS
 from divio_tui.state.nodes import GroupData, NodeData, ResourceData, StatusData
 from divio_tui.state.secrets import secret_fields
-from divio_tui.ui.detail.json_view import json_text
+from divio_tui.ui.detail.json_view import json_view
 from divio_tui.ui.detail.references import (
     Link,
     ReferenceList,
@@ -43,7 +43,10 @@ from divio_tui.ui.detail.summary import (
 from divio_tui.ui.keys import DETAIL_BINDINGS, KeyDisplay, keys_for
 from divio_tui.ui.text.labels import MASK, plain_label
 from divio_tui.ui.text.roles import component_classes, resolve, role_style
-from divio_tui.untrusted import visible
+from divio_tui.untrusted import clip
+
+NAME_MAX = 60
+"""Field names in the summary are cut here (they may come from the server)."""
 
 
 @dataclass
@@ -118,7 +121,7 @@ def summary_table(rows: list[Row], style: Callable[[str], Style], width: int) ->
     values beside them, wrapping under themselves. A value holding a word too long for its
     column (a UUID on a narrow pane) goes whole on the line below its name instead, so it is
     never broken."""
-    names = [visible(name) for name, _ in rows]
+    names = [clip(name, NAME_MAX) for name, _ in rows]
     label_width = max((len(name) for name in names), default=0)
     if width:
         label_width = min(label_width, max(width // 2, 8))
@@ -239,7 +242,11 @@ class DetailPane(VerticalScroll, can_focus=True):
             heading.append("JSON", self._style("heading"))
             if view.hint:
                 heading.append(f"  {view.hint}", self._style("muted"))
-            body = json_text(view.json, references=view.references, masked=view.masked,
+            body = json_view(view.json, references=view.references, masked=view.masked,
                              mask=MASK)
-            json_part = Group(heading, resolve(body, self._style))
+            if body.cut:
+                full = keys_for(self._keys, "full-values")[0]
+                heading.append(f"  long values cut — {full} shows them whole",
+                               self._style("warn"))
+            json_part = Group(heading, resolve(body.text, self._style))
         self.query_one("#detail-json", Static).update(json_part)

@@ -48,6 +48,7 @@ from divio_tui.ui.explorer.taking import TakeAway
 from divio_tui.ui.keys import EXPLORER_BINDINGS, keys_for
 from divio_tui.ui.palette.commands import ExplorerCommands, PaletteCommand
 from divio_tui.ui.palette.jump import JumpCommands
+from divio_tui.ui.screens.full_value import FullValueScreen
 from divio_tui.ui.text.labels import breadcrumb, error_summary
 from divio_tui.ui.tree import messages
 from divio_tui.ui.tree.messages import Node
@@ -243,7 +244,8 @@ class ExplorerScreen(Screen[None]):
 
         return SummaryContext(now=self.host.now(), lookup=lookup,
                               backups=self.follower.report(data),
-                              reload_key=self.resource_tree.reload_key)
+                              reload_key=self.resource_tree.reload_key,
+                              partial=self.session.partial_children)
 
     # -- what works now -------------------------------------------------------------------
 
@@ -284,15 +286,26 @@ class ExplorerScreen(Screen[None]):
 
     def action_copy_uuid(self) -> None:
         data = self.highlighted
-        if isinstance(data, ResourceData) and data.uuid:
-            self.app.copy_to_clipboard(data.uuid)
+        uuid = copying.copyable_uuid(data)
+        if isinstance(data, ResourceData) and uuid is not None:
+            self.app.copy_to_clipboard(uuid)
             self.notify(f"Copied the UUID of {copying.describe_resource(data)}\n"
-                        f"{visible(data.uuid)}", markup=False)
+                        f"{visible(uuid)}", markup=False)
+        elif isinstance(data, ResourceData) and data.uuid:
+            self._not_copied("its UUID holds characters no API id has")
+
+    def _not_copied(self, why: str) -> None:
+        self.notify(f"Not copied: {why} (shown as ␛ or \\u… in the detail pane).",
+                    severity="warning", markup=False)
 
     def action_copy_json(self) -> None:
         data = self.highlighted
-        if isinstance(data, ResourceData):
-            text, masked = copying.copyable_json(data, reveal=self.reveal_secrets)
+        copy = copying.copyable_json(data, reveal=self.reveal_secrets) if isinstance(
+            data, ResourceData) else None
+        if isinstance(data, ResourceData) and copy is None:
+            self._not_copied("the record is nested too deep to write out")
+        elif isinstance(data, ResourceData) and copy is not None:
+            text, masked = copy
             self.app.copy_to_clipboard(text)
             note = " (sensitive value masked; v reveals)" if masked else ""
             self.notify(f"Copied the JSON of {copying.describe_resource(data)}{note}",
@@ -303,13 +316,15 @@ class ExplorerScreen(Screen[None]):
         if url is not None:
             self.app.copy_to_clipboard(url)
             self.notify(f"Copied the API URL\n{visible(url)}", markup=False)
+        elif self.check_action("copy_url", ()):
+            self._not_copied("its UUID holds characters no URL may carry")
 
     def action_open_control_panel(self) -> None:
         settings = self.host.settings
         url = copying.control_panel_url(self.highlighted, settings)
         if url is None:
             why = ("the demo data has no Control Panel" if settings.demo
-                   else "no Control Panel page is known for this")
+                   else "no Control Panel page is known for this (or its ids are not API ids)")
             self.notify(f"Nothing to open: {why}.", markup=False)
             return
         self.app.open_url(url)
@@ -325,6 +340,13 @@ class ExplorerScreen(Screen[None]):
 
     def action_save(self) -> None:
         self.take_away.save()
+    def action_show_whole(self) -> None:
+        whole = copying.whole_record(self.highlighted, reveal=self.reveal_secrets)
+        if whole is None:
+            self.notify("Nothing more to show: the detail pane has all of it.", markup=False,
+                        timeout=3)
+            return
+        self.app.push_screen(FullValueScreen(*whole))
 
     # -- the backups table ----------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from divio_tui.redaction import redact
 from divio_tui.settings import Settings, SettingsError, save_token
 from divio_tui.ui.text.labels import error_summary
 from divio_tui.ui.widgets.header import tilde
-from divio_tui.untrusted import visible
+from divio_tui.untrusted import clip, visible
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +208,7 @@ class SignInScreen(ModalScreen[SignedIn]):
             log.info("signed in on the sign-in screen as %s", me.email or me.uuid)
             if remember:
                 self._remember(settings)
-            self._show(f"Signed in as {visible(me.email or me.display_name)}", token=token)
+            self._show(f"Signed in as {clip(me.email or me.display_name, 200)}", token=token)
             handed_over = True
             self.dismiss(SignedIn(settings, client, me))
         finally:

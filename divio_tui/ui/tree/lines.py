@@ -78,7 +78,8 @@ class TreeText:
         data = node.data
         if isinstance(data, GroupData):
             group = data.listing
-            return group_label(data.title, group.count, group.shown, group.loading)
+            return group_label(data.title, group.count, group.shown, group.loading,
+                               group.stale)
         assert isinstance(data, ResourceData)
         text = self.resource_text(data)
         listing = data.listing

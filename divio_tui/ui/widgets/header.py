@@ -12,7 +12,10 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Label
 
-from divio_tui.untrusted import visible
+from divio_tui.untrusted import clip, visible
+
+USER_MAX = 80
+"""The user's e-mail (the server's text) is cut here."""
 
 NARROW = 110
 """Below this many columns the header leaves out where the token came from (the start screen
@@ -68,7 +71,7 @@ class HeaderBar(Horizontal):
         self.query_one("#header-connection", Label).update(Text(f" ● {visible(where)} "))
 
     def set_user(self, email: str | None) -> None:
-        self.query_one("#header-user", Label).update(Text(f" {visible(email)} ") if email
+        self.query_one("#header-user", Label).update(Text(f" {clip(email, USER_MAX)} ") if email
                                                      else Text(""))
 
     def set_token_source(self, source: str | None) -> None:
