@@ -15,10 +15,11 @@ import time
 from datetime import date
 from types import ModuleType
 
-from . import backup_question, big_tree, cold_start, glance, memory, paging
+from . import backup_question, big_tree, cold_start, glance, hostile, memory, paging
 from .common import Result
 
-BENCHMARKS: list[ModuleType] = [cold_start, paging, memory, backup_question, glance, big_tree]
+BENCHMARKS: list[ModuleType] = [cold_start, paging, memory, backup_question, hostile, glance,
+                                big_tree]
 
 
 def _machine() -> str:
@@ -57,8 +58,9 @@ def main(argv: list[str]) -> int:
             else:
                 print(item, flush=True)
         print(f"  [{bench.__name__} {time.perf_counter() - began:.0f} s]", flush=True)
-    print()
-    print(_table(results, markdown=markdown))
+    if results:
+        print()
+        print(_table(results, markdown=markdown))
     print(f"\ndone in {time.perf_counter() - started:.0f} s")
     return 0
 

@@ -10,15 +10,29 @@ Example::
     token = "..."                                 # only if the file is chmod 600
     concurrency = 6
     page_size = 100
+    request_deadline = 30                         # seconds one request may take in all
+    max_body_mb = 32                              # the largest answer read, decoded
+    max_pages = 2000                              # pages one list may take in all
     theme = "textual-dark"
+    request_log_size = 500                        # requests the request log keeps
 
     [keys]                                        # Binding id = keys (App.set_keymap format)
     reload = "r,f5"
+
+    [profiles.staging]                            # divio-tui --profile staging
+    zone = "dev.aldryn.net"                       # or api_url = "https://…/apps/v3/"
+    token_env = "DIVIO_STAGING_TOKEN"             # where its token comes from: an env var,
+    # netrc_machine = "control.dev.aldryn.net"    # a netrc entry (default: control.<zone>),
+    # token = "..."                               # or here (the file must be chmod 600)
+
+    [profiles.play]
+    demo = true                                   # the built-in demo API
 """
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 import tomllib
@@ -27,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 MAX_CONCURRENCY = 32
 """Upper bound for concurrent requests; more would only invite throttling."""
@@ -35,10 +49,26 @@ MAX_CONCURRENCY = 32
 MAX_PAGE_SIZE = 100
 """The (inferred) server-side maximum ``page_size``."""
 
+MAX_DEADLINE = 600
+"""Upper bound for ``request_deadline``, in seconds: past ten minutes a request is hung."""
+
+MAX_BODY_MB = 1024
+"""Upper bound for ``max_body_mb``."""
+
+MAX_PAGES_LIMIT = 100_000
+"""Upper bound for ``max_pages``."""
+
 _PRIVATE_MODE_MASK = stat.S_IRWXG | stat.S_IRWXO
 """Permission bits that must be clear on a file holding the token (i.e. it must be 0600 or 0400)."""
 
-_CONFIG_KEYS = ("api_url", "zone", "token", "concurrency", "page_size", "theme", "keys")
+MAX_REQUEST_LOG_SIZE = 100_000
+"""Upper bound for the request log's entries (each holds a little; bodies have their own cap)."""
+
+PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
+"""What a profile may be called: `--profile NAME` and `[profiles.NAME]`."""
+
+_CONFIG_KEYS = ("api_url", "zone", "token", "concurrency", "page_size", "request_deadline",
+                "max_body_mb", "max_pages", "theme", "request_log_size", "keys", "profiles")
 """Top-level keys the config file may hold, in the order we write them."""
 
 
@@ -58,6 +88,25 @@ def describe_validation_error(exc: ValidationError) -> str:
     )
 
 
+class ProfileConfig(BaseModel):
+    """One ``[profiles.NAME]`` table: where an account's API is, where its token comes from.
+
+    ``api_url`` or ``zone`` (default divio.com); the token from the environment variable
+    ``token_env``, else ``token`` (only if the file is 0600), else the netrc entry
+    ``netrc_machine`` (default: ``control.<zone>``, what ``divio login`` writes). ``demo``:
+    the built-in demo API instead.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    api_url: str | None = None
+    zone: str | None = None
+    token: str | None = None
+    token_env: str | None = None
+    netrc_machine: str | None = None
+    demo: bool = False
+
+
 class ConfigFile(BaseModel):
     """The contents of ``config.toml``; every key is optional and unknown keys are errors."""
 
@@ -68,8 +117,22 @@ class ConfigFile(BaseModel):
     token: str | None = None
     concurrency: int | None = Field(default=None, ge=1, le=MAX_CONCURRENCY)
     page_size: int | None = Field(default=None, ge=1, le=MAX_PAGE_SIZE)
+    request_deadline: float | None = Field(default=None, gt=0, le=MAX_DEADLINE)
+    max_body_mb: float | None = Field(default=None, gt=0, le=MAX_BODY_MB)
+    max_pages: int | None = Field(default=None, ge=1, le=MAX_PAGES_LIMIT)
     theme: str | None = None
+    request_log_size: int | None = Field(default=None, ge=1, le=MAX_REQUEST_LOG_SIZE)
     keys: dict[str, str] = Field(default_factory=dict)
+    profiles: dict[str, ProfileConfig] = Field(default_factory=dict)
+
+    @field_validator("profiles")
+    @classmethod
+    def _check_profile_names(cls, value: dict[str, ProfileConfig]) -> dict[str, ProfileConfig]:
+        for name in value:
+            if not PROFILE_NAME.fullmatch(name):
+                raise ValueError(f"profile name {name!r} must be letters, digits, '-', '_' or "
+                                 "'.' (up to 40)")
+        return value
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -167,6 +230,30 @@ def update_config(path: Path, **changes: Any) -> None:
             data.pop(key, None)
         else:
             data[key] = value
+    try:
+        ConfigFile.model_validate(data)
+    except ValidationError as exc:
+        raise SettingsError(
+            f"Refusing to write invalid settings to {path}: {describe_validation_error(exc)}."
+        ) from None
+    write_config(path, data)
+
+
+def update_profile(path: Path, name: str, **changes: Any) -> None:
+    """Set (or, with ``None``, remove) settings of ``[profiles.<name>]``, keeping the rest of
+    the file; validated and written like :func:`update_config`."""
+    data = _read_toml(path)
+    profiles = data.setdefault("profiles", {})
+    if not isinstance(profiles, dict):
+        raise SettingsError(f"The config file {path} has a `profiles` that is not a table.")
+    table = profiles.setdefault(name, {})
+    if not isinstance(table, dict):
+        raise SettingsError(f"The config file {path} has a profile {name!r} that is not a table.")
+    for key, value in changes.items():
+        if value is None:
+            table.pop(key, None)
+        else:
+            table[key] = value
     try:
         ConfigFile.model_validate(data)
     except ValidationError as exc:

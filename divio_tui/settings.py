@@ -38,18 +38,31 @@ from pydantic import (
 )
 
 from divio_tui.config_file import (
+    MAX_BODY_MB,
     MAX_CONCURRENCY,
+    MAX_DEADLINE,
     MAX_PAGE_SIZE,
+    MAX_PAGES_LIMIT,
+    MAX_REQUEST_LOG_SIZE,
+    PROFILE_NAME,
+    ConfigFile,
+    ProfileConfig,
     check_private,
     describe_validation_error,
     read_config,
     update_config,
+    update_profile,
 )
 from divio_tui.config_file import (
     SettingsError as SettingsError,  # re-exported: part of our API
 )
 from divio_tui.redaction import mask_token
-from divio_tui.token_sources import clean_token, netrc_path, read_netrc_token
+from divio_tui.token_sources import (
+    clean_token,
+    netrc_path,
+    read_netrc_machine,
+    read_netrc_token,
+)
 from divio_tui.zones import api_url_for_zone, check_zone, normalise_api_url
 
 APP_NAME = "divio-tui"
@@ -62,6 +75,9 @@ DEFAULT_ZONE = "divio.com"
 """Divio's public zone; the API is ``https://api.<zone>/apps/v3/``, as divio-cli builds it."""
 
 DEFAULT_THEME = "textual-dark"
+
+DEFAULT_REQUEST_LOG_SIZE = 500
+"""Requests the request log keeps when the config file says nothing (`request_log_size`)."""
 """Textual theme used when the config file names none."""
 
 DEMO_ZONE = "demo.invalid"
@@ -137,6 +153,9 @@ class Settings(BaseModel):
     ``token_source`` is the human text of where the token came from, for the header:
     ``"flag"``, ``"env DIVIO_TOKEN"``, ``"config file <path>"``,
     ``"netrc <path> (machine control.<zone>)"``, ``"demo"``, or ``None`` (no token).
+    ``request_deadline`` (seconds one request may take in all), ``max_body_mb`` (the largest
+    answer read, decoded) and ``max_pages`` (pages one list may take) are the client's limits
+    against a server that misbehaves (README, SECURITY).
     ``keys`` maps Textual ``Binding`` ids to key strings (``"ctrl+r,f5"``), ready for
     ``App.set_keymap``. ``api_url`` always ends in ``/`` and is never plain http to a
     non-loopback host.
@@ -153,9 +172,16 @@ class Settings(BaseModel):
     demo_faults: str | None = None
     concurrency: int = Field(default=6, ge=1, le=MAX_CONCURRENCY)
     page_size: int = Field(default=100, ge=1, le=MAX_PAGE_SIZE)
+    request_deadline: float = Field(default=30.0, gt=0, le=MAX_DEADLINE)
+    max_body_mb: float = Field(default=32.0, gt=0, le=MAX_BODY_MB)
+    max_pages: int = Field(default=2_000, ge=1, le=MAX_PAGES_LIMIT)
     theme: str = DEFAULT_THEME
     keys: dict[str, str] = Field(default_factory=dict)
     paths: AppPaths = Field(default_factory=_default_paths)
+    request_log_size: int = Field(default=DEFAULT_REQUEST_LOG_SIZE, ge=1,
+                                  le=MAX_REQUEST_LOG_SIZE)
+    profile: str | None = None
+    """The ``[profiles.NAME]`` these settings came from (None: the top-level settings)."""
 
     @field_validator("api_url")
     @classmethod
@@ -187,6 +213,13 @@ class Settings(BaseModel):
         """The user cache directory."""
         return self.paths.cache_dir
 
+    def client_options(self) -> dict[str, Any]:
+        """The `DivioClient` keyword arguments these settings choose (its limits)."""
+        return {"concurrency": self.concurrency, "page_size": self.page_size,
+                "deadline": self.request_deadline,
+                "max_body_bytes": int(self.max_body_mb * 1_000_000),
+                "max_pages": self.max_pages}
+
     @property
     def token_value(self) -> str | None:
         """The token in clear, for the ``Authorization`` header only."""
@@ -216,22 +249,32 @@ class Settings(BaseModel):
         fields = {name: getattr(self, name) for name in type(self).model_fields}
         return _build(**{
             **fields, "api_url": DEMO_API_URL, "zone": DEMO_ZONE, "token": SecretStr(DEMO_TOKEN),
-            "token_source": "demo", "demo": True,
+            "token_source": "demo", "demo": True, "profile": None,
         })
 
 
-def save_token(token: str | SecretStr | None, path: Path | None = None) -> Path:
-    """Store ``token`` in the config file (default :func:`config_path`), keeping other settings.
+def save_token(token: str | SecretStr | None, path: Path | None = None, *,
+               profile: str | None = None) -> Path:
+    """Store ``token`` in the config file (default :func:`config_path`), keeping other settings:
+    at the top level, or in ``[profiles.<profile>]`` when a profile is given.
 
     ``None`` removes the stored token. The file is written atomically with mode 0600.
     Returns the path written.
     """
     path = config_path() if path is None else path
     value = token.get_secret_value() if isinstance(token, SecretStr) else token
-    update_config(
-        path, token=clean_token(value, "the token to save") if value is not None else None
-    )
+    cleaned = clean_token(value, "the token to save") if value is not None else None
+    if profile is not None:
+        update_profile(path, profile, token=cleaned)
+    else:
+        update_config(path, token=cleaned)
     return path
+
+
+def profile_names(env: Mapping[str, str] | None = None) -> list[str]:
+    """The profiles the config file defines, sorted (raises :class:`SettingsError` if the file
+    is broken)."""
+    return sorted(read_config(app_paths(env).config_file).profiles)
 
 
 def _first_set(*values: str | None) -> str | None:
@@ -255,6 +298,7 @@ def load_settings(
     demo_latency_ms: int = 0,
     demo_faults: str | None = None,
     env: Mapping[str, str] | None = None,
+    profile: str | None = None,
 ) -> Settings:
     """Build the settings from overrides (the command line), ``env`` (default ``os.environ``)
     and the config file; raises :class:`SettingsError` for anything the user must fix.
@@ -271,6 +315,9 @@ def load_settings(
     * ``demo``: the embedded demo API (:data:`DEMO_API_URL`, :data:`DEMO_TOKEN`); no stored token is
       read, and ``api_url``/``token``/``zone`` overrides are refused. Other config values apply.
     * Blank values (``DIVIO_TOKEN=""``) count as unset.
+    * ``profile``: the config file's ``[profiles.NAME]`` instead of its top-level settings and
+      the ``DIVIO_*`` environment, which belong to the default account (a ``DIVIO_TOKEN`` must
+      not travel to another zone); ``api_url``, ``token`` and ``zone`` overrides still win.
     """
     env = os.environ if env is None else env
     paths = app_paths(env)
@@ -278,6 +325,9 @@ def load_settings(
     common: dict[str, Any] = {
         "concurrency": config.concurrency,
         "page_size": config.page_size,
+        "request_deadline": config.request_deadline,
+        "max_body_mb": config.max_body_mb,
+        "max_pages": config.max_pages,
         "theme": config.theme,
         "keys": config.keys,
         "paths": paths,
@@ -285,6 +335,15 @@ def load_settings(
         "demo_faults": demo_faults or None,
     }
     common = {k: v for k, v in common.items() if v is not None}
+    if config.request_log_size is not None:
+        common["request_log_size"] = config.request_log_size
+
+    if profile is not None:
+        if demo:
+            raise SettingsError("--demo and --profile cannot be combined (a profile may say "
+                                "`demo = true`).")
+        return _load_profile(profile, config, paths, env, common, api_url=api_url, token=token,
+                             zone=zone)
 
     if demo:
         given = [
@@ -343,6 +402,69 @@ def load_settings(
         token_source=token_source if token_value is not None else None,
         **common,
     )
+
+
+def _load_profile(
+    name: str, config: ConfigFile, paths: AppPaths, env: Mapping[str, str],
+    common: dict[str, Any], *, api_url: str | None, token: str | None, zone: str | None,
+) -> Settings:
+    """The settings of ``[profiles.<name>]`` (see :func:`load_settings`)."""
+    spec = config.profiles.get(name)
+    if spec is None:
+        known = ", ".join(sorted(config.profiles)) or "none yet"
+        shown = name if PROFILE_NAME.fullmatch(name) else "that name"
+        raise SettingsError(f"No profile {shown!r} in the config file {paths.config_file} "
+                            f"(profiles: {known}); add a [profiles.{shown}] table.")
+    if spec.demo:
+        return _build(api_url=DEMO_API_URL, zone=DEMO_ZONE, token=SecretStr(DEMO_TOKEN),
+                      token_source="demo", demo=True, profile=name, **common)
+    zone_value = _first_set(zone, spec.zone)
+    url_value = _first_set(api_url, spec.api_url)
+    if url_value is not None:
+        url = normalise_api_url(url_value)
+        host = _host(url)
+        if zone_value is None and host.startswith("api.") and len(host) > len("api."):
+            zone_value = host[len("api.") :]
+    resolved_zone = check_zone(zone_value or DEFAULT_ZONE)
+    if url_value is None:
+        url = normalise_api_url(api_url_for_zone(resolved_zone))
+    token_value, token_source = _profile_token(name, spec, paths, env, url, resolved_zone,
+                                               token)
+    return _build(
+        api_url=url, zone=resolved_zone,
+        token=SecretStr(token_value) if token_value is not None else None,
+        token_source=token_source if token_value is not None else None,
+        profile=name, **common,
+    )
+
+
+def _profile_token(
+    name: str, spec: ProfileConfig, paths: AppPaths, env: Mapping[str, str], url: str,
+    zone: str, flag: str | None,
+) -> tuple[str | None, str]:
+    """A profile's token and where it came from: --token, its ``token_env``, its ``token``
+    (0600 file), its netrc entry — first found wins, later ones are not read."""
+    value = clean_token(flag, "--token")
+    if value is not None:
+        return value, "flag"
+    if spec.token_env:
+        source = f"env {spec.token_env}"
+        value = clean_token(env.get(spec.token_env), source)
+        if value is not None:
+            return value, source
+    if spec.token is not None:
+        check_private(paths.config_file)
+        source = f"config file {paths.config_file} (profile {name})"
+        value = clean_token(spec.token, source)
+        if value is not None:
+            return value, source
+    machine = spec.netrc_machine or (f"control.{zone}" if _host(url) == f"api.{zone}" else None)
+    if machine:
+        path = netrc_path(env)
+        value = read_netrc_machine(path, machine)
+        if value is not None:
+            return value, f"netrc {path} (machine {machine})"
+    return None, ""
 
 
 def _build(**values: Any) -> Settings:

@@ -52,7 +52,12 @@ def read_netrc_token(path: Path, zone: str) -> str | None:
     A ``default`` entry is deliberately ignored: it was written for some other host. A file that
     cannot be parsed raises :class:`SettingsError` naming the file and line.
     """
-    machine = f"control.{zone}"
+    return read_netrc_machine(path, f"control.{zone}")
+
+
+def read_netrc_machine(path: Path, machine: str) -> str | None:
+    """The password of ``machine`` in the netrc at ``path`` (a profile may name any entry, e.g.
+    ``127.0.0.1`` for a fake API), or None; errors as in :func:`read_netrc_token`."""
     try:
         parsed = netrc.netrc(os.fspath(path))
     except FileNotFoundError:

@@ -38,8 +38,10 @@ def ui_calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     """Replace the Textual app with a recorder: each run_app call appends its arguments."""
     calls: list[dict[str, Any]] = []
 
-    def run_app(settings: Settings, client_factory: Callable[..., Any] | None = None) -> int:
-        calls.append({"settings": settings, "client_factory": client_factory})
+    def run_app(settings: Settings, client_factory: Callable[..., Any] | None = None,
+                start_at: str | None = None) -> int:
+        calls.append({"settings": settings, "client_factory": client_factory,
+                      "start_at": start_at})
         return 0
 
     monkeypatch.setattr(cli, "_load_run_app", lambda: run_app)
@@ -172,7 +174,8 @@ def test_demo_passes_its_knobs_to_the_explorer(ui_calls: list[dict[str, Any]]) -
 def test_an_unexpected_error_exits_1_redacted_with_the_traceback_in_the_log(
     isolated_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def run_app(settings: Settings, client_factory: Callable[[Settings], Any]) -> int:
+    def run_app(settings: Settings, client_factory: Callable[[Settings], Any],
+                start_at: str | None = None) -> int:
         raise RuntimeError(f"boom with {TOKEN}")
 
     monkeypatch.setattr(cli, "_load_run_app", lambda: run_app)
@@ -211,7 +214,8 @@ async def test_demo_client_serves_the_embedded_api() -> None:
 def test_a_bad_demo_fault_spec_exits_2(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def run_app(settings: Settings, client_factory: Callable[[Settings], Any]) -> int:
+    def run_app(settings: Settings, client_factory: Callable[[Settings], Any],
+                start_at: str | None = None) -> int:
         client_factory(settings)
         return 0
 

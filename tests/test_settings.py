@@ -372,6 +372,16 @@ def test_config_values_apply(env: dict[str, str]) -> None:
     assert settings.keys == {"reload": "ctrl+r,f5", "copy-uuid": "C"}
 
 
+def test_the_client_limits_come_from_the_config_file(env: dict[str, str]) -> None:
+    write_config_file(env, "request_deadline = 12.5\nmax_body_mb = 8\nmax_pages = 300\n")
+    settings = load_settings(env=env)
+    assert settings.client_options() == {
+        "concurrency": 6, "page_size": 100, "deadline": 12.5, "max_body_bytes": 8_000_000,
+        "max_pages": 300}
+    assert load_settings(env={**env, "DIVIO_TUI_CONFIG_DIR": "/nonexistent"}).client_options()[
+        "deadline"] == 30.0
+
+
 def test_defaults_without_a_config_file(env: dict[str, str], tmp_path: Path) -> None:
     settings = load_settings(env=env)
     assert (settings.concurrency, settings.page_size, settings.theme) == (6, 100, "textual-dark")
@@ -386,6 +396,9 @@ def test_defaults_without_a_config_file(env: dict[str, str], tmp_path: Path) -> 
     [
         ("concurrency = 0\n", "concurrency"),
         ('page_size = "many"\n', "page_size"),
+        ("request_deadline = 0\n", "request_deadline"),
+        ("max_body_mb = 5000\n", "max_body_mb"),
+        ("max_pages = 0\n", "max_pages"),
         ("concurency = 3\n", "concurency"),
         ("theme = \n", "not valid TOML"),
     ],

@@ -64,7 +64,10 @@ __all__ = ["ApiModel", "OptionalTime", "UtcDatetime"]
 def _as_utc(value: datetime) -> datetime:
     # DRF renders UTC with a `Z`; a naive value can only be UTC on this API, an offset is kept
     # as the same instant in UTC so that sorting and labels never mix zones.
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:00-05:00 is past the last datetime in UTC
+        raise ValueError("timestamp out of range") from None
 
 
 def _blank_to_none(value: object) -> object:

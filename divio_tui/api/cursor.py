@@ -10,9 +10,12 @@ therefore live here, once:
   with a `Refused` "paging loop" instead of reading it forever;
 - items whose key was already listed are dropped (`duplicates` counts them), so a server that
   serves a page twice never shows a row twice;
-- at most `max_pages` pages are read in all, and a page costs its batch a full page of budget
-  even when it is empty, so a server that answers empty pages with a `next` cannot make one
-  user action send thousands of requests;
+- at most `max_pages` pages are read in all, at most `BATCH_PAGES` in one batch, and a page
+  costs its batch a full page of budget even when it is empty, so a server that answers tiny
+  or empty pages with a `next`, or claims a billion records, cannot make one user action send
+  thousands of requests;
+- `EMPTY_RUN` empty pages in a row that still have a `next` end the list with an error in
+  words (DRF never sends an empty page with a `next`);
 - page-number links (``page=2`` with a `count`) are planned lazily: pages 2..N are fetched
   concurrently, at most the client's concurrency at once, without ever building N URLs; a
   page is parsed once the requests after it have gone out (`START_TURNS`).
@@ -30,20 +33,27 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import httpx
 
 from .base import ApiModel
-from .errors import NotFound, Refused, describe_request
+from .errors import ApiError, BadResponse, NotFound, Refused, describe_request
 from .pages import Page
 from .paging import ordered_concurrently
 
 if TYPE_CHECKING:
     from .resources import ResourceKind
 
-__all__ = ["MAX_PAGES", "ListCursor", "PageReader"]
+__all__ = ["BATCH_PAGES", "EMPTY_RUN", "MAX_PAGES", "ListCursor", "PageReader"]
 
 M = TypeVar("M", bound=ApiModel)
 
-MAX_PAGES = 10_000
-"""Pages one list may take in all (a million records at 100 a page): past it the list ends
-with an error in words rather than running on."""
+MAX_PAGES = 2_000
+"""Pages one list may take in all (200,000 records at 100 a page; the largest list of the fake's
+huge scale takes 963): past it the list ends with an error in words rather than running on."""
+
+BATCH_PAGES = 25
+"""Pages one batch (one user action: an expansion, a `load more`) may take, whatever the
+server's page size: a server serving 2 records a page stops the batch at 50 records."""
+
+EMPTY_RUN = 3
+"""Empty pages with a `next`, in a row, after which the list ends with an error."""
 
 PageReader = Callable[["ResourceKind[M]", httpx.URL],
                       Coroutine[Any, Any, Callable[[], Page[M]]]]
@@ -79,6 +89,7 @@ class ListCursor(Generic[M]):
         concurrency: int,
         page_size: int,
         max_pages: int = MAX_PAGES,
+        on_error: Callable[[ApiError], None] | None = None,
     ) -> None:
         self.kind = kind
         self._first_url = first_url
@@ -87,6 +98,10 @@ class ListCursor(Generic[M]):
         self._concurrency = max(1, concurrency)
         self._asked_page_size = max(1, page_size)
         self.max_pages = max_pages
+        self._on_error = on_error
+        self._empty_run = 0
+        self.capped = False
+        """The list ended because `max_pages` were read (there was more)."""
         self.count: int | None = None
         """What the first page says the list holds (None until then, or if it said nothing)."""
         self.page_size: int | None = None
@@ -134,21 +149,35 @@ class ListCursor(Generic[M]):
         for a paging loop, a foreign `next`, or `max_pages` reached (the list then ends).
         Close the generator (``aclosing``) to cancel pages still in flight.
         """
+        try:
+            async with aclosing(self._batch(budget)) as pages:
+                async for page in pages:
+                    yield page
+        except ApiError as error:
+            if self._on_error is not None:
+                self._on_error(error)  # the client masks its token in what leaves it
+            raise
+
+    async def _batch(self, budget: float) -> AsyncGenerator[Page[M], None]:
         left = budget
+        pages_left = math.inf if math.isinf(budget) else BATCH_PAGES
         if not self._started:
             first = await self._fetch_first()
             left -= self._cost(first)
+            pages_left -= 1
             yield first
-        while left > 0 and not self.exhausted:
+        while left > 0 and pages_left > 0 and not self.exhausted:
             self._resolve_tail()
             if self._planned is not None:
-                async with aclosing(self._planned_pages(left)) as pages:
+                async with aclosing(self._planned_pages(left, pages_left)) as pages:
                     async for page in pages:
                         left -= self._cost(page)
+                        pages_left -= 1
                         yield page
             elif self._next is not None:
                 page = await self._follow()
                 left -= self._cost(page)
+                pages_left -= 1
                 yield page
 
     async def pages(self) -> AsyncGenerator[Page[M], None]:
@@ -196,7 +225,7 @@ class ListCursor(Generic[M]):
         return last if last >= 2 else None
 
     def _planned_jobs(
-        self, budget: float
+        self, budget: float, pages: float
     ) -> Iterator[Callable[[], Coroutine[Any, Any, Callable[[], Page[M]]]]]:
         """Jobs for the planned pages this batch may read, generated as they are started."""
         assert self._planned is not None
@@ -204,19 +233,22 @@ class ListCursor(Generic[M]):
         size = self.page_size or 1
         stop = last if math.isinf(budget) else min(
             last, number + max(math.ceil(budget / size), 1) - 1)
+        if not math.isinf(pages):
+            stop = min(stop, number + int(pages) - 1)
         stop = min(stop, number + self.max_pages - self.pages_read - 1)
         for n in range(number, stop + 1):
             url = template.copy_set_param("page", str(n))
             self._seen_urls.add(str(url))
             yield partial(self._read, self.kind, url)
 
-    async def _planned_pages(self, budget: float) -> AsyncGenerator[Page[M], None]:
+    async def _planned_pages(self, budget: float, pages_left: float
+                             ) -> AsyncGenerator[Page[M], None]:
         assert self._planned is not None
         self._check_page_cap()
         template, _number, last = self._planned
         page: Page[M] | None = None
         try:
-            jobs = self._planned_jobs(budget)
+            jobs = self._planned_jobs(budget, pages_left)
             async with aclosing(ordered_concurrently(
                     jobs, self._concurrency, start_turns=START_TURNS)) as fetched:
                 async for parse in fetched:
@@ -255,20 +287,31 @@ class ListCursor(Generic[M]):
             if str(url) in self._seen_urls:
                 raise Refused(
                     "Paging loop: the next link repeats a page already read — "
-                    f"{describe_request('GET', url)}", url=url)
+                    f"{describe_request('GET', url)}", url=url,
+                    summary="the server's next links go round in a loop")
         except httpx.InvalidURL:
             self._end()
             raise Refused("Refused a malformed next link — "
-                          f"{describe_request('GET', page.url)}", url=page.url) from None
+                          f"{describe_request('GET', page.url)}", url=page.url,
+                          summary="a malformed next link") from None
         except Refused:
             self._end()
             raise
         return url
 
     def _accept(self, page: Page[M]) -> Page[M]:
-        """Count the page and drop records listed before."""
+        """Count the page and drop records listed before; end the list after `EMPTY_RUN`
+        empty pages in a row that still point further (the page itself is not shown: it is
+        empty)."""
         self.pages_read += 1
         self.scanned += page.size
+        self._empty_run = self._empty_run + 1 if page.size == 0 and page.next else 0
+        if self._empty_run >= EMPTY_RUN:
+            self._end()
+            raise BadResponse(
+                f"Bad response: {EMPTY_RUN} empty pages in a row, each with a next link — "
+                f"{describe_request('GET', page.url)}", url=page.url,
+                summary="the server sent empty pages that never end")
         keys = [model.key for model in page.results]
         fresh = [model for model, key in zip(page.results, keys, strict=True)
                  if key not in self._seen_keys]
@@ -284,5 +327,7 @@ class ListCursor(Generic[M]):
     def _check_page_cap(self) -> None:
         if self.pages_read >= self.max_pages:
             self._end()
+            self.capped = True
             raise Refused(f"Stopped after {self.max_pages:,} pages — GET {self._first_url.path}",
-                          url=self._first_url)
+                          url=self._first_url,
+                          summary=f"stopped after {self.max_pages:,} pages (max_pages)")

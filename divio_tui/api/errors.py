@@ -8,6 +8,12 @@ Contract for callers (the UI turns each of these into an error node with a retry
   ``503 Service Unavailable — GET /apps/v3/backups/?page=3``. It never contains the token, a
   response body, or raw HTML; the server's `detail` is included only after sanitising.
 - `ApiError.url` is the absolute URL without userinfo (tokens travel in a header, never in URLs).
+- `ApiError.summary` is the short form the tree's error line shows when the status alone would
+  mislead (a 200 whose body is an HTML page: "the server sent an HTML page instead of JSON").
+- Text that came from the server (a `detail`, a `next` link, a field name) may quote a
+  credential: every message is redacted when the error is built (``Authorization: …`` and
+  ``Token …`` patterns), and the client masks its own token in every error it lets out
+  (`ApiError.redact`), so nothing above the API layer can show it.
 
 The tree (`responses.status_error` decides which one a response is, once)::
 
@@ -29,6 +35,7 @@ from typing import ClassVar
 
 import httpx
 
+from divio_tui.redaction import redact
 from divio_tui.untrusted import one_line
 
 __all__ = [
@@ -51,6 +58,9 @@ __all__ = [
 DETAIL_MAX_CHARS = 200
 """Server `detail` strings are cut to this length: they end up in one-line notifications."""
 
+URL_MAX_CHARS = 300
+"""URLs in messages are cut to this length (a hostile `next` link can be megabytes long)."""
+
 
 class ErrorKind(StrEnum):
     """What went wrong, in the terms the UI shows (one icon / colour per kind)."""
@@ -66,18 +76,26 @@ class ErrorKind(StrEnum):
 
 
 def safe_url(url: httpx.URL | str) -> str:
-    """Return `url` as a string with any ``user:password@`` part removed."""
-    parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
+    """Return `url` as a string with any ``user:password@`` part removed (a string no URL
+    can hold comes back with its invisible characters made visible)."""
+    try:
+        parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
+    except httpx.InvalidURL:
+        return one_line(str(url), URL_MAX_CHARS)
     if parsed.userinfo:
         parsed = parsed.copy_with(username=None, password=None)
     return str(parsed)
 
 
 def display_url(url: httpx.URL | str) -> str:
-    """The short form used in messages: path and query only (the host is the session's API)."""
-    parsed = httpx.URL(str(url))
+    """The short form used in messages: path and query only (the host is the session's API),
+    cut to `URL_MAX_CHARS`: a server's `next` link may be of any length."""
+    try:
+        parsed = httpx.URL(str(url))
+    except httpx.InvalidURL:
+        return one_line(str(url), URL_MAX_CHARS)
     query = parsed.query.decode("ascii", errors="replace")
-    return parsed.path + (f"?{query}" if query else "")
+    return one_line(parsed.path + (f"?{query}" if query else ""), URL_MAX_CHARS)
 
 
 def clean_text(text: str, limit: int = DETAIL_MAX_CHARS) -> str:
@@ -93,7 +111,8 @@ class ApiError(Exception):
     Attributes: `kind`, `message` (user-fit, one line), `url` (token-free, absolute or None when
     no request was involved), `method`, `status` (HTTP status or None), `detail` (the server's
     sanitised `detail` text or None), `retry_after` (seconds, from a 429's Retry-After or None),
-    `attempts` (how many HTTP attempts were made; 0 when refused before sending).
+    `attempts` (how many HTTP attempts were made; 0 when refused before sending), `summary`
+    (a few words for the tree's error line, or None: the status and its reason phrase then).
     """
 
     kind: ClassVar[ErrorKind]
@@ -108,15 +127,29 @@ class ApiError(Exception):
         detail: str | None = None,
         retry_after: float | None = None,
         attempts: int = 0,
+        summary: str | None = None,
     ) -> None:
+        message = redact(message)
         super().__init__(message)
         self.message = message
-        self.url = safe_url(url) if url is not None else None
+        self.url = redact(safe_url(url)) if url is not None else None
         self.method = method
         self.status = status
-        self.detail = detail
+        self.detail = redact(detail) if detail is not None else None
         self.retry_after = retry_after
         self.attempts = attempts
+        self.summary = summary
+
+    def redact(self, token: str | None) -> None:
+        """Mask `token` wherever server text may have quoted it (message, detail, summary,
+        url), in place; the client calls it on every error it lets out."""
+        if not token:
+            return
+        self.message = redact(self.message, token)
+        self.args = (self.message,)
+        self.url = redact(self.url, token) if self.url is not None else None
+        self.detail = redact(self.detail, token) if self.detail is not None else None
+        self.summary = redact(self.summary, token) if self.summary is not None else None
 
     def __str__(self) -> str:
         return self.message

@@ -3,17 +3,46 @@
 Every URL the client will send its token to passes through `ApiUrls.pin`, which refuses any
 URL on another origin (scheme, host, port) or carrying userinfo. That is the whole defence
 against a malicious or misconfigured `next` link or redirect leaking the token.
+
+Ids and URLs that came from the server are checked before they are used: `is_api_id` says
+whether a string can be a resource id in a path (the real ids are 26-character base32; any
+short word of letters, digits, ``-`` and ``_`` passes, nothing that could hold a ``/``, a
+``..``, a control character or a space), and a URL no request could carry (a control
+character in a `next` link) is `Refused` rather than an httpx exception.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import httpx
 
-from .errors import Refused, describe_request
+from .errors import Refused, clean_text, describe_request
 
-__all__ = ["DEFAULT_BASE_URL", "ApiUrls", "Params"]
+__all__ = ["DEFAULT_BASE_URL", "ApiUrls", "Params", "is_api_id", "is_web_url"]
+
+_API_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
+"""What an id must look like to go into a path: a word, at most 128 characters."""
+
+
+def is_api_id(value: object) -> bool:
+    """True if `value` can be a resource id in a URL path (see the module docstring)."""
+    return isinstance(value, str) and _API_ID.fullmatch(value) is not None
+
+
+def is_web_url(value: object) -> bool:
+    """True if `value` is an absolute http(s) URL of printable ASCII with a host: safe to copy
+    or to hand to a browser (no escape sequence, newline or invisible character in it)."""
+    if not isinstance(value, str) or not value.isascii() or len(value) > 2000:
+        return False
+    if any(not ch.isprintable() or ch.isspace() for ch in value):
+        return False
+    try:
+        url = httpx.URL(value)
+    except httpx.InvalidURL:
+        return False
+    return url.scheme in ("http", "https") and bool(url.host) and not url.userinfo
 
 DEFAULT_BASE_URL = "https://api.divio.com/apps/v3/"
 """The production apps/v3 base (divio-api.md §1.1)."""
@@ -67,36 +96,52 @@ class ApiUrls:
         `params` are merged over the URL's own query parameters.
         """
         text = str(path_or_url)
-        if isinstance(path_or_url, httpx.URL):
-            url = path_or_url  # already parsed (httpx URLs are immutable)
-        elif "://" in text:
-            url = httpx.URL(text)
-        elif text.startswith(FAMILY_PREFIXES):
-            url = self.root.join(text)
-        else:
-            url = self.apps.join(text)
-        if params:
-            url = url.copy_merge_params(dict(params))
+        try:
+            if isinstance(path_or_url, httpx.URL):
+                url = path_or_url  # already parsed (httpx URLs are immutable)
+            elif "://" in text:
+                url = httpx.URL(text)
+            elif text.startswith(FAMILY_PREFIXES):
+                url = self.root.join(text)
+            else:
+                url = self.apps.join(text)
+            if params:
+                url = url.copy_merge_params(dict(params))
+        except httpx.InvalidURL:
+            raise _malformed(text) from None
         return self.pin(url)
 
     def pin(self, url: str | httpx.URL, method: str = "GET") -> httpx.URL:
-        """Return `url` parsed, or raise `Refused` if the token must not go there."""
-        parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
+        """Return `url` parsed, or raise `Refused` if the token must not go there (another
+        origin, credentials in it, or no URL at all: a control character, a bad port)."""
+        try:
+            parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
+            # httpx parses lazily: the port and the host are checked when they are read.
+            origin = _origin(parsed)
+        except httpx.InvalidURL:
+            raise _malformed(str(url), method) from None
         if parsed.userinfo:
             raise Refused(
                 f"Refused a URL with embedded credentials — {describe_request(method, parsed)}",
                 url=parsed,
                 method=method,
             )
-        if _origin(parsed) != self.origin:
+        if origin != self.origin:
             shown = f"{parsed.scheme}://{parsed.host}" + (f":{parsed.port}" if parsed.port else "")
             raise Refused(
                 f"Refused to send the token to another origin ({shown}) — "
                 f"{describe_request(method, parsed)}",
                 url=parsed,
                 method=method,
+                summary="a link to another server (the token stays here)",
             )
         return parsed
+
+
+def _malformed(text: str, method: str = "GET") -> Refused:
+    """A URL httpx cannot parse, or that no request line could carry (shown made visible)."""
+    return Refused(f"Refused a malformed URL — {method} {clean_text(text, 120)}",
+                   method=method, summary="a malformed URL")
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:

@@ -3,10 +3,15 @@
 ::
 
     divio-tui [--demo [--demo-latency-ms MS] [--demo-faults SPEC]] [--api-url URL] [--token T]
-              [--zone Z] [--version]
+              [--zone Z] [--profile NAME] [--version]
     divio-tui config path        print the config file path
     divio-tui config show        print the effective settings (the token masked)
+    divio-tui get KIND [UUID]    print resources as JSON, JSON lines, CSV or a table
+    divio-tui open TARGET        the explorer, started on an application, slug/env or UUID
+    divio-tui completion SHELL   the bash, zsh or fish completion script
     divio-tui fake-api ...       the fake Divio API over HTTP on loopback (see its --help)
+    divio-tui diff A [B] ...     compare two environments or deployments (exit 0 same,
+                                 1 different, 2 trouble; see diff.py)
 
 Exit status: 0 on success, 1 on a runtime failure, 2 on a usage or settings problem (the
 message goes to stderr, without a traceback), 130 on Ctrl-C. The token is never printed.
@@ -21,7 +26,8 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from divio_tui import __version__
-from divio_tui.cli import config_cmd
+from divio_tui.cli import completion, config_cmd, diff, get
+from divio_tui.cli import open as open_cmd
 from divio_tui.cli.clients import build_client
 from divio_tui.cli.common import non_negative_int, safe
 from divio_tui.logs import setup_logging
@@ -41,21 +47,63 @@ class Command(Protocol):
 
 
 COMMANDS: dict[str, Command] = {"config": config_cmd}
-"""Subcommands by name (each a module of this package); no command runs the explorer."""
+"""Subcommands by name (each a module of this package); with none, the explorer runs (`open`
+runs it too, on a target)."""
+COMMANDS["get"] = get
+COMMANDS["open"] = open_cmd
+COMMANDS["completion"] = completion
+COMMANDS["diff"] = diff
 
 FAKE_API_COMMAND = "fake-api"
 """Subcommand whose remaining arguments go, untouched, to ``divio_tui.fake.cli.run_fake_api``."""
+
+
+HELP_EPILOG = """\
+With no COMMAND, the explorer starts: a lazy tree of organisations, applications,
+environments, backups, deployments… beside the detail of what is highlighted (? lists every
+key once it runs). Global options go before the COMMAND; each COMMAND has its own --help.
+
+examples:
+  divio-tui --demo                        the explorer on the built-in demo API
+  divio-tui                               the explorer on your account
+  divio-tui open acme-shop/live           the explorer, the cursor on that environment
+  divio-tui get applications              every application, as a table or JSON
+  divio-tui get backups -f environment=<uuid> -n 1 | jq -r '.[0].uuid'
+  divio-tui --zone example.org get regions
+  divio-tui completion bash > ~/.local/share/bash-completion/completions/divio-tui
+  divio-tui fake-api --port 8765          the fake Divio API on loopback, for trying things
+
+the token, first found wins (never printed or logged; written only to the config file, when
+the sign-in screen is asked to remember it):
+  --token TOKEN        on the command line (shows up in `ps` and the shell history)
+  DIVIO_TOKEN          in the environment
+  the config file      `token = "…"` in the file `divio-tui config path` prints (chmod 600)
+  the netrc            the entry `divio login` writes (machine control.<zone>; $NETRC_PATH
+                       or ~/.netrc), read only for the API of that zone
+Make a token at https://control.divio.com/account/access-tokens/; with none, the explorer
+opens its sign-in screen, which checks one and can remember it.
+
+environment:
+  DIVIO_TOKEN, DIVIO_API_URL, DIVIO_ZONE          as --token, --api-url, --zone
+  NETRC_PATH                                      the netrc to read instead of ~/.netrc
+  DIVIO_TUI_CONFIG_DIR, _LOG_DIR, _CACHE_DIR      where divio-tui keeps its config file, its
+                                                  log (every request, the token redacted)
+                                                  and its cache: `divio-tui config show`
+
+exit status: 0 success, 1 the API failed or an unexpected failure (the reason on stderr),
+2 a usage or settings problem (no token for a command, a bad option, a config file readable
+by others), 130 interrupted (Ctrl-C).
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (``fake-api`` is listed for ``--help`` but dispatched before parsing)."""
     parser = argparse.ArgumentParser(
         prog="divio-tui",
+        usage="%(prog)s [options] [COMMAND [ARGS ...]]",
         description="A keyboard-first terminal explorer for the Divio Cloud REST API.",
-        epilog=(
-            "Token sources, first found wins: --token, DIVIO_TOKEN, the config file "
-            "(`divio-tui config path`, must be chmod 600), the netrc entry `divio login` writes."
-        ),
+        epilog=HELP_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"divio-tui {__version__}")
     parser.add_argument(
@@ -88,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ZONE",
         help="Divio zone, default divio.com (env DIVIO_ZONE), like divio-cli",
     )
+    parser.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="the account of [profiles.NAME] in the config file (its API and token source)",
+    )
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS.values():
@@ -116,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("divio-tui: error: --demo-latency-ms and --demo-faults need --demo", file=sys.stderr)
         return 2
 
+    if args.command == "completion":
+        return completion.run(args)  # needs no settings either: it is generated from the parser
     if args.command == "config" and args.config_command == "path":
         # Needs no settings: it must work even when the config file is what is broken.
         print(config_path())
@@ -130,6 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             demo=args.demo,
             demo_latency_ms=args.demo_latency_ms,
             demo_faults=args.demo_faults,
+            profile=args.profile,
         )
         command = COMMANDS.get(args.command or "")
         if command is not None:
@@ -162,7 +218,7 @@ def _load_run_app() -> Callable[..., int]:
     return run_app
 
 
-def _run_explorer(settings: Settings) -> int:
+def _run_explorer(settings: Settings, start_at: str | None = None) -> int:
     try:
         log_file = setup_logging(settings)
     except OSError as exc:
@@ -178,7 +234,7 @@ def _run_explorer(settings: Settings) -> int:
     try:
         # The UI may not import fake/, so the CLI builds the clients (demo or real) for it:
         # the first one, and those for a token typed into the sign-in screen or the demo.
-        return run_app(settings, client_factory=build_client)
+        return run_app(settings, client_factory=build_client, start_at=start_at)
     except SettingsError:
         raise
     except Exception as exc:

@@ -40,7 +40,6 @@ def build_client(
         settings.api_url,
         settings.token_value,
         transport=transport,
-        concurrency=settings.concurrency,
-        page_size=settings.page_size,
         observer=observer,
+        **settings.client_options(),
     )

@@ -19,6 +19,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     """`config show` (`config path` needs no settings: `main` answers it first)."""
     token = f"{settings.token_hint} (from {settings.token_source})" if settings.token else "none"
     rows = [
+        *((("profile", settings.profile),) if settings.profile else ()),
         ("api_url", settings.api_url),
         ("zone", settings.zone),
         ("token", token),
@@ -27,7 +28,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         ("cache dir", str(settings.cache_dir)),
         ("concurrency", str(settings.concurrency)),
         ("page_size", str(settings.page_size)),
+        ("request_deadline", f"{settings.request_deadline:g} s"),
+        ("max_body_mb", f"{settings.max_body_mb:g} MB"),
+        ("max_pages", str(settings.max_pages)),
         ("theme", settings.theme),
+        ("request_log_size", str(settings.request_log_size)),
         *((f"keys.{binding}", keys) for binding, keys in sorted(settings.keys.items())),
     ]
     width = max(len(name) for name, _ in rows)

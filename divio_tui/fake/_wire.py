@@ -4,6 +4,9 @@ Contracts:
 - `FakeResponse(status, headers, body, timed_out=False)`: `body` is what goes on the wire
   (already empty for HEAD; `Content-Length` still gives the GET body's length, like a real
   server). `timed_out` asks the transport to simulate a timeout (see server docstring).
+  For a hostile server (hostile.py) a response may also ask the transport to send its body
+  one byte every `drip_s` seconds, or to stop after `cut_after` bytes of it and then close
+  the connection (`reset`: with a TCP reset rather than an orderly close).
 - `json_response` renders like DRF's JSONRenderer: compact separators, UTF-8, no ASCII
   escaping (control characters are still escaped by json, so `\\x1b` becomes `\\u001b`).
 - `paginate` implements DRF PageNumberPagination: `page` (1-based, empty -> 1, "last" -> last
@@ -53,6 +56,9 @@ class FakeResponse:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     timed_out: bool = False
+    drip_s: float = 0.0
+    cut_after: int | None = None
+    reset: bool = False
 
     def json(self) -> object:
         """The body parsed as JSON (test convenience)."""

@@ -4,7 +4,11 @@
 
     --port N [--host 127.0.0.1] [--scale demo|large|tiny|huge] [--latency-ms MS]
     [--ignore-filters] [--faults SPEC] [--seed N] [--token T] [--allow-non-loopback]
-    [--timeout-sleep S] [--access-log]
+    [--timeout-sleep S] [--access-log] [--stock-drf] [--hostile [--trickle-s S]]
+
+`--hostile` serves every case of the hardening matrix under its own prefix
+(``/hostile/<case>/apps/v3/``, listed by ``--help`` and by ``GET /``); `--stock-drf` makes the
+fake behave as a stock DRF server where it otherwise does not (stock_drf.py).
 
 Exit codes: 0 after Ctrl-C (or --help), 2 for a usage error (bad option, bad fault spec, a
 non-loopback --host without --allow-non-loopback), 1 when the address cannot be bound.
@@ -21,15 +25,24 @@ from divio_tui.hosts import is_loopback
 
 from .dataset import SCALES, generate
 from .faults import FAULT_KINDS, FaultSpec
-from .loopback import serve_forever
+from .hostile import CASES, PREFIX, HostileAPI
+from .loopback import LoopbackCore, serve_forever
 from .server import FakeDivioAPI
 
 PROG = "divio-tui fake-api"
 
 
+def _cases_help() -> str:
+    width = max(map(len, CASES))
+    lines = [f"  {name:<{width}}  {case.what}" for name, case in CASES.items()]
+    return (f"hostile cases (--hostile), each at {PREFIX}<case>/apps/v3/:\n" + "\n".join(lines)
+            + "\n  (connection refused: point --api-url at a port where nothing listens)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=PROG, description="Serve the embedded fake Divio API (read-only, invented data) on loopback.")
+        prog=PROG, description="Serve the embedded fake Divio API (read-only, invented data) on loopback.",
+        epilog=_cases_help(), formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, required=True, help="TCP port (0 = any free port)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--scale", choices=SCALES, default="demo",
@@ -48,6 +61,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--timeout-sleep", type=float, default=15.0, metavar="S",
                         help="how long a 'timeout' fault stalls before answering (default 15)")
     parser.add_argument("--access-log", action="store_true", help="log each request to stderr")
+    parser.add_argument("--stock-drf", action="store_true",
+                        help="behave as stock DRF: a 301 without the trailing slash, HTML 404s, "
+                             "'No Application matches the given query.', a 400 for a filter naming an "
+                             "unknown parent, OPTIONS")
+    parser.add_argument("--hostile", action="store_true",
+                        help="serve every hostile case below under its own path prefix")
+    parser.add_argument("--trickle-s", type=float, default=1.0, metavar="S",
+                        help="with --hostile: seconds between two bytes of the 'trickle' case (default 1)")
     return parser
 
 
@@ -73,19 +94,29 @@ def run_fake_api(argv: list[str]) -> int:
 
     api = FakeDivioAPI(generate(args.scale, args.seed), seed=args.seed, latency_ms=args.latency_ms,
                        ignore_filters=args.ignore_filters, faults=faults, token=args.token,
-                       timeout_sleep_s=args.timeout_sleep, access_log=args.access_log)
+                       timeout_sleep_s=args.timeout_sleep, access_log=args.access_log,
+                       stock_drf=args.stock_drf)
+    core: LoopbackCore = api
+    if args.hostile:
+        core = HostileAPI(api, trickle_s=args.trickle_s, timeout_sleep_s=args.timeout_sleep,
+                          access_log=args.access_log)
     token_hint = "<the --token value>" if args.token else "anything"
 
     def ready(base_url: str) -> None:
         counts = api.dataset.counts()
         print(f"Fake Divio API ({args.scale}: {counts['applications']} applications, "
               f"{counts['backups']} backups) at {base_url}", flush=True)
+        if args.hostile:
+            root = base_url.removesuffix("apps/v3/")
+            base_url = f"{root}{PREFIX.lstrip('/')}503/apps/v3/"
+            print(f"Hostile: {len(CASES)} cases at {root}{PREFIX.lstrip('/')}<case>/apps/v3/ "
+                  f"(GET {root} lists them; --help too), e.g. {base_url}", flush=True)
         print(f"Try: divio-tui --api-url {base_url} --token {token_hint}   "
               f"(or curl -H 'Authorization: Token {token_hint}' {base_url}applications/); Ctrl-C stops.",
               flush=True)
 
     try:
-        serve_forever(api, args.host, args.port, args.allow_non_loopback, on_ready=ready)
+        serve_forever(core, args.host, args.port, args.allow_non_loopback, on_ready=ready)
     except KeyboardInterrupt:
         print("Stopped.", flush=True)
         return 0

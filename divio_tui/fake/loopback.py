@@ -13,7 +13,8 @@ Contracts:
 - One daemon thread per connection, HTTP/1.1 keep-alive. Each request: counted in flight,
   sleeps `api.latency_ms`, answered by `api.respond`. A `timeout` fault sleeps
   `api.timeout_sleep_s`, then answers normally, or closes the connection without an answer
-  when `api.timeout_drop` is set.
+  when `api.timeout_drop` is set. A response may trickle (`drip_s`: one byte at a time) or
+  stop short (`cut_after` bytes, then a close, or a TCP reset with `reset`): hostile.py.
 - Quiet by default: nothing is written to stderr per request (nor tracebacks for clients that
   hang up); `api.access_log = True` turns on one line per request. An exception inside the
   fake itself is a bug: it is answered with a JSON 500 and its traceback goes to stderr.
@@ -22,6 +23,7 @@ Contracts:
 from __future__ import annotations
 
 import socket
+import struct
 import sys
 import threading
 import time
@@ -116,10 +118,23 @@ class _Handler(BaseHTTPRequestHandler):
             for name, value in resp.headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            if resp.body:
-                self.wfile.write(resp.body)
+            body = resp.body if resp.cut_after is None else resp.body[:resp.cut_after]
+            if resp.drip_s > 0:
+                for index in range(len(body)):
+                    self.wfile.write(body[index:index + 1])
+                    time.sleep(resp.drip_s)
+            elif body:
+                self.wfile.write(body)
+            if resp.cut_after is not None:
+                self._hang_up(reset=resp.reset)
         except (ConnectionError, TimeoutError):
             self.close_connection = True  # the client went away (e.g. after its own timeout)
+
+    def _hang_up(self, *, reset: bool) -> None:
+        """Close the connection mid-body: an orderly close, or a TCP reset (SO_LINGER 0)."""
+        self.close_connection = True
+        if reset:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve
 

@@ -57,8 +57,11 @@ Invented fields and values (not seen anywhere; tell the UI they may not exist fo
 | errors                    | 5xx/429/HTML fault bodies (see faults.py)                              |
 
 Knobs (plain attributes, change them any time): `latency_ms` (per request, applied by the
-transports), `ignore_filters`, `faults` (spec string / FaultSpec / None; setting it reseeds
-the fault RNG so runs are reproducible), `token`, `timeout_sleep_s` and `timeout_drop`
+transports), `ignore_filters`, `stock_drf` (behave as stock DRF does where the fake
+otherwise does not: the 301 without a trailing slash, Django's HTML 404, "No <Model> matches
+the given query.", the 400 for a filter naming an unknown parent, OPTIONS; see stock_drf.py),
+`faults` (spec string / FaultSpec / None; setting it reseeds the fault RNG so runs are
+reproducible), `token`, `timeout_sleep_s` and `timeout_drop`
 (loopback timeout fault), `access_log` (loopback prints requests to stderr).
 One-shot failures: `api.fail_next("backups", 503, times=2)` makes the next 2 requests whose
 path starts with `/apps/v3/backups` fail with 503, then the route recovers; `status` may be any
@@ -83,6 +86,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import _wire as wire
+from . import stock_drf as stock
 from ._util import Record
 from ._wire import FakeResponse
 from .dataset import ROUTES, Dataset, Scale, canonical_route, generate
@@ -127,7 +131,7 @@ class FakeDivioAPI:
                  now: datetime | None = None, latency_ms: float = 0, ignore_filters: bool = False,
                  faults: str | FaultSpec | None = None, token: str | None = None,
                  timeout_sleep_s: float = 15.0, timeout_drop: bool = False,
-                 access_log: bool = False) -> None:
+                 access_log: bool = False, stock_drf: bool = False) -> None:
         self.dataset = dataset if dataset is not None else generate(scale, seed, now)
         self.latency_ms = latency_ms
         self.ignore_filters = ignore_filters
@@ -135,6 +139,7 @@ class FakeDivioAPI:
         self.timeout_sleep_s = timeout_sleep_s
         self.timeout_drop = timeout_drop
         self.access_log = access_log
+        self.stock_drf = stock_drf
         self.requests: list[tuple[str, str, int]] = []
         self.fault_log: list[tuple[str, str, str]] = []
         self.in_flight = 0
@@ -225,6 +230,8 @@ class FakeDivioAPI:
             resp = self._dispatch(method, split.scheme or "http", host, path, split.query, hdrs)
             if kind is not None:
                 resp = fault_response(kind, resp)
+        if self.stock_drf and "Allow" in resp.headers:
+            resp.headers["Allow"] = stock.ALLOW
         if method == "HEAD" and resp.body:
             resp = replace(resp, body=b"")  # Content-Length keeps the GET body's length
         full = path + (f"?{split.query}" if split.query else "")
@@ -249,6 +256,10 @@ class FakeDivioAPI:
     def _dispatch(self, method: str, scheme: str, host: str, path: str, query: str,
                   hdrs: dict[str, str]) -> FakeResponse:
         view, public = self._resolve(path)
+        if self.stock_drf and view is None:
+            return stock.not_found_page()
+        if self.stock_drf and not path.endswith("/"):
+            return stock.slash_redirect(path, query)  # APPEND_SLASH: before authentication
         if view is None:
             return wire.detail(404, wire.NOT_FOUND)
         authenticated, error = self._authenticate(hdrs.get("authorization", ""))
@@ -256,6 +267,9 @@ class FakeDivioAPI:
             return wire.unauthorised(error)
         if not authenticated and not public:
             return wire.unauthorised(wire.NOT_PROVIDED)
+        if self.stock_drf and method == "OPTIONS":
+            parts = path.strip("/").split("/")
+            return stock.options(canonical_route(parts[2]) if len(parts) > 2 else "")
         if method not in ("GET", "HEAD"):
             return wire.detail(405, f'Method "{method}" not allowed.')
         params = parse_qs(query, keep_blank_values=True)
@@ -324,10 +338,19 @@ class FakeDivioAPI:
         return wire.json_response(200, self.dataset.me)
 
     def _list(self, route: str, params: dict[str, list[str]], url: str) -> FakeResponse:
+        if self.stock_drf:
+            rejected = stock.invalid_parent(params, _FILTERS.get(route, ()), self._exists)
+            if rejected is not None:
+                return rejected
         return wire.paginate(self._filter(route, params), params, url)
+
+    def _exists(self, route: str, uuid: str) -> bool:
+        return bool(self.dataset.where(route, "uuid", uuid))
 
     def _detail(self, route: str, uuid: str, params: dict[str, list[str]], url: str) -> FakeResponse:
         record = self.dataset.detail(route, uuid)
+        if record is None and self.stock_drf:
+            return stock.missing_object(route)
         return wire.detail(404, wire.NOT_FOUND) if record is None else wire.json_response(200, record)
 
     def _deployment_logs(self, uuid: str, params: dict[str, list[str]], url: str) -> FakeResponse:

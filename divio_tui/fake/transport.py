@@ -12,12 +12,16 @@ Contracts:
   (Content-Type, Content-Length, ...) and body.
 - A `timeout` fault raises `httpx.ReadTimeout` right after the latency (no long wait: tests
   stay fast and the client sees exactly what a read timeout looks like).
+- A response that trickles (`drip_s`) is streamed one byte at a time (async; sync clients get
+  it whole after the same wait), one cut short (`cut_after`) ends in `httpx.ReadError` after
+  its first bytes, as a reset or a short body does on a socket.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 
@@ -56,5 +60,38 @@ class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
 def _to_httpx(resp: FakeResponse, request: httpx.Request) -> httpx.Response:
     if resp.timed_out:
         raise httpx.ReadTimeout("fake Divio API: injected timeout fault", request=request)
+    if resp.drip_s > 0 or resp.cut_after is not None:
+        return httpx.Response(resp.status, headers=list(resp.headers.items()),
+                              stream=_Trickle(resp, request), request=request)
     return httpx.Response(resp.status, headers=list(resp.headers.items()), content=resp.body,
                           request=request)
+
+
+class _Trickle(httpx.AsyncByteStream, httpx.SyncByteStream):
+    """A body that trickles or stops short (see the module docstring)."""
+
+    def __init__(self, resp: FakeResponse, request: httpx.Request) -> None:
+        self.resp = resp
+        self.request = request
+
+    def _body(self) -> bytes:
+        return self.resp.body if self.resp.cut_after is None else self.resp.body[:self.resp.cut_after]
+
+    def _end(self) -> None:
+        if self.resp.cut_after is not None:
+            raise httpx.ReadError("fake Divio API: connection closed mid-body", request=self.request)
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        body = self._body()
+        if self.resp.drip_s > 0:
+            for index in range(len(body)):
+                await asyncio.sleep(self.resp.drip_s)
+                yield body[index:index + 1]
+        elif body:
+            yield body
+        self._end()
+
+    def __iter__(self) -> Iterator[bytes]:
+        time.sleep(self.resp.drip_s * len(self._body()))
+        yield self._body()
+        self._end()

@@ -53,6 +53,8 @@ class Listing:
     """The last load's failure (an error line is in the tree), cleared by the next load."""
     generation: int = 0
     """Counts loads started; a worker only settles the state if no newer load began."""
+    stale: bool = False
+    """A reload failed before anything new arrived: what is shown is the previous load's."""
 
     @property
     def params(self) -> dict[str, str]:
@@ -82,7 +84,7 @@ class Listing:
         self.pending = None
         self.read_whole = False
         self.error = None
-        self.loading = self.loaded = False
+        self.loading = self.loaded = self.stale = False
 
     @property
     def started(self) -> bool:
@@ -183,6 +185,9 @@ class StatusData:
     invalid: InvalidRecord | None = None
     owner: Any = None
     """The ResourceData / GroupData whose children this line belongs to (retry target)."""
+    stale: bool = False
+    """An error line of a reload that failed, the previous load still shown: a retry
+    reloads (rather than continuing the list where it stopped)."""
 
     @property
     def key(self) -> tuple[str, ...]:

@@ -7,18 +7,41 @@ a backup after its size was shown costs no request. Service instances are read o
 environment with a single filtered list. `children` reads every item under one parent (an
 environment's backups) once per session, from the filtered list or, when the server ignores
 the filter, from the whole collection read once and indexed by parent.
+
+Both reads have a budget, like the tree's `load more`: `children` reads at most
+`CHILDREN_MAX_PAGES` pages for one parent and `collection` at most `COLLECTION_MAX_PAGES`,
+whatever `count` the server claims (a billion backups, two a page). Past the budget the read
+stops and says so (`partial_children`, `partial_collection`: what was read of how many), so
+the environment summary can tell "the newest 5,000 of 200,000" instead of reading for ever.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import AsyncGenerator, Iterable
 from contextlib import aclosing
+from dataclasses import dataclass
 from typing import Any
 
-from divio_tui.api.errors import ApiError
+from divio_tui.api.errors import ApiError, Refused
 from divio_tui.api.models import ApiModel, User
 from divio_tui.api.resources import KINDS
+
+CHILDREN_MAX_PAGES = 50
+"""Pages `children` reads for one parent (5,000 backups of one environment at 100 a page)."""
+
+COLLECTION_MAX_PAGES = 1_000
+"""Pages `collection` reads of one whole kind (100,000 records at 100 a page)."""
+
+
+@dataclass(frozen=True)
+class PartialRead:
+    """A list read only as far as its budget: `read` records of the `count` the server gave
+    (None when it gave none), in `pages` pages."""
+
+    read: int
+    count: int | None
+    pages: int
 
 
 class Session:
@@ -33,6 +56,7 @@ class Session:
         self._ignored_filters: set[str] = set()
         self._children: dict[tuple[str, str, str], asyncio.Task[list[ApiModel]]] = {}
         self._indexes: dict[tuple[str, str], tuple[list[ApiModel], dict[str, list[ApiModel]]]] = {}
+        self._partial: dict[tuple[str, ...], PartialRead] = {}
         self.generation = 0
         """Counts `clear` calls: state kept elsewhere about this session's data compares it."""
         self.me: User | None = None
@@ -51,6 +75,7 @@ class Session:
         self._ignored_filters.clear()
         self._children.clear()
         self._indexes.clear()
+        self._partial.clear()
         self.generation += 1
 
     def use(self, client: Any) -> None:
@@ -147,9 +172,42 @@ class Session:
         return await asyncio.shield(task)
 
     async def _read_collection(self, kind: str) -> list[ApiModel]:
-        models = [model async for model in self.client.iter_items(KINDS[kind])]
+        models: list[ApiModel] = []
+        pages = self._read_pages(kind, {}, COLLECTION_MAX_PAGES, (kind,))
+        async with aclosing(pages):
+            async for page in pages:
+                models.extend(page.results)
         self.remember(kind, models)
         return models
+
+    async def _read_pages(self, kind: str, params: dict[str, str], budget: int,
+                          key: tuple[str, ...]) -> AsyncGenerator[Any, None]:
+        """The pages of one list, at most `budget` of them; a read the budget stopped is
+        recorded under `key` as a `PartialRead`."""
+        self._partial.pop(key, None)
+        cursor = self.client.cursor(KINDS[kind], params)
+        # The cursor's own page cap is the budget: it never even starts a page past it.
+        cursor.max_pages = min(cursor.max_pages, budget)
+        try:
+            async with aclosing(cursor.pages()) as pages:
+                async for page in pages:
+                    yield page
+        except Refused:
+            if not cursor.capped:
+                raise  # a loop, another origin: not the budget
+            self._partial[key] = PartialRead(cursor.scanned, cursor.count, cursor.pages_read)
+
+    def partial_collection(self, kind: str) -> PartialRead | None:
+        """How far `collection(kind)` got if its budget stopped it, else None."""
+        return self._partial.get((kind,))
+
+    def partial_children(self, kind: str, field: str, parent: str) -> PartialRead | None:
+        """How far `children(kind, field, parent)` got if a budget stopped it (its own, or the
+        whole collection's it was picked from), else None."""
+        partial = self._partial.get((kind, field, parent))
+        if partial is None and self.ignores_filter(kind):
+            return self.partial_collection(kind)
+        return partial
 
     async def children(self, kind: str, field: str, parent: str) -> list[ApiModel]:
         """Every `kind` item whose `field` is `parent` (an environment's backups), read once
@@ -175,16 +233,21 @@ class Session:
         task = self._children.get((kind, field, parent))
         if task is None or not task.done() or _failed(task):
             return None
+        if self.partial_children(kind, field, parent) is not None:
+            return None  # only part of it: the tree reads the list itself, batch by batch
         return task.result()
 
     def forget_children(self, kind: str, field: str, parent: str) -> None:
         """Read `children(kind, field, parent)` again next time (a reload)."""
         self._children.pop((kind, field, parent), None)
+        self._partial.pop((kind, field, parent), None)
 
     async def _read_children(self, kind: str, field: str, parent: str) -> list[ApiModel]:
         if not self.ignores_filter(kind):
             found: list[ApiModel] = []
-            async with aclosing(self.client.iter_pages(KINDS[kind], {field: parent})) as pages:
+            pages = self._read_pages(kind, {field: parent}, CHILDREN_MAX_PAGES,
+                                     (kind, field, parent))
+            async with aclosing(pages):
                 async for page in pages:
                     if any(getattr(model, field, None) != parent for model in page.results):
                         self.note_ignored_filter(kind)
@@ -221,10 +284,13 @@ class Session:
     async def _read_instances(self, environment: str) -> None:
         kind = KINDS["service_instance"]
         found: list[ApiModel] = []
-        async for model in self.client.iter_items(kind, {"environment": environment}):
-            # The filter is a hint: keep only this environment's instances.
-            if getattr(model, "environment", None) == environment:
-                found.append(model)
+        pages = self._read_pages(kind.name, {"environment": environment}, CHILDREN_MAX_PAGES,
+                                 (kind.name, "environment", environment))
+        async with aclosing(pages):
+            async for page in pages:
+                # The filter is a hint: keep only this environment's instances.
+                found.extend(model for model in page.results
+                             if getattr(model, "environment", None) == environment)
         self.remember("service_instance", found)
 
 

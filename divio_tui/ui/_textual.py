@@ -91,6 +91,19 @@ class FastTree(Tree[T], Generic[T]):
         node._updates += 1
         self._invalidate()
 
+    def drop_some(self, node: TreeNode[T], children: list[TreeNode[T]]) -> None:
+        """Remove these children of `node` and their descendants at once (the cursor must
+        not be among them); the other children stay, in their order."""
+        doomed = {id(child) for child in children}
+        stack = [child for child in node._children if id(child) in doomed]
+        while stack:
+            child = stack.pop()
+            stack.extend(child._children)
+            self._tree_nodes.pop(child._id, None)
+        node._children[:] = [child for child in node._children if id(child) not in doomed]
+        node._updates += 1
+        self._invalidate()
+
     def reorder_children(self, node: TreeNode[T], children: list[TreeNode[T]]) -> None:
         """Put `node`'s children in the order of `children` (the same nodes)."""
         node._children[:] = children

@@ -13,26 +13,41 @@ account. The app's own keys are help, quit and the palette.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, ClassVar
 
 import httpx
 from rich.text import Text
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.timer import Timer
 
 from divio_tui.api.errors import ApiError, Forbidden, Unauthorised
 from divio_tui.api.models import User
-from divio_tui.settings import Settings
+from divio_tui.settings import (
+    ENV_CACHE_DIR,
+    ENV_CONFIG_DIR,
+    ENV_LOG_DIR,
+    Settings,
+    SettingsError,
+    load_settings,
+    profile_names,
+)
 from divio_tui.state.backups import BackupBook
+from divio_tui.state.requests import RequestLog
 from divio_tui.state.session import Session
 from divio_tui.ui._textual import StreamingCommandPalette
 from divio_tui.ui.explorer.screen import ExplorerScreen
+from divio_tui.ui.explorer.start import open_target
 from divio_tui.ui.keys import ALL_BINDINGS, APP_BINDINGS, KEY_NAMES, keys_for
+from divio_tui.ui.requests.origin import worker_origin
+from divio_tui.ui.requests.screen import RequestLogScreen
 from divio_tui.ui.screens.help import HelpScreen
 from divio_tui.ui.screens.signin import (
     ClientFactory,
@@ -42,13 +57,17 @@ from divio_tui.ui.screens.signin import (
 )
 from divio_tui.ui.terminal import CHECK_INTERVAL, controlling_terminal_fd, terminal_lost
 from divio_tui.ui.text.labels import error_summary
-from divio_tui.untrusted import visible
+from divio_tui.untrusted import clip, visible
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
-EXTRA_BINDING_IDS = frozenset({"close-help", "filter-cancel"})
+ME_RETRY_FIRST = 5.0
+ME_RETRY_CAP = 60.0
+"""Seconds before `iam/v3/me/` is asked again after a failure: doubling, up to the cap."""
+
+EXTRA_BINDING_IDS = frozenset({"close-help", "filter-cancel", "save-cancel"})
 """Binding ids defined on screens and widgets outside `keys.py`, also valid in key overrides."""
 
 
@@ -73,6 +92,7 @@ class DivioApp(App[None]):
         *,
         owns_client: bool = False,
         client_factory: ClientFactory | None = None,
+        start_at: str | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings if settings is not None else Settings()
@@ -82,7 +102,18 @@ class DivioApp(App[None]):
         self.session = Session(client)
         self.backups = BackupBook(self.session)
         self.clock: Clock = clock or utc_now
+        self.request_log = RequestLog(self.settings.request_log_size, clock=self.now,
+                                      secret=lambda: self.settings.token_value,
+                                      fallback=worker_origin)
+        """Every request the explorer makes (the request log screen shows it)."""
+        self.request_log.watch(client)
+        self.start_settings = self.settings
+        """The settings the app started with ("Switch back" returns to them)."""
         self._owns_client = owns_client
+        self.me_error: ApiError | None = None
+        """Why the last `iam/v3/me/` failed (None once it answered); retried with backoff."""
+        self._me_failures = 0
+        self._me_retry: Timer | None = None
         self._told_unauthorised = False
         self._tree_started = self.signed_in
         self._key_overrides: dict[str, str] = {
@@ -92,6 +123,8 @@ class DivioApp(App[None]):
         self._unknown_keys = sorted(set(self.settings.keys) - set(self._key_overrides))
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
+        self._start_at = start_at
+        """A target to put the cursor on once signed in (`divio-tui open TARGET`)."""
 
     def get_default_screen(self) -> Screen[Any]:
         return ExplorerScreen(self)
@@ -130,6 +163,11 @@ class DivioApp(App[None]):
         if terminal is not None:
             self.set_interval(CHECK_INTERVAL, lambda: self._exit_if_lost(terminal))
 
+    def on_ready(self) -> None:
+        # Ready, not mount: the explorer's tree exists only once the first frame is laid out.
+        if self.signed_in:
+            self.open_start_target()
+
     def _exit_if_lost(self, terminal: int) -> None:
         """End the app once its terminal has hung up (see ui/terminal.py for why)."""
         if terminal_lost(terminal):
@@ -158,7 +196,8 @@ class DivioApp(App[None]):
             ("command-palette", "palette"), ("help", "all keys")))
         return [
             ("api", Text(visible(api))),
-            ("signed in", Text(visible(me.email or me.display_name)) if me is not None
+            ("signed in", Text(clip(me.email or me.display_name, 200)) if me is not None
+             else self._me_failure_text() if self.me_error is not None
              else Text("…", "muted")),
             ("token", Text("not needed for the demo", "muted") if settings.demo
              else Text(visible(f"from {settings.token_source}")) if settings.token_source
@@ -168,26 +207,51 @@ class DivioApp(App[None]):
         ]
 
     def connection_label(self) -> str:
-        """`demo`, or the API host (and port when not the default). Never the token."""
+        """`demo`, or the API host (and port when not the default), after the profile's name
+        when one is active (`staging · api.dev.aldryn.net`). Never the token."""
         if self.settings.demo:
-            return "demo"
-        url = httpx.URL(str(getattr(self.client, "base_url", self.settings.api_url)))
-        return url.host + (f":{url.port}" if url.port else "")
+            where = "demo"
+        else:
+            url = httpx.URL(str(getattr(self.client, "base_url", self.settings.api_url)))
+            where = url.host + (f":{url.port}" if url.port else "")
+        profile = self.settings.profile
+        return f"{profile} · {where}" if profile else where
 
     def refresh_account(self) -> None:
         self.fetch_me()
 
-    @work(exit_on_error=False, group="me", exclusive=True)
+    def _me_failure_text(self) -> Text:
+        assert self.me_error is not None
+        return Text(f"⚠ could not check the token's user: {error_summary(self.me_error)} — "
+                    f"retrying by itself; {keys_for(self, 'reload')[0]} on this line retries now",
+                    "bad")
+
+    @work(exit_on_error=False, group="me", exclusive=True,
+          description="account: who am I")
     async def fetch_me(self) -> None:
-        """Who the token belongs to, for the header."""
+        """Who the token belongs to, for the header. A failure (the API down, a timeout) is
+        told on the start screen and tried again, 5 s later, then 10, 20… up to a minute."""
+        if self._me_retry is not None:
+            self._me_retry.stop()
+            self._me_retry = None
+        client = self.client
         try:
-            me = await self.client.me()
+            me = await client.me()
         except (Unauthorised, Forbidden) as error:
             self.tell_refused(error)
             return
         except ApiError as error:
             log.info("me: %s", error.message)
+            if client is not self.client:
+                return  # another account meanwhile: its own fetch is under way
+            self.me_error = error
+            self._me_failures += 1
+            delay = min(ME_RETRY_CAP, ME_RETRY_FIRST * 2 ** (self._me_failures - 1))
+            self._me_retry = self.set_timer(delay, self.fetch_me)
+            self.explorer.refresh_detail()
             return
+        self.me_error = None
+        self._me_failures = 0
         self.session.me = me
         self.explorer.header.set_user(me.email or me.display_name)
         self.explorer.refresh_detail()
@@ -230,12 +294,16 @@ class DivioApp(App[None]):
         tree and the header start again, as after a reload-all. The app owns `client`."""
         old, owned = self.client, self._owns_client
         previous = self.session.me
-        same_account = (settings.demo == self.settings.demo and (
-            previous is None or me is None or previous.uuid == me.uuid))
+        same_account = (settings.demo == self.settings.demo
+                        and settings.api_url == self.settings.api_url and (
+                            previous is None or me is None or previous.uuid == me.uuid))
         self.settings = settings
         self.client = client
         self._owns_client = True
         self._told_unauthorised = False
+        self.me_error = None
+        self._me_failures = 0
+        self.request_log.watch(client)
         self.session.use(client)
         self.session.me = me
         explorer = self.explorer
@@ -247,11 +315,31 @@ class DivioApp(App[None]):
         if me is None:
             self.fetch_me()
         else:
-            self.notify(f"Signed in as {visible(me.email or me.display_name)}", markup=False,
+            self.notify(f"Signed in as {clip(me.email or me.display_name, 200)}", markup=False,
                         timeout=4)
         explorer.refresh_detail()
+        self.open_start_target()
         if owned and old is not client:
             self.run_worker(old.aclose(), group="close-client", exit_on_error=False)
+
+    def open_start_target(self) -> None:
+        """Reveal the target the app was started on, if it has not been yet (see
+        ui/explorer/start.py); a refused token keeps it for after the sign-in."""
+        target, self._start_at = self._start_at, None
+        if target is not None:
+            self.run_worker(self._open_start_target(target), group="start-at", exclusive=True,
+                            exit_on_error=False, description=f"open {target}")
+
+    async def _open_start_target(self, target: str) -> None:
+        try:
+            opened = await open_target(self.explorer, target)
+        except Exception as error:  # a bug: say so, never take the app down
+            log.exception("opening %s failed", target)
+            self.notify(visible(f"{type(error).__name__}: {error}"),
+                        title="Could not open the target", severity="error", markup=False)
+            return
+        if not opened:
+            self._start_at = target
 
     # -- app-wide actions ---------------------------------------------------------------
 
@@ -260,6 +348,8 @@ class DivioApp(App[None]):
             # The palette lists what the screen below offers; the sign-in screen offers
             # nothing, and it holds a token being typed.
             return not isinstance(self.screen, SignInScreen)
+        if action == "request_log":
+            return not isinstance(self.screen, SignInScreen | RequestLogScreen)
         return True
 
     def action_command_palette(self) -> None:
@@ -267,9 +357,103 @@ class DivioApp(App[None]):
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(StreamingCommandPalette(id="--command-palette"))
 
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # One of each in the palette: Textual's "Theme" picker stays (ours only toggled light
+        # and dark), and its "Keys" panel gives way to our help, which lists every key as the
+        # user bound it.
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":
+                yield command
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self))
+
+    def action_request_log(self) -> None:
+        """The request log screen: every request the explorer made."""
+        if not isinstance(self.screen, RequestLogScreen):
+            self.push_screen(RequestLogScreen(self.request_log,
+                                              lambda: self.settings.token_value))
+
+    # -- other accounts (profiles) ----------------------------------------------------------
+
+    def account_choices(self) -> list[tuple[str, str, Callable[[], Settings]]]:
+        """Where the palette's "Switch account" can go: (name, what it is, its settings).
+
+        Every `[profiles.NAME]` of the config file (read now, so an edit shows up), the
+        account the app started with, and the demo; the active one left out."""
+        choices: list[tuple[str, str, Callable[[], Settings]]] = []
+        current = self.settings
+        env = _env_of(current)
+        try:
+            names = profile_names(env)
+        except SettingsError as error:
+            log.info("profiles: %s", error)
+            names = []
+        for name in names:
+            if name != current.profile:
+                choices.append((f"profile {name}", f"[profiles.{name}] of the config file",
+                                partial(load_settings, profile=name, env=env)))
+        start = self.start_settings
+        if _where(start) != _where(current):
+            choices.append(("the start account", _where(start), lambda: start))
+        if not current.demo and not start.demo:
+            choices.append(("the demo", "the built-in demo API", current.as_demo))
+        return choices
+
+    def switch_account(self, name: str, settings_of: Callable[[], Settings]) -> None:
+        """Explore another account or zone: check its token, then start again on it."""
+        try:
+            settings = settings_of()
+        except SettingsError as error:
+            self.notify(visible(str(error)), title=f"Cannot switch to {visible(name)}",
+                        severity="error", markup=False, timeout=10)
+            return
+        if settings.token is None:
+            self.notify(f"{visible(name)} has no token yet: sign in to it.", markup=False)
+            self.push_screen(SignInScreen(settings, self.client_factory,
+                                          reason=f"{visible(name)}: no token was found."),
+                             self._signed_in)
+            return
+        self._check_and_switch(name, settings)
+
+    @work(exit_on_error=False, group="switch-account", exclusive=True,
+          description="switch account: who am I")
+    async def _check_and_switch(self, name: str, settings: Settings) -> None:
+        try:
+            client = self.client_factory(settings)
+        except (SettingsError, ValueError, RuntimeError) as error:
+            self.notify(visible(str(error)), title=f"Cannot switch to {visible(name)}",
+                        severity="error", markup=False, timeout=10)
+            return
+        self.request_log.watch(client)
+        self.notify(f"Switching to {visible(name)}…", markup=False, timeout=3)
+        try:
+            me = await client.me()
+        except ApiError as error:
+            await client.aclose()
+            message = (rejection_message(error, settings.token_source)
+                       if isinstance(error, Unauthorised) else visible(error.message))
+            self.notify(f"{message}\nStill exploring {visible(self.connection_label())}.",
+                        title=f"Could not switch to {visible(name)}", severity="error",
+                        markup=False, timeout=10)
+            return
+        self.use_client(client, settings, me=me)
+
+
+def _env_of(settings: Settings) -> dict[str, str]:
+    """The environment, with the directories of the app's settings: a profile is read from
+    the config file the app started with."""
+    env = dict(os.environ)
+    env.update({ENV_CONFIG_DIR: str(settings.config_dir), ENV_LOG_DIR: str(settings.log_dir),
+                ENV_CACHE_DIR: str(settings.cache_dir)})
+    return env
+
+
+def _where(settings: Settings) -> str:
+    """What an account is, in words: `demo`, or its API URL (and profile)."""
+    where = "the demo API" if settings.demo else settings.api_url
+    return f"{where} (profile {settings.profile})" if settings.profile else where
 
 
 def default_client_factory(settings: Settings) -> Any:
@@ -279,20 +463,21 @@ def default_client_factory(settings: Settings) -> Any:
         raise RuntimeError("the demo needs a client_factory that mounts it (the CLI provides it)")
     from divio_tui.api.client import DivioClient
 
-    return DivioClient(settings.api_url, settings.token_value,
-                       concurrency=settings.concurrency, page_size=settings.page_size)
+    return DivioClient(settings.api_url, settings.token_value, **settings.client_options())
 
 
-def run_app(settings: Settings, client_factory: ClientFactory | None = None) -> int:
+def run_app(settings: Settings, client_factory: ClientFactory | None = None,
+            start_at: str | None = None) -> int:
     """Run the explorer for `settings` until the user quits; returns the exit status.
 
     `client_factory(settings)` builds a `DivioClient` for some settings: the one to start
     with, a token typed into the sign-in screen, the demo (the CLI passes `build_client`, which
     mounts the demo API in-process: `ui` does not import `fake`). Without it, only real API
     clients can be built. With no token (and not the demo), the app opens on the sign-in screen.
+    `start_at` (an application slug, ``slug/env`` or any UUID) puts the cursor there at once.
     """
     factory = client_factory or default_client_factory
     app = DivioApp(client=factory(settings), settings=settings, owns_client=True,
-                   client_factory=factory)
+                   client_factory=factory, start_at=start_at)
     app.run()
     return app.return_code or 0

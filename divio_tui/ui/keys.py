@@ -50,10 +50,15 @@ EXPLORER_BINDINGS: list[Binding] = [
     Binding("R", "reload_all", "Reload all", show=False, id="reload-all"),
     Binding("slash", "filter", "Filter", id="filter", key_display="/"),
     Binding("v", "reveal_secrets", "Reveal", show=False, id="reveal-secrets"),
+    Binding("e", "show_whole", "Whole", show=False, id="full-values"),
     Binding("escape", "clear_filter", "Clear filter", id="clear-filter"),
     Binding("backspace,alt+left", "history_back", "Back", id="history-back", key_display="⌫"),
     Binding("less_than_sign", "resize_tree(-5)", "Narrower tree", show=False, id="narrow-tree"),
     Binding("greater_than_sign", "resize_tree(5)", "Wider tree", show=False, id="widen-tree"),
+    Binding("equals_sign", "compare", "Compare", show=False, id="compare", key_display="="),
+    Binding("C", "copy_curl", "curl", show=False, id="copy-curl"),
+    Binding("D", "copy_divio_command", "divio", show=False, id="copy-divio-command"),
+    Binding("s", "save", "Save", show=False, id="save"),
 ]
 """What can be done with the highlighted resource (the explorer screen's keys: a screen on
 top of it silences them)."""
@@ -65,6 +70,7 @@ APP_BINDINGS: list[Binding] = [
             priority=True),
     # Not a priority binding, unlike ctrl+p: a `:` typed into an input is just a colon.
     Binding("colon", "command_palette", "Palette", show=False, id="command-palette-colon"),
+    Binding("ctrl+l", "request_log", "Requests", show=False, id="request-log"),
 ]
 """What works on every screen: help, quit, the palette."""
 
@@ -74,6 +80,7 @@ BACKUPS_VIEW_BINDINGS: list[Binding] = [
     Binding("S", "reverse", "Reverse", id="backups-reverse"),
     Binding("r", "reload", "Reload", id="backups-reload"),
     Binding("escape,q", "close", "Close", id="backups-close"),
+    Binding("w", "save", "Save CSV", id="backups-save"),
 ]
 """The backups table (`b`): what its cursor's row and column can do."""
 
@@ -88,6 +95,61 @@ BACKUPS_TABLE_BINDINGS: list[Binding] = [
     Binding("G", "scroll_bottom", "Bottom", show=False, id="backups-bottom"),
 ]
 """Enter, and vi keys beside the arrows, PgUp / PgDn and Home / End the table has."""
+
+REQUEST_LOG_BINDINGS: list[Binding] = [
+    Binding("C", "copy_curl", "curl", id="request-log-copy-curl"),
+    Binding("f", "failures_only", "Failures only", id="request-log-failures"),
+    Binding("s", "save", "Save CSV", id="request-log-save"),
+    Binding("escape,q", "close", "Close", id="request-log-close"),
+]
+"""The request log (ctrl+l, or the palette's "Request log")."""
+
+REQUEST_TABLE_BINDINGS: list[Binding] = [
+    Binding("enter", "select_cursor", "Body", id="request-log-body"),
+    Binding("j", "cursor_down", "Down", show=False, id="request-log-cursor-down"),
+    Binding("k", "cursor_up", "Up", show=False, id="request-log-cursor-up"),
+    Binding("g", "scroll_top", "Top", show=False, id="request-log-top"),
+    Binding("G", "scroll_bottom", "Bottom", show=False, id="request-log-bottom"),
+]
+"""On the request log's table: enter shows the response body; vi keys."""
+
+REQUEST_BODY_BINDINGS: list[Binding] = [
+    Binding("C", "copy_curl", "curl", id="request-body-copy-curl"),
+    Binding("y", "copy_body", "Copy body", id="request-body-copy"),
+    Binding("escape,q", "close", "Close", id="request-body-close"),
+    Binding("down,j", "scroll('down')", "Scroll down", show=False, id="request-body-down"),
+    Binding("up,k", "scroll('up')", "Scroll up", show=False, id="request-body-up"),
+]
+"""The response body of one request log entry."""
+
+
+COMPARE_VIEW_BINDINGS: list[Binding] = [
+    Binding("c", "copy_value", "Copy", id="compare-copy"),
+    Binding("v", "reveal", "Reveal", id="compare-reveal"),
+    Binding("d", "differences_only", "Diffs", id="compare-differences-only"),
+    Binding("p", "pick", "Pick", id="compare-pick"),
+    Binding("x", "swap", "Swap", show=False, id="compare-swap"),
+    Binding("s", "save", "Save", id="compare-save"),
+    Binding("r", "reload", "Reload", show=False, id="compare-reload"),
+    Binding("escape,q", "close", "Close", id="compare-close"),
+]
+"""The compare view (`=`): what its cursor's row and column can do."""
+
+COMPARE_TABLE_BINDINGS: list[Binding] = [
+    Binding("enter", "select_cursor", "Show", id="compare-show-in-tree"),
+    Binding("j", "cursor_down", "Down", show=False, id="compare-cursor-down"),
+    Binding("k", "cursor_up", "Up", show=False, id="compare-cursor-up"),
+    Binding("h", "cursor_left", "Left", show=False, id="compare-cursor-left"),
+    Binding("l", "cursor_right", "Right", show=False, id="compare-cursor-right"),
+    Binding("g", "scroll_top", "Top", show=False, id="compare-top"),
+    Binding("G", "scroll_bottom", "Bottom", show=False, id="compare-bottom"),
+]
+"""Enter, and vi keys beside the arrows, in the compare table."""
+
+COMPARE_SAVE_BINDINGS: list[Binding] = [
+    Binding("escape", "cancel", "Cancel", id="compare-save-cancel"),
+]
+"""The compare view's save prompt (enter saves)."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +184,11 @@ HELP_SECTIONS: list[tuple[str, list[HelpEntry]]] = [
         HelpEntry("reload", "reload it, keeping what is expanded"),
         HelpEntry("reload-all", "reload everything"),
         HelpEntry("reveal-secrets", "reveal / mask sensitive values in the JSON"),
+        HelpEntry("compare", "compare it: test ⇄ live, a deploy with the one before"),
+        HelpEntry("copy-curl", "copy it as a curl command ($DIVIO_TOKEN)"),
+        HelpEntry("copy-divio-command", "copy its divio-cli command"),
+        HelpEntry("save", "save it (and its loaded subtree) as JSON"),
+        HelpEntry("full-values", "show it whole: values the detail pane cuts, in full"),
     ]),
     ("Jump", [
         HelpEntry("follow-reference", "go to the highlighted reference (detail pane: tab, "
@@ -136,15 +203,35 @@ HELP_SECTIONS: list[tuple[str, list[HelpEntry]]] = [
         HelpEntry("narrow-tree", "narrower tree pane"),
         HelpEntry("widen-tree", "wider tree pane"),
         HelpEntry("help", "this help"),
+        HelpEntry("request-log", "the request log"),
         HelpEntry("quit", "quit"),
     ]),
     ("Backups table", [
         HelpEntry("backups-show-in-tree", "show the backup (or service backup) in the tree"),
-        HelpEntry("backups-copy-uuid", "copy the backup's UUID (on a service: its SIB's)"),
+        HelpEntry("backups-copy-uuid", "copy the backup's UUID (on a service column: that "
+                  "service's backup's)"),
         HelpEntry("backups-sort", "sort by the cursor's column (again: reverse)"),
         HelpEntry("backups-reverse", "reverse the order"),
         HelpEntry("backups-reload", "read the backups again"),
         HelpEntry("backups-close", "back to the tree"),
+        HelpEntry("backups-save", "save the table as CSV"),
+    ]),
+    ("Request log", [
+        HelpEntry("request-log-body", "its response body"),
+        HelpEntry("request-log-copy-curl", "copy it as a curl command"),
+        HelpEntry("request-log-failures", "failures only / every request"),
+        HelpEntry("request-log-save", "save the log as CSV"),
+    ]),
+    ("Compare view", [
+        HelpEntry("compare-show-in-tree", "show the cursor's side in the tree"),
+        HelpEntry("compare-copy", "copy the cursor's value"),
+        HelpEntry("compare-reveal", "reveal / mask sensitive values"),
+        HelpEntry("compare-differences-only", "only the differences / every row"),
+        HelpEntry("compare-pick", "pick another side"),
+        HelpEntry("compare-swap", "swap the two sides"),
+        HelpEntry("compare-save", "save as JSON"),
+        HelpEntry("compare-reload", "read both sides again"),
+        HelpEntry("compare-close", "back to the tree"),
     ]),
 ]
 """The help screen's content, in reading order. Tab / shift+tab move between the panes."""
@@ -153,7 +240,9 @@ ALL_BINDINGS: dict[str, Binding] = {
     binding.id: binding
     for binding in [*TREE_BINDINGS, *DETAIL_BINDINGS, *REFERENCE_BINDINGS, *EXPLORER_BINDINGS,
                     *APP_BINDINGS,
-                    *BACKUPS_VIEW_BINDINGS, *BACKUPS_TABLE_BINDINGS]
+                    *BACKUPS_VIEW_BINDINGS, *BACKUPS_TABLE_BINDINGS,
+                    *COMPARE_VIEW_BINDINGS, *COMPARE_TABLE_BINDINGS, *COMPARE_SAVE_BINDINGS,
+                    *REQUEST_LOG_BINDINGS, *REQUEST_TABLE_BINDINGS, *REQUEST_BODY_BINDINGS]
     if binding.id is not None
 }
 """Every binding by id, for the help screen and for validating user key overrides."""

@@ -8,7 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from divio_tui.api import DivioClient, Refused
+from divio_tui.api import BadResponse, DivioClient, Refused
+from divio_tui.api.cursor import BATCH_PAGES
 
 from .conftest import BASE, drf_page, json_response
 
@@ -80,7 +81,7 @@ async def test_alternating_next_links_are_a_loop_too(make_client: MakeClient) ->
     assert cursor.duplicates == 2
 
 
-async def test_empty_pages_with_a_next_spend_the_budget(make_client: MakeClient) -> None:
+async def test_empty_pages_with_a_next_end_the_list_after_three(make_client: MakeClient) -> None:
     sent: list[int] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -90,8 +91,24 @@ async def test_empty_pages_with_a_next_spend_the_budget(make_client: MakeClient)
                                    "results": []})
 
     cursor = make_client(handler, page_size=100).cursor("backup")
+    with pytest.raises(BadResponse, match="3 empty pages in a row") as caught:
+        await batch(cursor, float("inf"))
+    assert len(sent) == 3 and cursor.exhausted
+    assert caught.value.summary == "the server sent empty pages that never end"
+
+
+async def test_tiny_pages_stop_a_batch_after_its_page_budget(make_client: MakeClient) -> None:
+    sent: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        n = int(request.url.params.get("cursor", "0"))
+        sent.append(n)
+        return json_response(200, {"next": f"{BASE}backups/?cursor={n + 1}", "previous": None,
+                                   "results": [{"uuid": f"i{n}"}]})
+
+    cursor = make_client(handler, page_size=100).cursor("backup")
     await batch(cursor, 500)
-    assert len(sent) <= 5 and not cursor.exhausted
+    assert len(sent) == BATCH_PAGES and not cursor.exhausted
 
 
 async def test_a_huge_count_plans_only_the_pages_of_the_batch(make_client: MakeClient) -> None:

@@ -26,7 +26,17 @@ from divio_tui.fake.server import FakeDivioAPI
 from divio_tui.fake.transport import FakeTransport
 from divio_tui.settings import AppPaths, Settings
 from divio_tui.ui.app import DivioApp
-from tests.ui.helpers import acme_live_backup, fixed_clock, make_app, no_blink, press, settle
+from tests.ui.helpers import (
+    acme_live_backup,
+    fixed_clock,
+    group,
+    make_app,
+    no_blink,
+    open_path,
+    press,
+    resource,
+    settle,
+)
 
 OUT = Path(__file__).resolve().parents[2] / "screenshots"
 """Where the pictures go (the repository's `screenshots/`)."""
@@ -119,10 +129,69 @@ async def _references(pilot: Pilot[Any]) -> None:
     await press(pilot, *TO_LIVE, "l", "l", "l", "down", "l", "l", "tab", "down", "enter", "down")
 
 
+FLEET_TEST = ["colon", *"tinyrobots-fleet", "enter", "l", "down", "down"]
+"""The palette to Fleet Control, open, its test environment (after the repository)."""
+
+
+async def _compare(pilot: Pilot[Any]) -> None:
+    # = on Fleet Control's test: against live, differences first; the cursor on WORKERS.
+    await press(pilot, *FLEET_TEST, "equals_sign", *["down"] * 8)
+
+
+async def _compare_deployments(pilot: Pilot[Any]) -> None:
+    # Fleet Control's live, its newest deployment (it failed): = against the one before.
+    await press(pilot, *FLEET_TEST, "down", "l", "down", "down", "l", "down", "equals_sign",
+                "down")
+def _hostile_app(api: FakeDivioAPI) -> DivioApp:
+    """The explorer on the hostile fake's names-ansi case: every name carries escape sequences
+    (colour, an OSC 8 link, an OSC 52 clipboard write, clear-screen)."""
+    from divio_tui.fake.hostile import HostileAPI
+
+    url = "https://api.demo.invalid/hostile/names-ansi/apps/v3/"
+    fields: dict[str, Any] = {"api_url": url, "token": "s3cret-token-never-shown",
+                              "token_source": "env DIVIO_TOKEN"}
+    client = DivioClient(url, "s3cret-token-never-shown", transport=FakeTransport(HostileAPI(api)))
+    return DivioApp(client=client, settings=Settings(**fields), clock=fixed_clock,
+                    owns_client=True)
+
+
+async def _hostile(pilot: Pilot[Any]) -> None:
+    await press(pilot, "down", "l", "down")
+
+
 def _failing_api() -> FakeDivioAPI:
     api = FakeDivioAPI(now=FIXED_NOW)
     api.fail_next("deployments", 503, times=10)
     return api
+
+
+def _flaky_regions_api() -> FakeDivioAPI:
+    api = FakeDivioAPI(now=FIXED_NOW)
+    api.fail_next("regions", 503)  # the Regions group's first try: retried
+    return api
+
+
+async def _request_log(pilot: Pilot[Any]) -> None:
+    app: Any = pilot.app
+    api = app.client._http._transport.api  # the scene's fake, to break one request
+    # One after the other: Regions (a 503, then its retry), a region's services, another's
+    # (a 404), then Northwind Digital and ACME Shop.
+    regions = await open_path(pilot, group("region"))
+    first, second = regions.children[:2]
+    await open_path(pilot, resource("region", uuid=first.data.uuid))
+    api.fail_next("services", 404)
+    await open_path(pilot, resource("region", uuid=second.data.uuid))
+    await open_path(pilot, resource("organisation", name="Northwind Digital"),
+                    resource("application", slug="acme-shop"))
+    for entry in app.request_log.entries:
+        entry.elapsed_ms = 20.0 + (entry.number * 37) % 90  # the machine's timings vary
+    app.clear_notifications()
+    await press(pilot, "ctrl+l", "down", "down", "down")
+
+
+async def _divio_command(pilot: Pilot[Any]) -> None:
+    # A database service-instance backup of live: D copies its `divio app pull db`.
+    await press(pilot, *TO_LIVE, "l", "l", "l", "down", "l", "D")
 
 
 SCENES: list[Scene] = [
@@ -146,6 +215,16 @@ SCENES: list[Scene] = [
     Scene("references", "A service instance reached from its backup: its references, one "
           "selected", (120, 36), _references),
     Scene("narrow", "80x24, deep in the tree", (80, 24), _backups),
+    Scene("compare", "=: test against live, the surprising differences first", (120, 36),
+          _compare),
+    Scene("compare-deployments", "= on a deployment: what changed since the deploy before",
+          (120, 36), _compare_deployments),
+    Scene("request-log", "ctrl+l: every request, newest first, who asked; a retried 503",
+          (120, 36), _request_log, _flaky_regions_api),
+    Scene("divio-command", "D on a backup: the divio-cli command that pulls its database",
+          (120, 36), _divio_command),
+    Scene("hostile", "Names full of escape sequences, shown literally (fake-api --hostile)",
+          (120, 36), _hostile, app=_hostile_app),
 ]
 """Every picture, in README order."""
 

@@ -115,7 +115,7 @@ async def test_filter_narrows_the_tree_and_escape_restores_it() -> None:
         before = visible_labels(app)
         await press(pilot, "slash", "b", "l", "o", "g")
         shown = visible_labels(app)
-        assert shown == ["Organisations (3)", "Northwind Digital",
+        assert shown == ["Organisations (3)", "Northwind Digital (8)",
                          "Bellweather Blog (bellweather-blog)"]
         assert "1 match" in str(tree(app).border_subtitle)
         await press(pilot, "enter")

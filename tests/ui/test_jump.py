@@ -189,11 +189,22 @@ async def test_the_palette_runs_the_commands_too() -> None:
         await settle(pilot)
         await tree(app).reveal("environment", environment["uuid"]).wait()
         await settle(pilot)
-        hits = await search(pilot, "toggle dark")
-        assert hits[0] == "Toggle dark / light theme"
+        hits = await search(pilot, "reveal sensitive")
+        assert hits[0] == "Reveal sensitive values"
         await press(pilot, "enter")
-        assert app.theme == "textual-light"
+        assert app.explorer.reveal_secrets
         hits = await search(pilot, "backups view")
         assert hits[0] == "Backups view"
         await press(pilot, "enter")
         assert type(app.screen).__name__ == "BackupsScreen"
+
+
+async def test_the_palette_lists_one_keys_and_one_theme_command() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        names = [hit.strip() for hit in shown_hits(pilot)]
+        assert names.count("Keys") == 1 and names.count("Theme") == 1
+        assert not any("dark / light" in name for name in names)

@@ -61,3 +61,33 @@ def test_every_fake_record_has_a_name_other_than_its_uuid() -> None:
             model: ApiModel = parse_model(kind.model, record, url="http://x/")
             label = plain_label(name, model)
             assert label and label != model.key, (name, record)
+
+
+def test_a_manual_backup_is_on_demand_in_the_tree_as_in_the_table() -> None:
+    from datetime import UTC, datetime
+
+    from divio_tui.ui.text.labels import LabelContext, resource_label
+
+    manual = {**BACKUP.raw, "trigger": "MANUAL"}
+    tree_line = resource_label("backup", manual, LabelContext(now=datetime.now(UTC), sibs={}))
+    assert tree_line.plain.endswith("on-demand")
+    assert plain_label("backup", manual).endswith("on-demand")
+
+
+def test_a_repository_title_does_not_say_repository_twice() -> None:
+    from datetime import UTC, datetime
+
+    from rich.text import Text
+
+    from divio_tui.api import Repository
+    from divio_tui.state.nodes import ResourceData
+    from divio_tui.ui.detail.pane import build_view
+    from divio_tui.ui.detail.summary import SummaryContext
+
+    repo = Repository.model_validate({"uuid": "r1", "dsn": "git@github.com:x/y.git",
+                                      "state": "CLONED"})
+    label = Text("repository git@github.com:x/y.git · CLONED")
+    view = build_view(ResourceData("repository", repo),
+                      SummaryContext(now=datetime.now(UTC), lookup=lambda k, u: None),
+                      label=label)
+    assert view.title.plain == "Repository  git@github.com:x/y.git · CLONED"

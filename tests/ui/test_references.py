@@ -132,9 +132,10 @@ async def test_a_missing_reference_says_so_and_leaves_the_cursor() -> None:
     app = make_app(FakeDivioAPI(dataset))
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        environment = await reveal(pilot, "environment", live(dataset)["uuid"])
-        deployment = environment.data.raw["last_finished_deployment"]["uuid"]
+        # Gone before the cursor gets there (once read, a target is the session's).
+        deployment = live(dataset)["last_finished_deployment"]["uuid"]
         assert dataset.remove("deployments", deployment) is not None
+        environment = await reveal(pilot, "environment", live(dataset)["uuid"])
         history = len(tree(app).history)
         await follow(pilot, "last_finished_deployment")
         await settle(pilot)
@@ -200,3 +201,18 @@ async def test_tab_lands_on_the_references_and_falls_back_to_the_pane_without_th
         await follow(pilot, "organisation")  # to an organisation: no references there
         assert at(app, northwind)
         assert app.focused is app.explorer.detail
+
+
+async def test_references_are_named_once_their_targets_are_read() -> None:
+    dataset = generate("demo", now=FIXED_NOW)
+    raw = dataset.where("service-instances", "environment", live(dataset)["uuid"])[0]
+    service = dataset.by_id("services", raw["service"])
+    assert service is not None
+    app = make_app(FakeDivioAPI(dataset))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await reveal(pilot, "service_instance", raw["uuid"])
+        await settle(pilot)  # the cursor rested: the unknown targets were read
+        labels = {link.field: link.label for link in app.explorer.detail.view.links}
+        assert labels["service"] is not None and service["identifier"] in labels["service"]
+        assert labels["region"] is not None

@@ -35,7 +35,7 @@ from divio_tui.settings import (
 from divio_tui.ui.app import DivioApp, default_client_factory
 from divio_tui.ui.screens.signin import SignInScreen, rejection_message, tokens_page
 from divio_tui.ui.widgets.header import HeaderBar, header_source, tilde
-from tests.ui.helpers import find_node, fixed_clock, group, no_blink, settle
+from tests.ui.helpers import find_node, fixed_clock, group, no_blink, press, settle
 
 GOOD = "good-token-123"
 """The one token the fake accepts."""
@@ -435,3 +435,33 @@ def test_sign_in_screen_after_a_rejection_snapshot(snap_compare: Any, home_is_yo
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
+
+
+async def test_the_remember_mark_says_whether_it_is_ticked(paths: AppPaths) -> None:
+    app, _ = make(Settings(paths=paths))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        box = app.screen.query_one("#signin-remember", Checkbox)
+        assert "▐ ▌" in str(box.render())
+        box.focus()
+        await pilot.press("space")
+        assert box.value and "▐✓▌" in str(box.render())
+        await pilot.press("space")
+        assert not box.value and "▐ ▌" in str(box.render())
+
+
+async def test_a_failed_me_is_told_on_the_start_screen_and_r_retries(paths: AppPaths) -> None:
+    api = FakeDivioAPI(scale="tiny", now=FIXED_NOW, token=GOOD)
+    api.fail_next("/iam/v3/me", 503, times=100)
+    app, _ = make(Settings(paths=paths, token=SecretStr(GOOD), token_source="env DIVIO_TOKEN"),
+                  api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        rows = {name: text.plain for name, text in app.explorer.detail.view.rows}
+        assert rows["signed in"].startswith("⚠ could not check the token's user: "
+                                            "503 Service Unavailable")
+        assert "r on this line retries now" in rows["signed in"]
+        api.clear_failures()
+        await press(pilot, "r")  # on the Organisations line
+        rows = {name: text.plain for name, text in app.explorer.detail.view.rows}
+        assert rows["signed in"] == api.dataset.me["email"]

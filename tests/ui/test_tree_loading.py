@@ -74,10 +74,13 @@ async def test_environment_shows_one_group_per_child_kind_without_fetching() -> 
         assert [child.data.title for child in env.children] == [
             "Backups", "Deployments", "Service instances", "Environment variables", "Domains",
             "Builds"]
-        # The only requests are the environment summary's backup answer (state/backups.py):
-        # no group is listed before it is opened.
+        # The only requests are the environment summary's backup answer (state/backups.py)
+        # and the last deployment read by uuid to name that reference: no group is listed
+        # before it is opened.
+        last = env.data.raw["last_finished_deployment"]["uuid"]
         assert all(path.startswith(("/apps/v3/backups/?", "/apps/v3/service-instances/?",
-                                    "/apps/v3/service-instance-backups/"))
+                                    "/apps/v3/service-instance-backups/",
+                                    f"/apps/v3/deployments/{last}/"))
                    for path in paths(api))
 
 
@@ -288,3 +291,16 @@ async def test_reloading_twice_in_a_row_leaves_one_copy_of_each_child() -> None:
         await settle(pilot)
         assert [child.label.plain for child in backups.children] == expected
         assert not backups.data.listing.loading
+
+
+async def test_an_organisation_says_how_many_applications_it_holds() -> None:
+    api = FakeDivioAPI(now=FIXED_NOW)
+    northwind = next(org for org in api.dataset.collections["organisations"]
+                     if org["name"] == "Northwind Digital")
+    held = len(api.dataset.where("applications", "organisation", northwind["uuid"]))
+    app = make_app(api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert "Northwind Digital" in visible_labels(app)
+        await press(pilot, "down", "space")
+        assert f"Northwind Digital ({held})" in visible_labels(app)

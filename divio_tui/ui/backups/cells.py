@@ -16,7 +16,7 @@ from divio_tui.ui._textual import RowTintedTable
 from divio_tui.ui.keys import BACKUPS_TABLE_BINDINGS
 from divio_tui.ui.text.humanize import format_size, format_time
 from divio_tui.ui.text.labels import status_role, trigger_text
-from divio_tui.ui.text.roles import component_classes, resolve
+from divio_tui.ui.text.roles import component_classes, resolve, role_style
 from divio_tui.untrusted import shorten, visible
 
 NOTES_WIDTH = 40
@@ -60,10 +60,10 @@ class BackupsTable(RowTintedTable[Cell]):
         | {"backups-table--cursor-row"})
 
     def role_style(self, role: str) -> Style:
-        return self.get_component_rich_style(f"backups-table--{role}", partial=True)
+        return role_style(self, f"backups-table--{role}")
 
     def row_tint(self) -> Style:
-        return self.role_style("cursor-row")
+        return self.get_component_rich_style("backups-table--cursor-row", partial=True)
 
 
 def backup_cells(backup: Backup, sibs: Mapping[str, ServiceInstanceBackup | None],

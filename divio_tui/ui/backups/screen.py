@@ -13,8 +13,9 @@ Keys (ids in keys.py): a cell cursor, so that the column says what a key acts on
 closes the table and shows the backup in the tree — or, on a service column, that service's
 backup; `c` copies the backup's UUID, or on a service column the SIB's; `s` sorts by the
 cursor's column (pressed again: the other way round), `S` reverses; clicking a column header
-sorts by it too; `r` reads the backups again; `escape` / `q` close. The row under the cursor
-is tinted so the whole backup stays in view while the cursor moves along it.
+sorts by it too; `r` reads the backups again; `w` saves the table as CSV (`export.py`);
+`escape` / `q` close. The row under the cursor is tinted so the whole backup stays in view
+while the cursor moves along it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -33,7 +35,9 @@ from textual.widgets import DataTable, Footer, Static
 
 from divio_tui.api.errors import ApiError
 from divio_tui.api.models import Backup, ServiceInstance, ServiceInstanceBackup
+from divio_tui.saving import csv_text, file_name, write_new
 from divio_tui.state.backups import BackupBook, BackupReport
+from divio_tui.ui.backups import export
 from divio_tui.ui.backups.cells import (
     DESCENDING_FIRST,
     FIXED_COLUMNS,
@@ -51,6 +55,7 @@ from divio_tui.ui.text.labels import (
     error_summary,
     service_name,
 )
+from divio_tui.ui.widgets.save_prompt import SavePrompt
 from divio_tui.untrusted import visible
 
 log = logging.getLogger(__name__)
@@ -357,3 +362,45 @@ class BackupsScreen(Screen[Target | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_save(self) -> None:
+        """Save the table, in its order, as CSV (see export.py for the columns)."""
+        table = self.table
+        if not table.row_count:
+            self.notify("Nothing to save yet: no backups in the table.", markup=False)
+            return
+        keys = [str(key) for key, _ in self._column_headers()]
+        names = [header_text(header) for _, header in self._column_headers()]
+        services = [(key.removeprefix(SERVICE_PREFIX), name) for key, name in
+                    zip(keys, names, strict=True) if key.startswith(SERVICE_PREFIX)]
+        rows = []
+        for row_key in (row.key for row in table.ordered_rows):
+            backup = self._backups.get(str(row_key.value))
+            if backup is None:
+                continue
+            shown = [table.get_cell(row_key, SERVICE_PREFIX + uuid).plain
+                     for uuid, _ in services]
+            sibs = {uuid: self.book.sib(uuid) for uuid in backup.service_instance_backups}
+            rows.append(export.csv_row(backup, [uuid for uuid, _ in services], shown, sibs))
+        text = csv_text(export.csv_headers([name for _, name in services]), rows)
+        what = f"the table of {len(rows):,} backups"
+        if self.report.pending:
+            what += " (service backups still being read)"
+
+        def write(path: Path, overwrite: bool) -> None:
+            write_new(path, text, overwrite=overwrite)
+
+        def saved(path: Path | None) -> None:
+            if path is not None:
+                self.notify(f"Saved {what} as CSV\n{visible(path)}", markup=False)
+
+        self.app.push_screen(SavePrompt(what, self._file_name(), write), saved)
+
+    def _file_name(self) -> str:
+        """`backups-acme-shop-live.csv`: the application's and the environment's slugs."""
+        session = self.book.session
+        env = session.known("environment", self.scope.environment)
+        app_uuid = getattr(env, "application", None)
+        app = session.known("application", app_uuid) if isinstance(app_uuid, str) else None
+        return file_name("backups", getattr(app, "slug", None), getattr(env, "slug", None),
+                         extension="csv")

@@ -8,7 +8,7 @@ the list rather than on the pane (so ↑ ↓ choose one and enter follows it; j 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -23,7 +23,8 @@ from textual.widgets import Static
 
 from divio_tui.api.resources import KINDS
 from divio_tui.state.nodes import GroupData, NodeData, ResourceData, StatusData
-from divio_tui.ui.detail.json_view import json_text
+from divio_tui.state.secrets import secret_fields
+from divio_tui.ui.detail.json_view import json_view
 from divio_tui.ui.detail.references import (
     Link,
     ReferenceList,
@@ -41,11 +42,11 @@ from divio_tui.ui.detail.summary import (
 )
 from divio_tui.ui.keys import DETAIL_BINDINGS, KeyDisplay, keys_for
 from divio_tui.ui.text.labels import MASK, plain_label
-from divio_tui.ui.text.roles import component_classes, resolve
-from divio_tui.untrusted import visible
+from divio_tui.ui.text.roles import component_classes, resolve, role_style
+from divio_tui.untrusted import clip
 
-SECRET_FIELDS: dict[str, frozenset[str]] = {"environment_variable": frozenset({"value"})}
-"""Per kind: top-level fields masked in the JSON when the record says it is sensitive."""
+NAME_MAX = 60
+"""Field names in the summary are cut here (they may come from the server)."""
 
 
 @dataclass
@@ -67,8 +68,7 @@ class DetailView:
 
 def masked_fields(data: ResourceData) -> set[str]:
     """Fields of `data` that hold a secret right now (empty when nothing is sensitive)."""
-    fields = SECRET_FIELDS.get(data.kind, frozenset())
-    return set(fields) if fields and data.raw.get("is_sensitive") else set()
+    return secret_fields(data.kind, data.raw)
 
 
 def build_view(
@@ -88,11 +88,12 @@ def build_view(
                           [("", Text("Move the cursor onto a resource to see it here.", "muted"))])
     if isinstance(data, ResourceData):
         kind = KINDS.get(data.kind)
-        title = Text.assemble(
-            ((kind.singular if kind else data.kind).capitalize() + "  ", "muted"),
-            label.copy() if label is not None else (plain_label(data.kind, data.model),
-                                                    "heading"),
-        )
+        noun = kind.singular if kind else data.kind
+        name = label.copy() if label is not None else Text(plain_label(data.kind, data.model),
+                                                           "heading")
+        if name.plain.startswith(noun + " "):  # "repository git@…" under its application
+            name = name[len(noun) + 1:]
+        title = Text.assemble((noun.capitalize() + "  ", "muted"), name)
         masked = set() if reveal else masked_fields(data)
         hint = ""
         if masked_fields(data):
@@ -115,6 +116,40 @@ def build_view(
                       status_summary(data), raw)
 
 
+def summary_table(rows: list[Row], style: Callable[[str], Style], width: int) -> Group:
+    """The summary: field names in a column as wide as the longest (a name never wraps),
+    values beside them, wrapping under themselves. A value holding a word too long for its
+    column (a UUID on a narrow pane) goes whole on the line below its name instead, so it is
+    never broken."""
+    names = [clip(name, NAME_MAX) for name, _ in rows]
+    label_width = max((len(name) for name in names), default=0)
+    if width:
+        label_width = min(label_width, max(width // 2, 8))
+    value_width = width - label_width - 1 if width else 0
+    parts: list[RenderableType] = []
+    table: Table | None = None
+    for name, (_, value) in zip(names, rows, strict=True):
+        text = resolve(value, style)
+        if value_width and _longest_word(text.plain) > value_width:
+            table = None
+            if name:
+                parts.append(Text(name, style("field"), no_wrap=True, overflow="ellipsis"))
+            parts.append(Text("  ").append_text(text))
+            continue
+        if table is None:
+            table = Table.grid(padding=(0, 1), expand=True)
+            table.add_column(style=style("field"), width=label_width, no_wrap=True,
+                             overflow="ellipsis")
+            table.add_column(ratio=1, overflow="fold")
+            parts.append(table)
+        table.add_row(name, text)
+    return Group(*parts)
+
+
+def _longest_word(text: str) -> int:
+    return max((len(word) for word in text.split()), default=0)
+
+
 class DetailPane(VerticalScroll, can_focus=True):
     """Summary and JSON of one node; scrolls with the arrows / j k once focused (tab)."""
 
@@ -134,6 +169,10 @@ class DetailPane(VerticalScroll, can_focus=True):
         yield Static(id="detail-json")
 
     def on_mount(self) -> None:
+        self._render_view()
+
+    def on_resize(self) -> None:
+        # The summary's layout depends on the width (side by side, or stacked).
         self._render_view()
 
     @property
@@ -171,7 +210,7 @@ class DetailPane(VerticalScroll, can_focus=True):
             self.call_later(self._render_view)
 
     def _style(self, role: str) -> Style:
-        return self.get_component_rich_style(f"detail--{role}", partial=True)
+        return role_style(self, f"detail--{role}")
 
     def _render_links(self, links: list[Link]) -> None:
         heading = Text()
@@ -194,13 +233,8 @@ class DetailPane(VerticalScroll, can_focus=True):
             return
         view = self._view
         self.query_one("#detail-title", Static).update(resolve(view.title, self._style))
-        table = Table.grid(padding=(0, 1), expand=True)
-        # Field names wrap rather than squeeze the values on a narrow pane.
-        table.add_column(style=self._style("field"), min_width=9, max_width=13)
-        table.add_column(ratio=1, overflow="fold")
-        for name, value in view.rows:
-            table.add_row(visible(name), resolve(value, self._style))
-        self.query_one("#detail-summary", Static).update(table)
+        self.query_one("#detail-summary", Static).update(
+            summary_table(view.rows, self._style, self.scrollable_content_region.width))
         self._render_links(view.links)
         json_part: RenderableType = Text("")
         if view.json is not None:
@@ -208,7 +242,11 @@ class DetailPane(VerticalScroll, can_focus=True):
             heading.append("JSON", self._style("heading"))
             if view.hint:
                 heading.append(f"  {view.hint}", self._style("muted"))
-            body = json_text(view.json, references=view.references, masked=view.masked,
+            body = json_view(view.json, references=view.references, masked=view.masked,
                              mask=MASK)
-            json_part = Group(heading, resolve(body, self._style))
+            if body.cut:
+                full = keys_for(self._keys, "full-values")[0]
+                heading.append(f"  long values cut — {full} shows them whole",
+                               self._style("warn"))
+            json_part = Group(heading, resolve(body.text, self._style))
         self.query_one("#detail-json", Static).update(json_part)

@@ -19,6 +19,7 @@ from divio_tui.api.models import ApiModel
 from divio_tui.api.resources import KINDS
 from divio_tui.state.backups import BackupReport
 from divio_tui.state.nodes import GroupData, ResourceData, StatusData
+from divio_tui.state.session import PartialRead
 from divio_tui.ui.detail.backup_rows import backup_rows
 from divio_tui.ui.text.humanize import (
     as_datetime,
@@ -35,9 +36,21 @@ from divio_tui.ui.text.labels import (
     service_instance_name,
     status_role,
 )
-from divio_tui.untrusted import visible
+from divio_tui.untrusted import clip, visible
 
 Row = tuple[str, Text]
+
+VALUE_MAX = 500
+"""A summary value is cut here (with how much is missing; `e` shows the record whole)."""
+
+FIELD_MAX = 60
+"""A field name (the server's key) is cut here."""
+
+FIELDS_SHOWN = 60
+"""Other fields summarised at most (a record may carry thousands)."""
+
+ERRORS_SHOWN = 20
+"""Errors of one service-instance backup listed in its summary."""
 
 HIDDEN_FIELDS = frozenset({"uuid", "value"})
 """Fields the generic part of the summary leaves out (shown elsewhere, or secret)."""
@@ -60,12 +73,15 @@ class SummaryContext:
     """An environment's backups as far as they are known (backup_rows.py renders them)."""
     reload_key: str = "r"
     """The key that reloads, named in retry hints."""
+    partial: Callable[[str, str, str], PartialRead | None] = lambda kind, field, parent: None
+    """(kind, field, parent) -> how far a list read for a summary got when its budget stopped
+    it (`Session.partial_children`), else None."""
 
 
 def _value(value: object, role: str = "") -> Text:
     if value is True or value is False:
         return Text("yes" if value else "no", role)
-    return Text(visible(value), role)
+    return Text(clip(value, VALUE_MAX), role)
 
 
 def _time(value: object, ctx: SummaryContext) -> Text:
@@ -83,10 +99,13 @@ def _state(value: object) -> Text:
 def _generic_rows(raw: Mapping[str, Any], ctx: SummaryContext, skip: set[str]) -> list[Row]:
     """Every top-level scalar field not shown yet, with times humanised."""
     rows: list[Row] = []
-    for key, value in raw.items():
-        if key in skip or key in HIDDEN_FIELDS or isinstance(value, dict | list):
-            continue
-        label = visible(key).replace("_", " ")
+    fields = [(key, value) for key, value in raw.items()
+              if key not in skip and key not in HIDDEN_FIELDS and not isinstance(value, dict | list)]
+    if len(fields) > FIELDS_SHOWN:
+        rows.append(("fields", Text(f"{len(fields):,}: the first {FIELDS_SHOWN} below, every one "
+                                    "in the JSON", "warn")))
+    for key, value in fields[:FIELDS_SHOWN]:
+        label = clip(key, FIELD_MAX).replace("_", " ")
         if key.endswith("_at"):
             rows.append((label, _time(value, ctx)))
         elif key in {"state", "success", "status", "service_status"}:
@@ -114,7 +133,7 @@ def _backup_rows(data: ResourceData, ctx: SummaryContext) -> list[Row]:
     for uuid in uuids:
         sib = ctx.lookup("service_instance_backup", uuid)
         if sib is None:
-            lines.append(f"{visible(uuid)}  …\n", "muted")
+            lines.append(f"{clip(uuid, FIELD_MAX)}  …\n", "muted")
             continue
         sibs[uuid] = sib.raw
         instance = ctx.lookup("service_instance", sib.raw.get("service_instance") or "")
@@ -148,7 +167,10 @@ def _sib_rows(data: ResourceData, ctx: SummaryContext) -> list[Row]:
     errors = raw.get("errors")
     if errors:
         listed = errors if isinstance(errors, list) else [errors]
-        rows.append(("errors", Text("\n".join(visible(e) for e in listed), "bad")))
+        shown = [clip(error, VALUE_MAX) for error in listed[:ERRORS_SHOWN]]
+        if len(listed) > ERRORS_SHOWN:
+            shown.append(f"… and {len(listed) - ERRORS_SHOWN:,} more")
+        rows.append(("errors", Text("\n".join(shown), "bad")))
     elif raw.get("ended_at") is None:
         rows.append(("outcome", Text("running", "running")))
     else:
@@ -187,6 +209,12 @@ def _environment_rows(data: ResourceData, ctx: SummaryContext) -> list[Row]:
     if isinstance(ssh, Mapping):
         rows.append(("ssh", _value(f"{ssh.get('user')}@{ssh.get('host')}:{ssh.get('port')}")))
     rows.extend(backup_rows(ctx.backups, ctx.now, ctx.reload_key))
+    partial = ctx.partial("backup", "environment", data.uuid) if data.uuid else None
+    if partial is not None:
+        of = f"{partial.count:,}" if partial.count is not None else "an unknown number of"
+        rows.append(("note", Text(f"only the first {partial.read:,} of {of} backups were read "
+                                  f"({partial.pages:,} pages, the most one summary reads): the "
+                                  "count, the oldest and the total are theirs", "warn")))
     return rows
 
 
@@ -235,7 +263,11 @@ def group_summary(data: GroupData, children: list[ResourceData], ctx: SummaryCon
     rows: list[Row] = [("contains", Text(kind.title.lower() if kind else listing.kind, "heading"))]
     if data.owner is not None:
         rows.append(("under", Text(" › ".join(breadcrumb(data.owner)))))
-    if listing.error is not None and not listing.loading:
+    if listing.stale and listing.error is not None and not listing.loading:
+        rows.append(("stale", Text(f"the reload failed ({error_summary(listing.error)}): "
+                                   "what is shown is the last good load — see the ⚠ line",
+                                   "warn")))
+    if listing.error is not None and not listing.loading and not listing.stale:
         rows.append(("count", Text(f"failed to load ({error_summary(listing.error)}) — "
                                    "see the ⚠ line", "bad")))
     elif listing.count is None:
@@ -278,16 +310,16 @@ def status_summary(data: StatusData) -> list[Row]:
     """Rows for an error, a placeholder or a load-more line."""
     error = data.error
     if data.kind == "error" and error is not None:
-        rows: list[Row] = [("error", Text(visible(getattr(error, "message", None) or str(error)
-                                                or type(error).__name__), "bad"))]
+        message = getattr(error, "message", None) or str(error) or type(error).__name__
+        rows: list[Row] = [("error", Text(clip(message, VALUE_MAX), "bad"))]
         if isinstance(error, ApiError):
             rows.append(("kind", Text(visible(error.kind.value))))
             if error.status is not None:
                 rows.append(("status", Text(str(error.status))))
             if error.detail:
-                rows.append(("detail", Text(visible(error.detail))))
+                rows.append(("detail", Text(clip(error.detail, VALUE_MAX))))
             if error.url:
-                rows.append(("url", Text(visible(error.url))))
+                rows.append(("url", Text(clip(error.url, VALUE_MAX))))
             if error.retry_after:
                 rows.append(("retry after", Text(f"{error.retry_after:g} s")))
             if error.attempts:
@@ -297,6 +329,6 @@ def status_summary(data: StatusData) -> list[Row]:
         rows.append(("retry", Text("press r (or enter) to try again", "muted")))
         return rows
     if data.kind == "invalid" and data.invalid is not None:
-        return [("unreadable", Text(visible(data.invalid.error.message), "warn")),
+        return [("unreadable", Text(clip(data.invalid.error.message, VALUE_MAX), "warn")),
                 ("note", Text("the record is shown as the server sent it", "muted"))]
-    return [("", Text(visible(data.message), "muted"))]
+    return [("", Text(clip(data.message, VALUE_MAX), "muted"))]

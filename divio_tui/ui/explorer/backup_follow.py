@@ -92,7 +92,7 @@ class BackupFollower:
             return
         self._owner.run_worker(self._summarise(environment), group=SUMMARY_GROUP,
                                exclusive=True, exit_on_error=False,
-                               description="backups of the environment")
+                               description=f"summary of {_slug(data)}")
 
     async def _summarise(self, environment: str) -> None:
         book = self.book
@@ -116,9 +116,19 @@ class BackupFollower:
             self._changed()
 
         await book.complete(environment, changed, background=True)
+        # The end is always drawn: the throttle above may have skipped the last change.
+        data = self._highlighted()
+        if isinstance(data, ResourceData) and data.uuid == environment:
+            self._changed()
 
     def retry(self, data: NodeData | None) -> None:
         """`r` on an environment: its backups are read again (failures forgotten)."""
         if isinstance(data, ResourceData) and data.kind == "environment" and data.uuid:
             self.book.retry(data.uuid)
             self._followed = (None, 0)
+
+
+def _slug(data: NodeData | None) -> str:
+    """The environment's slug, for the request log's "asked by"."""
+    slug = data.raw.get("slug") if isinstance(data, ResourceData) else None
+    return slug if isinstance(slug, str) else "an environment"

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any, Protocol
 
 from textual.app import App
 
+from divio_tui.settings import Settings
 from divio_tui.state.nodes import GroupData, NodeData, ResourceData
 from divio_tui.ui.explorer import copying
+from divio_tui.ui.explorer.taking import TakeAway
 from divio_tui.ui.palette.commands import PaletteCommand
 
 
@@ -34,6 +36,11 @@ class Commandable(Protocol):
     def action_reveal_secrets(self) -> None: ...
     def action_history_back(self) -> None: ...
     def action_backups_view(self) -> None: ...
+    def action_compare(self) -> None: ...
+    def action_compare_environments(self) -> None: ...
+    take_away: TakeAway
+    def account_choices(self) -> list[tuple[str, str, Callable[[], Settings]]]: ...
+    def switch_account(self, name: str, settings_of: Callable[[], Settings]) -> None: ...
 
 
 def commands_for(screen: Commandable) -> Iterator[PaletteCommand]:
@@ -56,7 +63,8 @@ def commands_for(screen: Commandable) -> Iterator[PaletteCommand]:
                              "in the Divio Control Panel", screen.action_open_control_panel)
     yield PaletteCommand("Reload", "Reload the highlighted node, keeping what is open",
                          screen.action_reload)
-    yield PaletteCommand("Reload everything", "Forget everything and reload from the top",
+    yield PaletteCommand("Reload everything", "Read everything again from the API, keeping "
+                         "what is open and the cursor",
                          screen.action_reload_all)
     yield PaletteCommand("Filter the tree", "Show only lines matching a text",
                          screen.action_filter)
@@ -64,13 +72,46 @@ def commands_for(screen: Commandable) -> Iterator[PaletteCommand]:
                          else "Mask sensitive values",
                          "Toggle masking of sensitive environment variables",
                          screen.action_reveal_secrets)
-    yield PaletteCommand("Toggle dark / light theme", "Switch between the light and the "
-                         "dark theme", screen.app.action_toggle_dark)
     if screen.can_go_back():
         yield PaletteCommand("Back", "Back to where you were before the last jump",
                              screen.action_history_back)
     if screen.check_action("backups_view", ()):
         yield PaletteCommand("Backups view", "The backups of the highlighted environment "
                              "as a table", screen.action_backups_view)
-    yield PaletteCommand("Keys", "Show every key binding",
+    if screen.check_action("compare", ()):
+        on_deployment = isinstance(data, ResourceData) and data.ancestor("deployment") is not None
+        yield PaletteCommand(
+            "Compare with the previous deployment" if on_deployment
+            else "Compare with the other main environment",
+            "Its environment variables against the deployment before it" if on_deployment
+            else "test against live: variables, branch, deployments, services, domains, backups",
+            screen.action_compare)
+    yield PaletteCommand("Compare environments…", "Pick two environments of any application "
+                         "to compare (the highlighted one first)",
+                         screen.action_compare_environments)
+    yield PaletteCommand("Keys", "Every key, as it is bound now",
                          partial(screen.app.run_action, "help"))
+    yield from take_away_commands(screen)
+
+
+def take_away_commands(screen: Commandable) -> Iterator[PaletteCommand]:
+    """Copy as curl, the divio-cli commands, save, the request log, other accounts."""
+    data = screen.highlighted
+    if isinstance(data, ResourceData | GroupData):
+        yield PaletteCommand("Copy as curl", "A curl command that fetches the highlighted "
+                             "node (the token from $DIVIO_TOKEN)", screen.take_away.copy_curl)
+        yield PaletteCommand("Save as JSON…", "Save the highlighted node, with whatever is "
+                             "loaded under it", screen.take_away.save)
+    choices = screen.take_away.divio_choices()
+    for index, command in enumerate(choices):
+        yield PaletteCommand(f"Copy divio command: {command.title}", command.line,
+                             partial(screen.take_away.copy_divio_command, index))
+    if not choices and isinstance(data, ResourceData | GroupData):
+        yield PaletteCommand("Copy divio command", "divio-cli has no command for the "
+                             "highlighted node (D says why)",
+                             screen.take_away.copy_divio_command)
+    yield PaletteCommand("Request log", "Every request the explorer made, newest first",
+                         partial(screen.app.run_action, "request_log"))
+    for name, where, settings_of in screen.account_choices():
+        yield PaletteCommand(f"Switch account: {name}", where,
+                             partial(screen.switch_account, name, settings_of))

@@ -4,6 +4,11 @@ Plain functions of the node data (no widget): the explorer screen's copy and ope
 call them and say what they copied in a toast. Nothing they return ever holds the token: API
 URLs carry none (it travels in a header), and sensitive environment variables are masked in
 JSON copies unless the user revealed them.
+
+What the API sent is untrusted, and a copy ends up pasted into a shell: only a valid id
+(`api.urls.is_api_id`) is copied as a UUID, only a URL of printable ASCII (`is_web_url`, its
+ids valid) is copied or opened, and JSON copies escape every character a terminal might act
+on (`untrusted.json_escaped`). Anything else returns None, and the screen says why.
 """
 
 from __future__ import annotations
@@ -13,11 +18,14 @@ from typing import Any
 
 import httpx
 
+from divio_tui.api.errors import ApiError
 from divio_tui.api.resources import KINDS
+from divio_tui.api.urls import is_api_id, is_web_url
 from divio_tui.settings import Settings
-from divio_tui.state.nodes import GroupData, NodeData, ResourceData
+from divio_tui.state.nodes import GroupData, NodeData, ResourceData, StatusData
 from divio_tui.ui.detail.pane import masked_fields
 from divio_tui.ui.text.labels import MASK, breadcrumb
+from divio_tui.untrusted import json_escaped
 
 
 def describe_resource(data: ResourceData) -> str:
@@ -28,25 +36,58 @@ def describe_resource(data: ResourceData) -> str:
     return f"{noun} {crumbs[-1] if crumbs else ''}".strip()
 
 
-def copyable_json(data: ResourceData, *, reveal: bool) -> tuple[str, bool]:
-    """The JSON to copy, and whether secrets were masked in it."""
+def copyable_uuid(data: NodeData | None) -> str | None:
+    """The resource's UUID if it is a valid API id (no escape sequence, space or newline)."""
+    if isinstance(data, ResourceData) and is_api_id(data.uuid):
+        return data.uuid
+    return None
+
+
+def shown_record(data: ResourceData, *, reveal: bool) -> dict[str, object]:
+    """The record with its secrets masked unless revealed."""
     raw = dict(data.raw)
-    masked = set() if reveal else masked_fields(data)
-    for key in masked:
+    for key in set() if reveal else masked_fields(data):
         raw[key] = MASK
-    return json.dumps(raw, indent=2, ensure_ascii=False), bool(masked)
+    return raw
+
+
+def copyable_json(data: ResourceData, *, reveal: bool) -> tuple[str, bool] | None:
+    """The JSON to copy (safe to paste: see the module docstring), and whether secrets were
+    masked in it; None for a record nested too deep to write out."""
+    try:
+        text = json.dumps(shown_record(data, reveal=reveal), indent=2, ensure_ascii=False)
+    except (RecursionError, ValueError):
+        return None
+    return json_escaped(text), not reveal and bool(masked_fields(data))
+
+
+def whole_record(data: NodeData | None, *, reveal: bool) -> tuple[str, object] | None:
+    """What `e` shows whole: a resource's record, an unreadable record as it came, an
+    error's every field (a title, the value), or None."""
+    if isinstance(data, ResourceData):
+        return describe_resource(data), shown_record(data, reveal=reveal)
+    if isinstance(data, StatusData) and data.invalid is not None:
+        return "An unreadable record, as the server sent it", data.invalid.raw
+    if isinstance(data, StatusData) and isinstance(data.error, ApiError):
+        error = data.error
+        return "Error", {"message": error.message, "kind": error.kind.value,
+                         "status": error.status, "detail": error.detail, "url": error.url,
+                         "attempts": error.attempts}
+    return None
 
 
 def api_url(client: Any, data: NodeData | None) -> str | None:
     """The API URL of a resource or of a group's list. URLs never carry the token."""
     try:
         if isinstance(data, ResourceData) and data.uuid:
-            return str(client.url_for(KINDS[data.kind], data.uuid))
-        if isinstance(data, GroupData):
-            return str(client.url_for(KINDS[data.kind], params=data.listing.params or None))
-    except (httpx.InvalidURL, ValueError):
+            url = str(client.url_for(KINDS[data.kind], data.uuid))
+        elif isinstance(data, GroupData):
+            url = str(client.url_for(KINDS[data.kind], params=data.listing.params or None))
+        else:
+            return None
+    except (ApiError, httpx.InvalidURL, ValueError):
         return None  # a uuid no URL can hold (control characters…): nothing to copy
-    return None
+    return url if is_web_url(url) else None
 
 
 def control_panel_url(data: NodeData | None, settings: Settings) -> str | None:
@@ -59,4 +100,21 @@ def control_panel_url(data: NodeData | None, settings: Settings) -> str | None:
         return None
     ancestors = {item.kind: item.model for item in resource.ancestors}
     zone = None if settings.demo else settings.zone
-    return kind.control_panel_url(resource.model, ancestors, zone)
+    url = kind.control_panel_url(resource.model, ancestors, zone)
+    if url is None or not is_web_url(url):
+        return None
+    # Every id the URL was built from must be an API id: nothing else goes to the browser.
+    parts = [part for part in httpx.URL(url).path.split("/") if part and part not in ("o", "app")]
+    return url if all(is_api_id(part) for part in parts) else None
+
+
+def request_url(client: Any, data: NodeData | None) -> str | None:
+    """The URL to fetch a node again, as the explorer did: a resource's detail URL; a group's
+    first page (its filter and the client's page size, in the client's own order)."""
+    if isinstance(data, GroupData):
+        params = {"page_size": getattr(client, "page_size", 100), **data.listing.params}
+        try:
+            return str(client.url_for(KINDS[data.kind], params=params))
+        except (httpx.InvalidURL, ValueError):
+            return None
+    return api_url(client, data)

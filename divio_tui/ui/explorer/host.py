@@ -8,6 +8,7 @@ these and asks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -61,4 +62,12 @@ class ExplorerHost(KeyDisplay, Protocol):
 
     def refresh_account(self) -> None:
         """Everything is being reloaded: ask again who the token belongs to."""
+        ...
+
+    def account_choices(self) -> list[tuple[str, str, Callable[[], Settings]]]:
+        """Other accounts to switch to: (name, what it is, its settings)."""
+        ...
+
+    def switch_account(self, name: str, settings_of: Callable[[], Settings]) -> None:
+        """Explore the account of `settings_of()` from now on (after checking its token)."""
         ...

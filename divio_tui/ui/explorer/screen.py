@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.command import Provider
@@ -31,6 +31,7 @@ from textual.widgets import Footer
 
 from divio_tui.api.errors import ApiError, Forbidden, NotFound, Unauthorised
 from divio_tui.api.models import ApiModel
+from divio_tui.settings import Settings
 from divio_tui.state.nodes import GroupData, NodeData, ResourceData, StatusData
 from divio_tui.state.session import Session
 from divio_tui.ui.backups.screen import BackupsScreen, Target
@@ -40,10 +41,14 @@ from divio_tui.ui.detail.summary import SummaryContext
 from divio_tui.ui.explorer import copying
 from divio_tui.ui.explorer.backup_follow import BackupFollower, backups_scope
 from divio_tui.ui.explorer.commands import commands_for
+from divio_tui.ui.explorer.comparing import Comparer, compare_scope
 from divio_tui.ui.explorer.host import ExplorerHost
+from divio_tui.ui.explorer.reference_names import ReferenceNames
+from divio_tui.ui.explorer.taking import TakeAway
 from divio_tui.ui.keys import EXPLORER_BINDINGS, keys_for
 from divio_tui.ui.palette.commands import ExplorerCommands, PaletteCommand
 from divio_tui.ui.palette.jump import JumpCommands
+from divio_tui.ui.screens.full_value import FullValueScreen
 from divio_tui.ui.text.labels import breadcrumb, error_summary
 from divio_tui.ui.tree import messages
 from divio_tui.ui.tree.messages import Node
@@ -57,9 +62,16 @@ log = logging.getLogger(__name__)
 TREE_WIDTH_LIMITS = (20, 80)
 """The tree pane's width may be set between these percentages of the screen."""
 
+DEFAULT_TREE_WIDTH, NARROW_TREE_WIDTH = 55, 45
+"""The tree pane's share of the screen, in percent: on a wide screen, and below
+`NARROW_SCREEN` columns (until the user sets it with `<` `>`)."""
+
+NARROW_SCREEN = 100
+"""Columns below which the layout makes room: a wider detail pane, a shorter footer."""
+
 CONTEXT_ACTIONS: tuple[str, ...] = (
     "copy_uuid", "copy_json", "copy_url", "open_control_panel", "clear_filter",
-    "history_back", "backups_view")
+    "history_back", "backups_view", "compare")
 """Actions whose availability depends on the highlighted node (see `check_action`)."""
 
 
@@ -70,7 +82,7 @@ class ExplorerScreen(Screen[None]):
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
         ExplorerCommands, JumpCommands}
 
-    tree_width: reactive[int] = reactive(55, init=False)
+    tree_width: reactive[int] = reactive(DEFAULT_TREE_WIDTH, init=False)
     """Width of the tree pane, in percent of the screen."""
     reveal_secrets: reactive[bool] = reactive(False, init=False)
     """Show sensitive values in the JSON pane and in JSON copies."""
@@ -80,8 +92,15 @@ class ExplorerScreen(Screen[None]):
         self.host = host
         self._highlighted: Node | None = None
         self._footer_state: tuple[bool | None, ...] = ()
+        self._tree_width_chosen = False
         self.follower = BackupFollower(self, host.backups, lambda: self.highlighted,
                                        self.refresh_detail)
+        self.reference_names = ReferenceNames(self, lambda: self.host.session,
+                                              lambda: self.highlighted, self.refresh_detail)
+        self.comparer = Comparer(self, host, reveal=lambda: self.reveal_secrets,
+                                 show=self._show_from_table)
+        self.take_away = TakeAway(self)
+        """Copy as curl or as a divio-cli command, save to a file (`C`, `D`, `s`)."""
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -112,6 +131,13 @@ class ExplorerScreen(Screen[None]):
         me = self.session.me
         header.set_user(me.email or me.display_name if me is not None else None)
 
+    def on_screen_resume(self) -> None:
+        # Back from a screen in front (the backups table, the help): what went on meanwhile
+        # is drawn now, and a summary fetch that was stopped takes up again.
+        if self._highlighted is not None:
+            self.follower.follow(self.highlighted)
+            self.refresh_detail()
+
     @property
     def resource_tree(self) -> ResourceTree:
         return self.query_one("#tree", ResourceTree)
@@ -136,12 +162,22 @@ class ExplorerScreen(Screen[None]):
     def watch_tree_width(self, width: int) -> None:
         self.query_one("#tree-pane").styles.width = f"{width}%"
 
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < NARROW_SCREEN
+        if not self._tree_width_chosen:
+            # A narrow terminal gives the detail pane the room its answers need.
+            self.tree_width = NARROW_TREE_WIDTH if narrow else DEFAULT_TREE_WIDTH
+        # The palette is one key away (and in the help); its footer entry is what gives way.
+        self.query_one(Footer).show_command_palette = not narrow
+
     # -- routing --------------------------------------------------------------------------
 
     @on(ResourceTree.Highlighted)
     def _show_highlighted(self, message: messages.Highlighted) -> None:
         self._highlighted = message.node
         self.follower.follow(message.data)
+        if not message.refreshed:
+            self.reference_names.follow(message.data)
         self.refresh_detail(keep_scroll=message.refreshed)
         self.header.set_crumbs(_crumbs(message.data))
         self._refresh_footer()
@@ -208,7 +244,8 @@ class ExplorerScreen(Screen[None]):
 
         return SummaryContext(now=self.host.now(), lookup=lookup,
                               backups=self.follower.report(data),
-                              reload_key=self.resource_tree.reload_key)
+                              reload_key=self.resource_tree.reload_key,
+                              partial=self.session.partial_children)
 
     # -- what works now -------------------------------------------------------------------
 
@@ -224,6 +261,8 @@ class ExplorerScreen(Screen[None]):
         data = self.highlighted
         if action == "backups_view":
             return backups_scope(data) is not None
+        if action == "compare":
+            return compare_scope(data) is not None
         if action == "history_back":
             return self.can_go_back()
         if action == "copy_uuid":
@@ -247,15 +286,26 @@ class ExplorerScreen(Screen[None]):
 
     def action_copy_uuid(self) -> None:
         data = self.highlighted
-        if isinstance(data, ResourceData) and data.uuid:
-            self.app.copy_to_clipboard(data.uuid)
+        uuid = copying.copyable_uuid(data)
+        if isinstance(data, ResourceData) and uuid is not None:
+            self.app.copy_to_clipboard(uuid)
             self.notify(f"Copied the UUID of {copying.describe_resource(data)}\n"
-                        f"{visible(data.uuid)}", markup=False)
+                        f"{visible(uuid)}", markup=False)
+        elif isinstance(data, ResourceData) and data.uuid:
+            self._not_copied("its UUID holds characters no API id has")
+
+    def _not_copied(self, why: str) -> None:
+        self.notify(f"Not copied: {why} (shown as ␛ or \\u… in the detail pane).",
+                    severity="warning", markup=False)
 
     def action_copy_json(self) -> None:
         data = self.highlighted
-        if isinstance(data, ResourceData):
-            text, masked = copying.copyable_json(data, reveal=self.reveal_secrets)
+        copy = copying.copyable_json(data, reveal=self.reveal_secrets) if isinstance(
+            data, ResourceData) else None
+        if isinstance(data, ResourceData) and copy is None:
+            self._not_copied("the record is nested too deep to write out")
+        elif isinstance(data, ResourceData) and copy is not None:
+            text, masked = copy
             self.app.copy_to_clipboard(text)
             note = " (sensitive value masked; v reveals)" if masked else ""
             self.notify(f"Copied the JSON of {copying.describe_resource(data)}{note}",
@@ -266,17 +316,37 @@ class ExplorerScreen(Screen[None]):
         if url is not None:
             self.app.copy_to_clipboard(url)
             self.notify(f"Copied the API URL\n{visible(url)}", markup=False)
+        elif self.check_action("copy_url", ()):
+            self._not_copied("its UUID holds characters no URL may carry")
 
     def action_open_control_panel(self) -> None:
         settings = self.host.settings
         url = copying.control_panel_url(self.highlighted, settings)
         if url is None:
             why = ("the demo data has no Control Panel" if settings.demo
-                   else "no Control Panel page is known for this")
+                   else "no Control Panel page is known for this (or its ids are not API ids)")
             self.notify(f"Nothing to open: {why}.", markup=False)
             return
         self.app.open_url(url)
         self.notify(f"Opening the Control Panel\n{visible(url)}", markup=False)
+
+    # -- take it away: curl, divio-cli, files ---------------------------------------------
+
+    def action_copy_curl(self) -> None:
+        self.take_away.copy_curl()
+
+    def action_copy_divio_command(self) -> None:
+        self.take_away.copy_divio_command()
+
+    def action_save(self) -> None:
+        self.take_away.save()
+    def action_show_whole(self) -> None:
+        whole = copying.whole_record(self.highlighted, reveal=self.reveal_secrets)
+        if whole is None:
+            self.notify("Nothing more to show: the detail pane has all of it.", markup=False,
+                        timeout=3)
+            return
+        self.app.push_screen(FullValueScreen(*whole))
 
     # -- the backups table ----------------------------------------------------------------
 
@@ -294,6 +364,14 @@ class ExplorerScreen(Screen[None]):
         self.resource_tree.focus()
         self.resource_tree.reveal(kind, uuid)
 
+    # -- compare (ui/compare/, started by explorer/comparing.py) -------------------------
+
+    def action_compare(self) -> None:
+        self.comparer.start(self.highlighted)
+
+    def action_compare_environments(self) -> None:
+        self.comparer.pick_environments(self.highlighted)
+
     # -- reload ---------------------------------------------------------------------------
 
     def action_reload(self) -> None:
@@ -303,6 +381,8 @@ class ExplorerScreen(Screen[None]):
             return
         self.follower.retry(node.data)
         self.resource_tree.reload_node(node)
+        if isinstance(node.data, GroupData) and node.data.owner is None:
+            self.host.refresh_account()  # a top line: who the token belongs to, again too
 
     def action_reload_all(self) -> None:
         self.resource_tree.reload_all()
@@ -345,6 +425,7 @@ class ExplorerScreen(Screen[None]):
     # -- view -----------------------------------------------------------------------------
 
     def watch_reveal_secrets(self, reveal: bool) -> None:
+        self.header.set_secrets_shown(reveal)
         self.refresh_detail()
 
     def action_reveal_secrets(self) -> None:
@@ -355,6 +436,7 @@ class ExplorerScreen(Screen[None]):
 
     def action_resize_tree(self, delta: int) -> None:
         low, high = TREE_WIDTH_LIMITS
+        self._tree_width_chosen = True
         self.tree_width = max(low, min(high, self.tree_width + delta))
 
     # -- jumps ------------------------------------------------------------------------------
@@ -383,6 +465,12 @@ class ExplorerScreen(Screen[None]):
     def palette_commands(self) -> Iterable[PaletteCommand]:
         """The commands that make sense for the highlighted node right now."""
         return commands_for(self)
+
+    def account_choices(self) -> list[tuple[str, str, Callable[[], Settings]]]:
+        return self.host.account_choices()
+
+    def switch_account(self, name: str, settings_of: Callable[[], Settings]) -> None:
+        self.host.switch_account(name, settings_of)
 
 
 def _owner(data: NodeData | None) -> ResourceData | None:

@@ -22,48 +22,51 @@ Choosing a hit calls the host screen's `jump_to(kind, uuid)`, which reveals it i
 Textual cancels a search as soon as the query changes: every source stops where it is (its
 requests are dropped with its task), and API sources wait `API_DEBOUNCE` seconds first so that
 typing does not send a request per key.
+
+The lookups themselves are Textual-free and shared with `divio-tui open`: they live in
+`divio_tui.state.resolve` (re-exported here: `UUID_RE`, `probe_uuid`, …).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from rich.style import Style
 from textual.command import Hit, Hits, Provider
 from textual.fuzzy import Matcher
 from textual.markup import escape
 
-from divio_tui.api.errors import ApiError, NotFound
+from divio_tui.api.errors import ApiError
 from divio_tui.api.models import ApiModel, Application
 from divio_tui.api.resources import KINDS
+from divio_tui.state.resolve import (
+    NAME_FILTER,
+    SLUG_FILTER,
+    SLUG_RE,
+    UUID_PROBE_ORDER,
+    UUID_PROBES_AT_ONCE,
+    UUID_RE,
+    application_by_slug,
+    applications_by_name,
+    fetch_parents,
+    known_by_uuid,
+    name_matches,
+    probe_uuid,
+)
 from divio_tui.ui.palette.commands import highlighted_text, host_of, match_style
 from divio_tui.ui.text.labels import plain_label
 from divio_tui.untrusted import visible
 
+__all__ = [
+    "NAME_FILTER", "SLUG_FILTER", "SLUG_RE", "UUID_PROBES_AT_ONCE", "UUID_PROBE_ORDER",
+    "UUID_RE", "Found", "JumpCommands", "merged", "name_matches", "probe_uuid",
+]
+
 log = logging.getLogger(__name__)
-
-UUID_RE = re.compile(r"[a-z2-7]{26}")
-"""A Divio id: 26 lowercase base32 characters (uuid4 bytes)."""
-
-SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
-"""What an application slug looks like (lowercase letters, digits, dashes)."""
-
-UUID_PROBE_ORDER: tuple[str, ...] = (
-    "organisation", "application", "environment", "backup", "service_instance_backup",
-    "deployment", "service_instance", "repository", "region", "service", "domain", "build",
-    "environment_variable",
-)
-"""Kinds a UUID is looked up as, in order: the few big containers first (cheap and the ids
-people paste most), then what hangs under an environment."""
-
-UUID_PROBES_AT_ONCE = 3
-"""Detail requests in flight at once while looking a UUID up."""
 
 API_DEBOUNCE = 0.15
 """Seconds a query must stay unchanged before the API is asked about it."""
@@ -77,10 +80,6 @@ MAX_NAME_HITS = 50
 EXACT = 1000.0
 """Score of an exact slug or UUID hit: above any fuzzy score, so it comes first."""
 
-NAME_FILTER = "application?name_search"
-SLUG_FILTER = "application?slug"
-"""Keys under which the session remembers that the server ignored these filters."""
-
 
 @dataclass(frozen=True)
 class Found:
@@ -92,12 +91,6 @@ class Found:
     """"loaded", "by slug", "by name", "by UUID"."""
     score: float | None = None
     """None: score the prompt with the fuzzy matcher."""
-
-
-def name_matches(app: Application, needle: str) -> bool:
-    """Case-insensitive substring of the name or the slug (what `name_search` does)."""
-    folded = needle.casefold()
-    return folded in (app.name or "").casefold() or folded in (app.slug or "").casefold()
 
 
 class JumpCommands(Provider):
@@ -190,78 +183,31 @@ class JumpCommands(Provider):
 
     async def _by_slug(self, slug: str) -> AsyncIterator[Found]:
         await asyncio.sleep(API_DEBOUNCE)
-        session = host_of(self).session
-        if not session.ignores_filter(SLUG_FILTER):
-            page = await session.client.get_page(KINDS["application"], {"slug": slug})
-            session.remember("application", page.results)
-            for model in page.results:
-                if getattr(model, "slug", None) == slug:
-                    yield Found("application", model, "by slug", EXACT)
-                    return
-            if all(getattr(model, "slug", None) == slug for model in page.results):
-                return  # the filter was honoured: there is no such slug
-            session.note_ignored_filter(SLUG_FILTER)
-        for model in await session.collection("application"):
-            if getattr(model, "slug", None) == slug:
-                yield Found("application", model, "by slug", EXACT)
-                return
+        model = await application_by_slug(host_of(self).session, slug)
+        if model is not None:
+            yield Found("application", model, "by slug", EXACT)
 
     async def _by_name(self, needle: str) -> AsyncIterator[Found]:
         await asyncio.sleep(API_DEBOUNCE)
-        session = host_of(self).session
-        models: Iterable[ApiModel] = ()
-        if not session.ignores_filter(NAME_FILTER):
-            try:
-                page = await session.client.get_page(KINDS["application"],
-                                                     {"name_search": needle})
-            except ApiError as error:
-                log.info("name search %r: %s", needle, error.message)
-            else:
-                session.remember("application", page.results)
-                if all(isinstance(model, Application) and name_matches(model, needle)
-                       for model in page.results):
-                    models = page.results
-                else:
-                    # Not what we asked for: the server ignored the parameter. From now on
-                    # this session matches names against every application, read once.
-                    session.note_ignored_filter(NAME_FILTER)
-        if session.ignores_filter(NAME_FILTER):
-            models = await session.collection("application")
         count = 0
-        for model in models:
-            if isinstance(model, Application) and name_matches(model, needle):
-                yield Found("application", model, "by name", _name_score(model, needle))
-                count += 1
-                if count >= MAX_NAME_HITS:
-                    return
+        async for model in applications_by_name(host_of(self).session, needle):
+            yield Found("application", model, "by name", _name_score(model, needle))
+            count += 1
+            if count >= MAX_NAME_HITS:
+                return
 
     async def _by_uuid(self, uuid: str) -> AsyncIterator[Found]:
         session = host_of(self).session
-        for kind in KINDS:
-            model = session.known(kind, uuid)
-            if model is not None:
-                yield Found(kind, model, "by UUID", EXACT)
-                return
+        known = known_by_uuid(session, uuid)
+        if known is not None:
+            yield Found(known[0], known[1], "by UUID", EXACT)
+            return
         await asyncio.sleep(API_DEBOUNCE)
         found = await probe_uuid(session.get, uuid)
         if found is not None:
-            # Its parents too (a few cached requests, which revealing it needs anyway), so
-            # that the hit says whose backup it is, not only when it ran.
-            await self._fetch_parents(*found)
+            # Its parents too, so that the hit says whose backup it is, not only when it ran.
+            await fetch_parents(session, *found)
             yield Found(found[0], found[1], "by UUID", EXACT)
-
-    async def _fetch_parents(self, kind: str, model: ApiModel) -> None:
-        session = host_of(self).session
-        for _depth in range(8):
-            info = KINDS[kind]
-            uuid = getattr(model, info.parent_field, None) if info.parent_field else None
-            if info.parent_kind is None or not isinstance(uuid, str):
-                return
-            try:
-                model = await session.get(info.parent_kind, uuid)
-            except ApiError:
-                return
-            kind = info.parent_kind
 
 
 def _name_score(model: Application, needle: str) -> float | None:
@@ -270,35 +216,6 @@ def _name_score(model: Application, needle: str) -> float | None:
     if folded in {(model.name or "").casefold(), (model.slug or "").casefold()}:
         return EXACT / 2
     return None
-
-
-async def probe_uuid(get: Callable[[str, str], Any], uuid: str,
-                     kinds: Iterable[str] = UUID_PROBE_ORDER,
-                     at_once: int = UUID_PROBES_AT_ONCE) -> tuple[str, ApiModel] | None:
-    """Look `uuid` up as each kind in turn (`at_once` requests in flight, in order) and return
-    the first kind that answers 200 with its model; None when every kind says 404 (or fails:
-    one kind's server error must not hide another kind's answer)."""
-    pending = list(kinds)
-    running: dict[asyncio.Task[ApiModel], str] = {}
-    try:
-        while pending or running:
-            while pending and len(running) < at_once:
-                kind = pending.pop(0)
-                running[asyncio.ensure_future(get(kind, uuid))] = kind
-            done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-            # In probe order, so that of two answers in one wake-up the likelier kind wins.
-            for task in sorted(done, key=lambda t: UUID_PROBE_ORDER.index(running[t])
-                               if running[t] in UUID_PROBE_ORDER else 99):
-                kind = running.pop(task)
-                error = task.exception()
-                if error is None:
-                    return kind, task.result()
-                if not isinstance(error, NotFound):
-                    log.info("looking %s up as a %s: %s", uuid, kind, error)
-        return None
-    finally:
-        for task in running:
-            task.cancel()
 
 
 async def merged(sources: list[AsyncIterator[Found]]) -> AsyncIterator[Found]:

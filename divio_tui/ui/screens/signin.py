@@ -31,7 +31,7 @@ from divio_tui.redaction import redact
 from divio_tui.settings import Settings, SettingsError, save_token
 from divio_tui.ui.text.labels import error_summary
 from divio_tui.ui.widgets.header import tilde
-from divio_tui.untrusted import visible
+from divio_tui.untrusted import clip, visible
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,22 @@ def rejection_message(error: ApiError, source: str | None) -> str:
     return f"{where} was rejected: {reason}"
 
 
+class RememberBox(Checkbox):
+    """A checkbox whose mark says whether it is ticked (`✓`) or not (blank), in any theme:
+    Textual's draws an `X` either way and tells them apart by colour alone."""
+
+    def on_mount(self) -> None:
+        self._show_mark()
+
+    def watch_value(self) -> None:
+        super().watch_value()
+        self._show_mark()
+
+    def _show_mark(self) -> None:
+        self.BUTTON_INNER = "✓" if self.value else " "
+        self.refresh()
+
+
 class SignInScreen(ModalScreen[SignedIn]):
     """Paste a token, check it, maybe remember it; or use the demo; or quit."""
 
@@ -88,7 +104,7 @@ class SignInScreen(ModalScreen[SignedIn]):
                 (f"  (checked with GET /{ME_PATH})", "dim")), id="signin-api")
             yield Input(password=True, placeholder="paste your access token here",
                         id="signin-token")
-            yield Checkbox("Remember this token (config file, mode 0600)", False,
+            yield RememberBox("Remember this token (config file, mode 0600)", False,
                            id="signin-remember", compact=True)
             yield Static(Text(f"    {visible(tilde(settings.config_file))}"),
                          id="signin-config-path")
@@ -192,7 +208,7 @@ class SignInScreen(ModalScreen[SignedIn]):
             log.info("signed in on the sign-in screen as %s", me.email or me.uuid)
             if remember:
                 self._remember(settings)
-            self._show(f"Signed in as {visible(me.email or me.display_name)}", token=token)
+            self._show(f"Signed in as {clip(me.email or me.display_name, 200)}", token=token)
             handed_over = True
             self.dismiss(SignedIn(settings, client, me))
         finally:
@@ -204,7 +220,7 @@ class SignInScreen(ModalScreen[SignedIn]):
     def _remember(self, settings: Settings) -> None:
         """Save the token to the config file (0600); a failure is told, not fatal."""
         try:
-            path = save_token(settings.token, settings.config_file)
+            path = save_token(settings.token, settings.config_file, profile=settings.profile)
         except (SettingsError, OSError) as error:
             self.app.notify(f"Signed in, but the token was not saved: {redact(str(error))}",
                             title="Not remembered", severity="warning", markup=False,

@@ -25,7 +25,10 @@ def as_datetime(value: object) -> datetime | None:
         return None
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # an offset that pushes it past year 9999: no time to show
+        return None
 
 
 def format_size(size: object) -> str:

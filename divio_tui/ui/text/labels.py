@@ -24,7 +24,7 @@ from rich.text import Text
 from divio_tui.api.models import ApiModel, ServiceInstance
 from divio_tui.state.nodes import ResourceData
 from divio_tui.ui.text.humanize import format_size, format_time, relative_time
-from divio_tui.untrusted import shorten, visible
+from divio_tui.untrusted import clip, shorten, visible
 
 MASK = "••••••"
 """What a sensitive value looks like wherever it is not revealed."""
@@ -37,6 +37,10 @@ VALUE_WIDTH = 40
 
 NAME_MAX_CHARS = 120
 """Names (`plain_label`) are cut here: they are user data and can be arbitrarily long."""
+
+LABEL_VALUE_MAX = 200
+"""Any one API value in a tree line is cut here (with how much is missing): a 2 MB name must
+cost a line, its highlight and the filter no more than a short one (`untrusted.clip`)."""
 
 Record = Mapping[str, Any]
 
@@ -57,8 +61,13 @@ NAME = LabelContext()
 """The context of a name: no clock, no caches."""
 
 
+def _text(value: object) -> str:
+    """An API value as label text: made visible, cut at `LABEL_VALUE_MAX`."""
+    return clip(value, LABEL_VALUE_MAX)
+
+
 def _piece(value: object, role: str = "") -> tuple[str, str]:
-    return (visible(value), role)
+    return (_text(value), role)
 
 
 def _status_role(value: object) -> str:
@@ -96,8 +105,8 @@ def backup_size(record: Record, sibs: Mapping[str, Record]) -> int | None:
 def service_instance_name(record: Record | None, fallback_type: object = None) -> str:
     """`DATABASE · DEFAULT` for a service instance (or just the type when it is unknown)."""
     if record is None:
-        return visible(fallback_type or "service instance")
-    return visible(f"{record.get('type') or '?'}{SEP}{record.get('prefix') or '?'}")
+        return _text(fallback_type or "service instance")
+    return _text(f"{record.get('type') or '?'}{SEP}{record.get('prefix') or '?'}")
 
 
 TRIGGERS = {"SCHEDULED": "scheduled", "MANUAL": "on-demand"}
@@ -108,16 +117,16 @@ def trigger_text(trigger: object) -> str:
     """`scheduled`, `on-demand`, or the API's own word in lower case."""
     if not trigger:
         return "—"
-    return TRIGGERS.get(str(trigger), visible(trigger).lower())
+    return TRIGGERS.get(str(trigger), _text(trigger).lower())
 
 
 def service_name(instance: ServiceInstance | None, service_type: object = None) -> str:
     """`database`, `storage`, or `database MEDIA` when the prefix is not DEFAULT."""
     kind = (instance.type if instance is not None else None) or service_type or "service"
-    name = visible(kind).lower()
+    name = _text(kind).lower()
     prefix = instance.prefix if instance is not None else None
     if prefix and prefix != "DEFAULT":
-        name += f" {visible(prefix)}"
+        name += f" {_text(prefix)}"
     return name
 
 
@@ -148,7 +157,7 @@ def _environment(record: Record, ctx: LabelContext) -> Text:
     label = Text.assemble(_piece(record.get("slug") or record.get("uuid"), "heading"))
     if record.get("branch"):
         label.append(SEP, "muted")
-        label.append(visible(record["branch"]), "muted")
+        label.append(_text(record["branch"]), "muted")
     if ctx.now is None:
         return label
     last = record.get("last_finished_deployment")
@@ -190,9 +199,9 @@ def _backup(record: Record, ctx: LabelContext) -> Text:
     label.append(SEP, "muted")
     success = record.get("success")
     if success is None:
-        label.append(visible(record.get("state") or "WORKING"), "running")
+        label.append(_text(record.get("state") or "WORKING"), "running")
     else:
-        label.append(visible(success), _status_role(success))
+        label.append(_text(success), _status_role(success))
     if ctx.sibs is not None:
         label.append(SEP, "muted")
         uuids = record.get("service_instance_backups") or []
@@ -205,7 +214,7 @@ def _backup(record: Record, ctx: LabelContext) -> Text:
             label.append(format_size(size))
     if record.get("trigger"):
         label.append(SEP, "muted")
-        label.append(visible(str(record["trigger"]).lower()), "muted")
+        label.append(trigger_text(record["trigger"]), "muted")
     return label
 
 
@@ -243,7 +252,7 @@ def _service_instance(record: Record, ctx: LabelContext) -> Text:
     label.append(service_instance_name(record), "heading")
     if record.get("service_status"):
         label.append(SEP, "muted")
-        label.append(visible(record["service_status"]), _status_role(record["service_status"]))
+        label.append(_text(record["service_status"]), _status_role(record["service_status"]))
     return label
 
 
@@ -260,7 +269,7 @@ def _environment_variable(record: Record, ctx: LabelContext) -> Text:
         label.append(MASK, "secret")
         label.append("  sensitive", "muted")
     else:
-        label.append(shorten(visible(record.get("value") or ""), VALUE_WIDTH))
+        label.append(shorten(_text(record.get("value") or ""), VALUE_WIDTH))
     return label
 
 
@@ -278,12 +287,12 @@ def _repository(record: Record, ctx: LabelContext) -> Text:
         label = Text.assemble(dsn)
         if record.get("branch"):
             label.append(SEP, "muted")
-            label.append(visible(record["branch"]))
+            label.append(_text(record["branch"]))
     else:  # a tree line, inline under its application: say what it is
         label = Text.assemble(("repository ", "muted"), dsn)
     if record.get("state"):
         label.append(SEP, "muted")
-        label.append(visible(record["state"]), _status_role(record["state"]))
+        label.append(_text(record["state"]), _status_role(record["state"]))
     return label
 
 
@@ -291,7 +300,7 @@ def _service(record: Record, ctx: LabelContext) -> Text:
     label = Text.assemble(_piece(record.get("identifier") or record.get("uuid")))
     if record.get("name") and record.get("name") != record.get("identifier"):
         label.append(SEP, "muted")
-        label.append(visible(record["name"]), "muted")
+        label.append(_text(record["name"]), "muted")
     return label
 
 
@@ -336,7 +345,7 @@ def resource_label(kind: str, record: Record, ctx: LabelContext = NAME) -> Text:
         # A record of an unexpected shape (a number where a name should be) must not take
         # the tree down; show what we can.
         pass
-    return Text(visible(record.get("name") or record.get("uuid") or kind))
+    return Text(_text(record.get("name") or record.get("uuid") or kind))
 
 
 def plain_label(kind: str, model: ApiModel | Record) -> str:
@@ -345,7 +354,7 @@ def plain_label(kind: str, model: ApiModel | Record) -> str:
     record = model.raw if isinstance(model, ApiModel) else model
     name = resource_label(kind, record).plain
     if not name:
-        name = visible(record.get("uuid") if isinstance(record, Mapping) else kind)
+        name = _text(record.get("uuid") if isinstance(record, Mapping) else kind)
     return shorten(" ".join(name.split()), NAME_MAX_CHARS)
 
 
@@ -356,12 +365,24 @@ def breadcrumb(data: ResourceData | None) -> list[str]:
     return [plain_label(node.kind, node.model) for node in [*data.ancestors, data]]
 
 
-def group_label(title: str, count: int | None, loaded: int, loading: bool) -> Text:
-    """`Backups (412)`, or `Backups (412) loading 200/412…` while pages stream in."""
+def group_label(title: str, count: int | None, loaded: int, loading: bool,
+                stale: bool = False) -> Text:
+    """`Backups (412)`, or `Backups (412) loading 200/412…` while pages stream in, `Backups
+    (412) stale` when a reload failed and the previous load is still shown."""
     label = Text()
     label.append(title, "heading")
+    label.append_text(count_label(count, loaded, loading, stale))
+    return label
+
+
+def count_label(count: int | None, loaded: int, loading: bool, stale: bool = False) -> Text:
+    """` (412)`, ` (412)  loading 200/412…`: how many a list holds, put after its owner's
+    label (a group's title, or an organisation listing its applications)."""
+    label = Text()
     if count is not None:
         label.append(f" ({count:,})", "muted")
+    if stale and not loading:
+        label.append("  stale", "warn")
     if loading and count:
         label.append(f"  loading {loaded:,}/{count:,}…", "running")
     elif loading:
@@ -380,7 +401,12 @@ def load_more_label(remaining: int, batch: int) -> Text:
 
 
 def error_summary(error: BaseException) -> str:
-    """`503 Service Unavailable`, `network error`… the short form used in labels."""
+    """`503 Service Unavailable`, `network error`… the short form used in labels; an error
+    whose status alone would mislead says what was wrong instead (`ApiError.summary`: "the
+    server sent an HTML page instead of JSON", not "200 OK")."""
+    summary = getattr(error, "summary", None)
+    if isinstance(summary, str) and summary:
+        return clip(summary, LABEL_VALUE_MAX)
     status = getattr(error, "status", None)
     if isinstance(status, int):
         try:
@@ -393,6 +419,10 @@ def error_summary(error: BaseException) -> str:
     return visible(type(error).__name__)
 
 
-def error_label(error: BaseException, key: str = "r") -> Text:
-    """`⚠ 503 Service Unavailable — press r to retry`."""
+def error_label(error: BaseException, key: str = "r", *, stale: bool = False) -> Text:
+    """`⚠ 503 Service Unavailable — press r to retry`; after a failed reload, `⚠ reload
+    failed (503 Service Unavailable): showing the last good load — press r to retry`."""
+    if stale:
+        return Text(f"⚠ reload failed ({error_summary(error)}): showing the last good load "
+                    f"— press {key} to retry", "error")
     return Text(f"⚠ {error_summary(error)} — press {key} to retry", "error")

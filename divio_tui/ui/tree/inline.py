@@ -13,7 +13,7 @@ from divio_tui.state.nodes import NodeData, ResourceData
 from divio_tui.ui._textual import FastTree
 from divio_tui.ui.tree.lines import has_children
 from divio_tui.ui.tree.loader import TreeLoader
-from divio_tui.ui.tree.messages import Node
+from divio_tui.ui.tree.messages import Node, describe
 
 
 class InlineChildren:
@@ -33,7 +33,7 @@ class InlineChildren:
         if links:
             self.tree.run_worker(self._load_singles(node, data, links),
                                  group=f"singles-{node.id}", exclusive=True,
-                                 exit_on_error=False)
+                                 exit_on_error=False, description=describe(node, last=2))
 
     async def _load_singles(self, node: Node, data: ResourceData,
                             links: list[ChildLink]) -> None:

@@ -13,7 +13,7 @@ from divio_tui.api.models import ApiModel
 from divio_tui.api.resources import KINDS
 from divio_tui.state.nodes import GroupData, Listing, NodeData, ResourceData
 from divio_tui.state.session import Session
-from divio_tui.ui.text.labels import LabelContext, group_label, resource_label
+from divio_tui.ui.text.labels import LabelContext, count_label, group_label, resource_label
 from divio_tui.ui.tree.messages import Node
 
 
@@ -77,10 +77,20 @@ class TreeText:
     def listing_text(self, node: Node) -> Text:
         data = node.data
         if isinstance(data, GroupData):
-            listing = data.listing
-            return group_label(data.title, listing.count, listing.shown, listing.loading)
+            group = data.listing
+            return group_label(data.title, group.count, group.shown, group.loading,
+                               group.stale)
         assert isinstance(data, ResourceData)
-        return self.resource_text(data)
+        text = self.resource_text(data)
+        listing = data.listing
+        if listing is not None:  # a resource listing its one child kind: say how many
+            count = count_label(listing.count, listing.shown, listing.loading)
+            if text.plain.endswith(")") and count.plain.startswith(" ("):
+                # "ACME Shop (acme-shop) · 3", not "(acme-shop) (3)".
+                count = Text.assemble((" · ", "muted"), (f"{listing.count:,}", "muted"),
+                                      count[len(f" ({listing.count:,})"):])
+            text.append_text(count)
+        return text
 
 
 def is_under(node: Node, ancestor: Node) -> bool:

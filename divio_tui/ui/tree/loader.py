@@ -15,7 +15,9 @@ loop between, so a 5,000-item list never freezes the screen. After `LOAD_BATCH` 
 `load more (n left)` line stops the stream until the user asks.
 
 The loader also keeps what a reload asked to restore (`restore`): nodes to open again and the
-cursor, applied as the nodes come back.
+cursor, applied as the nodes come back. A reload keeps what was shown until the first new page
+lands (`start_listing(keep=True)`): if the reload fails before that, the old children and
+counts stay, the list says `stale` and its error line says the reload failed.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterable
 from contextlib import aclosing
+from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -52,12 +55,18 @@ from divio_tui.ui.text.labels import (
 )
 from divio_tui.ui.tree.lines import TreeText, has_children, is_under, listing_of
 from divio_tui.ui.tree.messages import Highlighted, LoadFailed, Node, describe
-from divio_tui.untrusted import visible
+from divio_tui.untrusted import clip
 
 log = logging.getLogger(__name__)
 
 NODES_PER_BATCH = 100
 """Nodes added between two yields to the event loop while a page is inserted."""
+
+INVALID_SHOWN = 20
+"""Unreadable records of one page shown as lines (the rest are counted in one more)."""
+
+TRANSIENT = ("placeholder", "load-more", "error", "empty")
+"""Status lines a new load replaces at once (the rest of a list waits for its first page)."""
 
 
 class TreeLoader:
@@ -80,6 +89,9 @@ class TreeLoader:
         """Called with a resource node opened for the first time (inline children load)."""
         self.on_backups_shown: Callable[[Node, list[Node]], None] | None = None
         """Called with (list node, new backup nodes) when backups land (sizes fill in)."""
+        self._stale: dict[int, tuple[list[Node], Listing]] = {}
+        """Node id -> the children and the listing a reload keeps on screen until its first
+        page lands (see `start_listing`)."""
 
     def label_context(self) -> LabelContext:
         return self.text.label_context()
@@ -193,17 +205,31 @@ class TreeLoader:
 
     # -- lists --------------------------------------------------------------------------
 
-    def start_listing(self, node: Node, *, more: bool = False) -> None:
-        """Load (or continue loading) the children of `node` in an exclusive worker."""
+    def start_listing(self, node: Node, *, more: bool = False, keep: bool = False) -> None:
+        """Load (or continue loading) the children of `node` in an exclusive worker.
+
+        With `keep` (a reload), what is shown stays until the first new page lands, and comes
+        back as it was if the reload fails first."""
         listing = listing_of(node.data)
         if listing is None:
             return
+        reloading = False
         if not more:
-            self.drop_children(node)
+            if keep and (node.id in self._stale or (listing.loaded and any(
+                    isinstance(child.data, ResourceData) for child in node.children))):
+                reloading = True
+                if node.id not in self._stale:  # a reload of a reload keeps the first's
+                    shown = [child for child in node.children if not (
+                        isinstance(child.data, StatusData) and child.data.kind in TRANSIENT)]
+                    self._stale[node.id] = (shown, replace(listing))
+            else:
+                self._stale.pop(node.id, None)
+                self.drop_children(node)
             listing.reset()
-        self.remove_status_children(node, {"load-more", "error", "empty"})
-        node.add_leaf(placeholder_label("loading…"), StatusData("placeholder", "loading…",
-                                                                owner=node.data))
+        self.remove_status_children(node, set(TRANSIENT))
+        text = "reloading…" if reloading else "loading…"
+        node.add_leaf(placeholder_label(text), StatusData("placeholder", text,
+                                                          owner=node.data))
         listing.loading = True
         listing.error = None
         listing.generation += 1
@@ -213,7 +239,7 @@ class TreeLoader:
             group=f"load-{node.id}",
             exclusive=True,
             exit_on_error=False,
-            description=f"load {listing.kind}",
+            description=describe(node, last=2),  # the request log says who asked with it
         )
 
     async def _load_listing(self, node: Node, listing: Listing, generation: int) -> None:
@@ -229,15 +255,43 @@ class TreeLoader:
                 await self._load_next_batch(node, listing)
         except ApiError as error:
             if self.tree.registered(node):
-                self.show_error(node, error)
+                self.show_error(node, error, stale=self._keep_stale(node, listing))
         except Exception as error:  # a bug: say so on the node, never kill the app
             log.exception("loading %s failed", listing.kind)
             if self.tree.registered(node):
-                self.show_error(node, error)
+                self.show_error(node, error, stale=self._keep_stale(node, listing))
         finally:
             # A newer load of this list (a reload while this one ran) owns the state now.
             if listing.generation == generation:
                 self._finish_listing(node, listing)
+
+    def forget(self) -> None:
+        """Forget the children kept for reloads in flight (the tree is being rebuilt)."""
+        self._stale.clear()
+
+    def _keep_stale(self, node: Node, listing: Listing) -> bool:
+        """A reload failed: if nothing new was shown yet, put the previous load back (its
+        children never left the screen) and say it is stale. True if it did."""
+        kept = self._stale.pop(node.id, None)
+        if kept is None:
+            return False
+        _children, previous = kept
+        for field in fields(Listing):
+            if field.name not in ("generation", "loading", "error"):
+                setattr(listing, field.name, getattr(previous, field.name))
+        listing.stale = True
+        return True
+
+    def _drop_stale(self, node: Node) -> None:
+        """The first new page of a reload is here: the children kept on screen go."""
+        kept = self._stale.pop(node.id, None)
+        if kept is None:
+            return
+        old = [child for child in kept[0] if self.tree.registered(child)]
+        cursor = self.tree.cursor_node
+        if cursor is not None and any(cursor is child or is_under(cursor, child) for child in old):
+            self.tree.move_cursor(node)
+        self.tree.drop_some(node, old)
 
     def _finish_listing(self, node: Node, listing: Listing) -> None:
         """The load is over (done, failed or cancelled): settle placeholder and label."""
@@ -349,14 +403,21 @@ class TreeLoader:
         models = [model for model in page.results if listing.belongs(model)]
         listing.dropped += len(page.results) - len(models)
         self.session.remember(listing.kind, models)
+        if len(models) > LOAD_BATCH:
+            # A server that ignores page_size (10,000 records on one page): one batch now,
+            # the rest behind `load more`, so one page never costs more than one batch does.
+            models, listing.pending = models[:LOAD_BATCH], models[LOAD_BATCH:]
         self.remove_status_children(node, {"placeholder"})
         created = await self._add_resources(node, listing, models)
-        for record in page.invalid:
+        for record in page.invalid[:INVALID_SHOWN]:
             node.add_leaf(
                 Text.assemble(("⚠ unreadable record: ", "warn"),
-                              (visible(record.error.message)[:80], "muted")),
+                              (clip(record.error.message, 80), "muted")),
                 StatusData("invalid", record.error.message, invalid=record, owner=node.data),
             )
+        if len(page.invalid) > INVALID_SHOWN:
+            more = f"… {len(page.invalid) - INVALID_SHOWN:,} more unreadable records on this page"
+            node.add_leaf(Text(more, "warn"), StatusData("invalid", more, owner=node.data))
         listing.loaded = True
         self.refresh_listing_label(node)
         self._backups_shown(node, listing, created)
@@ -369,6 +430,7 @@ class TreeLoader:
         self, node: Node, listing: Listing, models: Iterable[ApiModel]
     ) -> list[Node]:
         """Add resource children before any status line; returns the new nodes."""
+        self._drop_stale(node)
         parent = node.data if isinstance(node.data, ResourceData) else None
         if isinstance(node.data, GroupData):
             parent = node.data.owner
@@ -395,14 +457,19 @@ class TreeLoader:
 
     # -- status lines -------------------------------------------------------------------
 
-    def show_error(self, node: Node, error: BaseException, before: int | None = None) -> None:
+    def show_error(self, node: Node, error: BaseException, before: int | None = None, *,
+                   stale: bool = False) -> None:
+        """An error line under `node` (`stale`: a reload failed and the previous load is
+        still shown) and a notification."""
         self.remove_status_children(node, {"placeholder", "load-more"})
-        status = StatusData("error", getattr(error, "message", "") or str(error), error=error,
-                            owner=node.data)
         listing = listing_of(node.data)
         if listing is not None:
             listing.error = error
-        child = node.add_leaf(error_label(error, self.reload_key), status, before=before)
+            stale = stale or listing.stale
+        status = StatusData("error", getattr(error, "message", "") or str(error), error=error,
+                            owner=node.data, stale=stale)
+        child = node.add_leaf(error_label(error, self.reload_key, stale=stale), status,
+                              before=before)
         self.report_failure(error, node)
         if self.tree.cursor_node is node or self.tree.cursor_node is None:
             self.node_changed(child)

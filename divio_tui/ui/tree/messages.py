@@ -54,12 +54,14 @@ class FilterCleared(Message, namespace="resource_tree"):
     """A jump dropped the tree's text filter to show its target (the screen hides the bar)."""
 
 
-def describe(node: Node) -> str:
-    """`Backups of acme › shop › live` — where a load failed, for the notification."""
+def describe(node: Node, *, last: int | None = None) -> str:
+    """`Backups of acme › shop › live` — where a load failed, for the notification; with
+    `last`, only that many crumbs of the trail (`Backups of shop › live`: who asked, in the
+    request log)."""
     data = node.data
     if isinstance(data, GroupData):
-        owner = " › ".join(breadcrumb(data.owner))
+        owner = " › ".join(breadcrumb(data.owner)[-last:] if last else breadcrumb(data.owner))
         return f"{data.title} of {owner}" if owner else data.title
     if isinstance(data, ResourceData):
-        return " › ".join(breadcrumb(data))
+        return " › ".join(breadcrumb(data)[-last:] if last else breadcrumb(data))
     return "the tree"

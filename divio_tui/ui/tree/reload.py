@@ -16,6 +16,7 @@ from divio_tui.api.resources import KINDS
 from divio_tui.state.nodes import (
     ExpandedState,
     GroupData,
+    Listing,
     NodeData,
     ResourceData,
     StatusData,
@@ -23,7 +24,7 @@ from divio_tui.state.nodes import (
 from divio_tui.ui._textual import FastTree
 from divio_tui.ui.tree.lines import is_under, listing_of
 from divio_tui.ui.tree.loader import TreeLoader
-from divio_tui.ui.tree.messages import Node
+from divio_tui.ui.tree.messages import Node, describe
 
 log = logging.getLogger(__name__)
 
@@ -65,14 +66,19 @@ class TreeReloader:
         if state.cursor is not None and self.tree.cursor_node is not node:
             restore.cursor = state.cursor
         if isinstance(data, GroupData):
-            for field, parent in data.listing.params.items():
-                self.session.forget_children(data.listing.kind, field, parent)
-            if data.listing.loaded or data.listing.loading or node.is_expanded:
-                self.loader.start_listing(node)
+            self._reload_list(node, data.listing)
             return
         if isinstance(data, ResourceData):
             self.tree.run_worker(self._reload_resource(node, data), group=f"record-{node.id}",
-                                 exclusive=True, exit_on_error=False)
+                                 exclusive=True, exit_on_error=False,
+                                 description=f"reload {describe(node, last=2)}")
+
+    def _reload_list(self, node: Node, listing: Listing) -> None:
+        """Read a list again, keeping what it shows until the first new page lands."""
+        for field, parent in listing.params.items():
+            self.session.forget_children(listing.kind, field, parent)
+        if listing.loaded or listing.loading or node.is_expanded:
+            self.loader.start_listing(node, keep=True)
 
     async def _reload_resource(self, node: Node, data: ResourceData) -> None:
         uuid = data.uuid
@@ -81,29 +87,53 @@ class TreeReloader:
                 data.model = await self.session.client.get(KINDS[data.kind], uuid)
                 self.session.remember(data.kind, [data.model])
             except ApiError as error:
-                # The children reload anyway; the record keeps its previous value.
-                self.loader.report_failure(error, node)
+                # Nothing is dropped: the record and everything under it stay as they were,
+                # and an error line says the reload failed (r on it tries again).
+                if self.tree.registered(node):
+                    self.loader.remove_status_children(node, {"error"})
+                    self.loader.show_error(node, error, before=0, stale=True)
+                return
         if not self.tree.registered(node):
             return
         node.set_label(self.loader.resource_text(data))
+        self.loader.remove_status_children(node, {"error"})
         if data.expanded_once:
-            self.loader.drop_children(node)
-            data.listing = None
-            data.expanded_once = False
-            if node.is_expanded:
-                data.expanded_once = True
-                self.loader.open_resource(node, data)
+            self._reload_children(node, data)
         self.loader.node_changed(node)
 
+    def _reload_children(self, node: Node, data: ResourceData) -> None:
+        """The lists under a reloaded resource, read again in place (what they show stays
+        until their new pages land); its inline children are fetched again."""
+        kind = KINDS[data.kind]
+        singles = {link.kind for link in kind.child_links if link.single}
+        inline = [child for child in node.children if isinstance(child.data, ResourceData)
+                  and child.data.kind in singles]
+        if inline:
+            if any(self.tree.cursor_node is child for child in inline):
+                self.tree.move_cursor(node)
+            self.tree.drop_some(node, inline)
+        if data.listing is not None:
+            data.listing.parent = data.model
+            self._reload_list(node, data.listing)
+        for child in list(node.children):
+            if isinstance(child.data, GroupData):
+                child.data.listing.parent = data.model
+                self.loader.restore.expanded.discard(child.data.key)  # it never left
+                self._reload_list(child, child.data.listing)
+        if self.loader.on_resource_opened is not None:
+            self.loader.on_resource_opened(node)
+
     def retry(self, status_node: Node) -> None:
-        """Enter / r on an error or `load more` line: continue or redo its parent's load."""
+        """Enter / r on an error or `load more` line: continue or redo its parent's load
+        (after a failed reload, the reload)."""
         owner = status_node.parent
         if owner is None:
             return
         data = status_node.data
         listing = listing_of(owner.data)
         resumable = (listing is not None and listing.loaded and not listing.exhausted
-                     and listing.member_uuids is None)
+                     and listing.member_uuids is None
+                     and not (isinstance(data, StatusData) and data.stale))
         if isinstance(data, StatusData) and data.kind in {"error", "load-more"} and resumable:
             if data.kind == "error":
                 self.tree.move_cursor(owner)
@@ -120,5 +150,6 @@ class TreeReloader:
         self.tree.workers.cancel_node(self.tree)
         self.session.clear()
         self.loader.restore = state
+        self.loader.forget()
         self.tree.forget_all()
         self.loader.build_roots(open_first=not keep_open)

@@ -13,7 +13,7 @@ from divio_tui.api.errors import ApiError
 from divio_tui.state.nodes import NodeData, ResourceData
 from divio_tui.ui._textual import FastTree
 from divio_tui.ui.tree.loader import TreeLoader
-from divio_tui.ui.tree.messages import Node
+from divio_tui.ui.tree.messages import Node, describe
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,8 @@ class BackupSizes:
                            for uuid in _sib_uuids(child.data))]
         if waiting:
             self.tree.run_worker(self._fetch_sizes(node, waiting), group=f"sizes-{node.id}",
-                                 exit_on_error=False, description="backup sizes")
+                                 exit_on_error=False,
+                                 description=f"sizes of {describe(node, last=2)}")
 
     async def _fetch_sizes(self, node: Node, backups: list[Node]) -> None:
         first = backups[0].data if backups else None

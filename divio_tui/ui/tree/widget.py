@@ -34,7 +34,7 @@ from divio_tui.state.nodes import NodeData, ResourceData, StatusData
 from divio_tui.state.session import Session
 from divio_tui.ui._textual import TOGGLE_STYLE, FastTree
 from divio_tui.ui.keys import TREE_BINDINGS
-from divio_tui.ui.text.roles import component_classes, resolve
+from divio_tui.ui.text.roles import component_classes, readable_line, resolve, role_style
 from divio_tui.ui.tree import messages
 from divio_tui.ui.tree.filter import TreeFilter
 from divio_tui.ui.tree.inline import InlineChildren
@@ -203,13 +203,13 @@ class ResourceTree(FastTree[NodeData]):
     # -- rendering ----------------------------------------------------------------------
 
     def _role_style(self, role: str) -> Style:
-        return self.get_component_rich_style(f"resource-tree--{role}", partial=True)
+        return role_style(self, f"resource-tree--{role}")
 
     def render_label(self, node: Node, base_style: Style, style: Style) -> Text:
         label = node.label
         label = resolve(label if isinstance(label, Text) else Text(str(label)),
                         self._role_style)
-        label.stylize(style)
+        label.stylize(readable_line(style))
         if node.allow_expand:
             icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
             return Text.assemble((icon, base_style + TOGGLE_STYLE), label)

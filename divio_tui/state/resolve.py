@@ -1,0 +1,286 @@
+"""Finding a resource from what a person types: an application's slug or name, `slug/env`, or
+any UUID. Shared by the palette's jumps (`ui/palette/jump.py`) and `divio-tui open`.
+
+Every lookup goes through the session, so what one finds the next one knows:
+
+- a slug: ``applications/?slug=<slug>`` (one page), checked client-side; when the page holds
+  applications with another slug the server ignored the filter, and the session reads every
+  application once (pages concurrently) and matches in memory from then on;
+- a name fragment: ``applications/?name_search=<fragment>``, checked client-side the same way;
+- `slug/env`: the application, then its environments (`Session.children`: the filtered list,
+  or the whole collection once when the server ignores the filter), matched on their slug;
+- a UUID (26 lowercase base32 characters): the kinds the session already holds it under
+  first, then each kind's detail route in `UUID_PROBE_ORDER`, a few at a time, stopping at
+  the first 200. A 404 on one kind is the normal answer, never an error.
+
+`resolve_target` is the one entry point for a whole target; it raises `TargetNotFound` with
+one plain sentence when nothing fits. API failures (a refused token, a 503) are raised as the
+`ApiError` they are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from divio_tui.api.errors import ApiError, NotFound
+from divio_tui.api.models import ApiModel, Application, Environment
+from divio_tui.api.resources import KINDS
+from divio_tui.state.session import Session
+
+__all__ = [
+    "NAME_FILTER",
+    "SLUG_FILTER",
+    "SLUG_RE",
+    "UUID_PROBES_AT_ONCE",
+    "UUID_PROBE_ORDER",
+    "UUID_RE",
+    "Target",
+    "TargetNotFound",
+    "application_by_slug",
+    "applications_by_name",
+    "fetch_parents",
+    "known_by_uuid",
+    "name_matches",
+    "probe_uuid",
+    "resolve_target",
+]
+
+log = logging.getLogger(__name__)
+
+UUID_RE = re.compile(r"[a-z2-7]{26}")
+"""A Divio id: 26 lowercase base32 characters (uuid4 bytes)."""
+
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+"""What an application slug looks like (lowercase letters, digits, dashes)."""
+
+UUID_PROBE_ORDER: tuple[str, ...] = (
+    "organisation", "application", "environment", "backup", "service_instance_backup",
+    "deployment", "service_instance", "repository", "region", "service", "domain", "build",
+    "environment_variable",
+)
+"""Kinds a UUID is looked up as, in order: the few big containers first (cheap and the ids
+people paste most), then what hangs under an environment."""
+
+UUID_PROBES_AT_ONCE = 3
+"""Detail requests in flight at once while looking a UUID up."""
+
+NAME_FILTER = "application?name_search"
+SLUG_FILTER = "application?slug"
+"""Keys under which the session remembers that the server ignored these filters."""
+
+MAX_NAMES_LISTED = 5
+"""Applications named in a "several match" message."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A resource a target resolved to, and how it was found ("by slug", "by UUID", …)."""
+
+    kind: str
+    model: ApiModel
+    how: str
+
+    @property
+    def uuid(self) -> str:
+        return self.model.key
+
+
+class TargetNotFound(Exception):
+    """Nothing fits the target; `message` says so in one plain sentence."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def name_matches(app: Application, needle: str) -> bool:
+    """Case-insensitive substring of the name or the slug (what `name_search` does)."""
+    folded = needle.casefold()
+    return folded in (app.name or "").casefold() or folded in (app.slug or "").casefold()
+
+
+# -- applications ---------------------------------------------------------------------------
+
+
+async def application_by_slug(session: Session, slug: str) -> Application | None:
+    """The application whose slug is exactly `slug`, or None (see the module docstring)."""
+    if not session.ignores_filter(SLUG_FILTER):
+        page = await session.client.get_page(KINDS["application"], {"slug": slug})
+        session.remember("application", page.results)
+        for model in page.results:
+            if isinstance(model, Application) and model.slug == slug:
+                return model
+        if all(getattr(model, "slug", None) == slug for model in page.results):
+            return None  # the filter was honoured: there is no such slug
+        session.note_ignored_filter(SLUG_FILTER)
+    for model in await session.collection("application"):
+        if isinstance(model, Application) and model.slug == slug:
+            return model
+    return None
+
+
+async def applications_by_name(session: Session, needle: str) -> AsyncIterator[Application]:
+    """Applications whose name or slug contains `needle` (case-insensitive), in the API's
+    order. A failing `name_search` request is logged and yields nothing, as the palette wants;
+    reading the whole collection raises its `ApiError`."""
+    models: Iterable[ApiModel] = ()
+    if not session.ignores_filter(NAME_FILTER):
+        try:
+            page = await session.client.get_page(KINDS["application"], {"name_search": needle})
+        except ApiError as error:
+            log.info("name search %r: %s", needle, error.message)
+        else:
+            session.remember("application", page.results)
+            if all(isinstance(model, Application) and name_matches(model, needle)
+                   for model in page.results):
+                models = page.results
+            else:
+                # Not what we asked for: the server ignored the parameter. From now on this
+                # session matches names against every application, read once.
+                session.note_ignored_filter(NAME_FILTER)
+    if session.ignores_filter(NAME_FILTER):
+        models = await session.collection("application")
+    for model in models:
+        if isinstance(model, Application) and name_matches(model, needle):
+            yield model
+
+
+# -- UUIDs ----------------------------------------------------------------------------------
+
+
+def known_by_uuid(session: Session, uuid: str) -> tuple[str, ApiModel] | None:
+    """The kind and model the session already holds `uuid` under (no request)."""
+    for kind in KINDS:
+        model = session.known(kind, uuid)
+        if model is not None:
+            return kind, model
+    return None
+
+
+async def probe_uuid(get: Callable[[str, str], Any], uuid: str,
+                     kinds: Iterable[str] = UUID_PROBE_ORDER,
+                     at_once: int = UUID_PROBES_AT_ONCE, *,
+                     raise_failure: bool = False) -> tuple[str, ApiModel] | None:
+    """Look `uuid` up as each kind in turn (`at_once` requests in flight, in order) and return
+    the first kind that answers 200 with its model; None when every kind says 404 (or fails:
+    one kind's server error must not hide another kind's answer). With `raise_failure`, a
+    lookup that found nothing raises the first failure that was not a 404 (a refused token
+    is not "no such resource")."""
+    pending = list(kinds)
+    running: dict[asyncio.Task[ApiModel], str] = {}
+    failure: BaseException | None = None
+    try:
+        while pending or running:
+            while pending and len(running) < at_once:
+                kind = pending.pop(0)
+                running[asyncio.ensure_future(get(kind, uuid))] = kind
+            done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            # In probe order, so that of two answers in one wake-up the likelier kind wins.
+            for task in sorted(done, key=lambda t: UUID_PROBE_ORDER.index(running[t])
+                               if running[t] in UUID_PROBE_ORDER else 99):
+                kind = running.pop(task)
+                error = task.exception()
+                if error is None:
+                    return kind, task.result()
+                if not isinstance(error, NotFound):
+                    log.info("looking %s up as a %s: %s", uuid, kind, error)
+                    failure = failure or error
+        if raise_failure and failure is not None:
+            raise failure
+        return None
+    finally:
+        for task in running:
+            task.cancel()
+
+
+async def fetch_parents(session: Session, kind: str, model: ApiModel) -> None:
+    """Read the parents of `model` into the session (a few cached requests, which revealing it
+    needs anyway), so that labels can say whose backup it is. Failures end it quietly."""
+    for _depth in range(8):
+        info = KINDS[kind]
+        uuid = getattr(model, info.parent_field, None) if info.parent_field else None
+        if info.parent_kind is None or not isinstance(uuid, str):
+            return
+        try:
+            model = await session.get(info.parent_kind, uuid)
+        except ApiError:
+            return
+        kind = info.parent_kind
+
+
+# -- a whole target -------------------------------------------------------------------------
+
+
+async def resolve_target(session: Session, text: str) -> Target:
+    """What `text` names: an application slug (or its exact name, or a fragment only one
+    application's name holds), ``slug/env`` (or ``<app uuid>/env``), or any UUID. Raises
+    `TargetNotFound` when nothing fits, and the `ApiError` of a failed request."""
+    target = text.strip()
+    if not target:
+        raise TargetNotFound("Nothing to open: give an application slug, slug/env or a UUID.")
+    if "/" in target:
+        app_part, _, env_slug = target.partition("/")
+        app = await _application(session, app_part.strip())
+        return await _environment(session, app, env_slug.strip().strip("/"))
+    if UUID_RE.fullmatch(target.lower()):
+        return await _by_uuid(session, target.lower())
+    return Target("application", await _application(session, target), "by slug")
+
+
+async def _application(session: Session, text: str) -> Application:
+    if UUID_RE.fullmatch(text.lower()):
+        try:
+            model = await session.get("application", text.lower())
+        except NotFound:
+            raise TargetNotFound(f"No application {text.lower()}: not found, or this token "
+                                 "has no access to it.") from None
+        assert isinstance(model, Application)
+        return model
+    if SLUG_RE.fullmatch(text):
+        app = await application_by_slug(session, text)
+        if app is not None:
+            return app
+    if not text:
+        raise TargetNotFound("Nothing before the /: give an application slug or UUID.")
+    matches = [app async for app in applications_by_name(session, text)]
+    exact = [app for app in matches if text.casefold() in
+             {(app.name or "").casefold(), (app.slug or "").casefold()}]
+    if len(exact) == 1:
+        return exact[0]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise TargetNotFound(f"No application has the slug or name {text!r}.")
+    names = ", ".join(app.slug or app.uuid for app in matches[:MAX_NAMES_LISTED])
+    more = f" and {len(matches) - MAX_NAMES_LISTED} more" if len(matches) > MAX_NAMES_LISTED else ""
+    raise TargetNotFound(f"{len(matches)} applications match {text!r} ({names}{more}): "
+                         "give the slug.")
+
+
+async def _environment(session: Session, app: Application, slug: str) -> Target:
+    label = app.slug or app.uuid
+    if not slug:
+        return Target("application", app, "by slug")
+    environments = await session.children("environment", "application", app.uuid)
+    for env in environments:
+        if isinstance(env, Environment) and env.slug == slug:
+            return Target("environment", env, "by slug")
+    have = ", ".join(env.slug or env.key for env in environments if isinstance(env, Environment))
+    raise TargetNotFound(f"The application {label} has no environment {slug!r}"
+                         + (f" (it has {have})." if have else " (it has none)."))
+
+
+async def _by_uuid(session: Session, uuid: str) -> Target:
+    known = known_by_uuid(session, uuid)
+    if known is not None:
+        return Target(known[0], known[1], "by UUID")
+    found = await probe_uuid(session.get, uuid, raise_failure=True)
+    if found is None:
+        raise TargetNotFound(f"Nothing has the UUID {uuid}: it is no kind of resource this "
+                             "token can see.")
+    return Target(found[0], found[1], "by UUID")

@@ -1,0 +1,2 @@
+"""The compare view (`=`): two environments, or two deployments' environment variables,
+side by side (the rows come from `state/compare.py`)."""

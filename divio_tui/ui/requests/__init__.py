@@ -1,0 +1,1 @@
+"""The request log screen (ctrl+l, palette "Request log"): every request the explorer made."""
