@@ -56,7 +56,7 @@ QUESTION = "backup_newest_failed"
 """The environment asked about: its newest backup failed, the one before succeeded."""
 
 RUNS = 5
-RUNS_IGNORED = 3
+RUNS_IGNORED = 5
 TARGET_HONOURED = 100
 MAX_ROUND_TRIPS = 4
 TARGET_IGNORED = 10
@@ -198,9 +198,16 @@ def run() -> list[Result]:
         expected = _as_tuples(baseline)
         answer = _ours(honoured, app_slug, env_slug, expected, totals=False, runs=RUNS)
         whole = _ours(honoured, app_slug, env_slug, expected, totals=True, runs=1)
-        blind = _ours(ignored, app_slug, env_slug, expected, totals=False, runs=RUNS_IGNORED)
+        # The answer and its limit alternate, so that both see the machine in the same mood.
+        blind = _Runs()
+        limits: list[float] = []
+        for _ in range(RUNS_IGNORED):
+            one = _ours(ignored, app_slug, env_slug, expected, totals=False, runs=1)
+            blind.seconds += one.seconds
+            blind.requests, blind.round_trips = one.requests, one.round_trips
+            limits.append(asyncio.run(_every_backup_page(ignored)))
+        limit = median(limits)
         blind_whole = _ours(ignored, app_slug, env_slug, expected, totals=True, runs=1)
-        limit = median([asyncio.run(_every_backup_page(ignored)) for _ in range(RUNS_IGNORED)])
     versus = f"the how-to walk {secs(walk.seconds)}, {walk_requests} req"
     fast = walk.seconds / median(answer.seconds)
     slow = walk.seconds / median(blind.seconds)
@@ -218,8 +225,8 @@ def run() -> list[Result]:
                f"(runs {spread(blind.seconds)} s)",
                f"{secs(median(blind.seconds))}, {blind.requests} req", versus, better(slow),
                f">= x{TARGET_IGNORED}", slow >= TARGET_IGNORED),
-        Result("  its limit: every backup page read once, concurrently", secs(limit), versus,
-               better(walk.seconds / limit)),
+        Result(f"  its limit: every backup page read once, concurrently (runs {spread(limits)} s)",
+               secs(limit), versus, better(walk.seconds / limit)),
         Result("  the same with the total size of all its backups",
                f"{secs(median(blind_whole.seconds))}, {blind_whole.requests} req", versus,
                better(walk.seconds / median(blind_whole.seconds))),
