@@ -32,6 +32,9 @@ def _table(results: list[Result], *, markdown: bool) -> str:
     head = ("what", "ours", "baseline / bound", "ratio", "target", "")
     rows = [head, *((r.what, r.ours, r.baseline, r.ratio, r.target, r.verdict) for r in results)]
     if markdown:
+        # A figure given for context under the one before it: indented, which Markdown drops.
+        rows = [(f"↳ {row[0].lstrip()}" if row[0].startswith("  ") else row[0], *row[1:])
+                for row in rows]
         lines = ["| " + " | ".join(row) + " |" for row in rows]
         lines.insert(1, "|" + "---|" * len(head))
         return "\n".join(lines)
