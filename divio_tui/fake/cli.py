@@ -4,10 +4,12 @@
 
     --port N [--host 127.0.0.1] [--scale demo|large|tiny|huge] [--latency-ms MS]
     [--ignore-filters] [--faults SPEC] [--seed N] [--token T] [--allow-non-loopback]
-    [--timeout-sleep S] [--access-log]
+    [--timeout-sleep S] [--access-log] [--frozen-time]
 
 Exit codes: 0 after Ctrl-C (or --help), 2 for a usage error (bad option, bad fault spec, a
 non-loopback --host without --allow-non-loopback), 1 when the address cannot be bound.
+Time moves (live.py): running deployments and backups finish within minutes and runtime logs
+gain lines as the wall clock goes on; --frozen-time keeps the account as generated.
 On start it prints the base URL and a one-line hint on stdout. Any token is accepted unless
 --token is given; the token itself is never echoed.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 
 from divio_tui.hosts import is_loopback
 
@@ -48,7 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--timeout-sleep", type=float, default=15.0, metavar="S",
                         help="how long a 'timeout' fault stalls before answering (default 15)")
     parser.add_argument("--access-log", action="store_true", help="log each request to stderr")
+    parser.add_argument("--frozen-time", action="store_true",
+                        help="time stands still: nothing running finishes, runtime logs do not grow")
     return parser
+
+
+def _wall_clock() -> datetime:
+    return datetime.now(UTC)
 
 
 def run_fake_api(argv: list[str]) -> int:
@@ -71,9 +80,11 @@ def run_fake_api(argv: list[str]) -> int:
         print(f"{PROG}: error: --faults: {exc}", file=sys.stderr)
         return 2
 
-    api = FakeDivioAPI(generate(args.scale, args.seed), seed=args.seed, latency_ms=args.latency_ms,
+    clock = None if args.frozen_time else _wall_clock
+    now = None if clock is None else _wall_clock().replace(microsecond=0)
+    api = FakeDivioAPI(generate(args.scale, args.seed, now), seed=args.seed, latency_ms=args.latency_ms,
                        ignore_filters=args.ignore_filters, faults=faults, token=args.token,
-                       timeout_sleep_s=args.timeout_sleep, access_log=args.access_log)
+                       timeout_sleep_s=args.timeout_sleep, access_log=args.access_log, clock=clock)
     token_hint = "<the --token value>" if args.token else "anything"
 
     def ready(base_url: str) -> None:
