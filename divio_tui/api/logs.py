@@ -135,7 +135,7 @@ class LogCursor:
             self.duplicates += len(entries)
             return []
         self._oldest = set(keys[:50])
-        self.older_exhausted = not page.previous
+        self.older_exhausted = not page.previous or self._seen_older(url, page.previous)
         return entries
 
     async def newer(self) -> list[LogEntry]:
@@ -152,6 +152,12 @@ class LogCursor:
         return self._fresh(page.results)
 
     # -- internals ----------------------------------------------------------------------
+
+    def _seen_older(self, page_url: httpx.URL, link: str) -> bool:
+        try:
+            return str(page_url.join(link)) in self._older_seen
+        except httpx.InvalidURL:
+            return False
 
     async def _fetch(self, url: httpx.URL) -> LogPage:
         page = await self._read(url)
