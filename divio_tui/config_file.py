@@ -11,6 +11,8 @@ Example::
     concurrency = 6
     page_size = 100
     theme = "textual-dark"
+    log_line_cap = 100000                         # lines a log viewer keeps (oldest dropped)
+    auto_refresh_seconds = 0                      # the visible tree refreshes itself (0: off)
 
     [keys]                                        # Binding id = keys (App.set_keymap format)
     reload = "r,f5"
@@ -35,10 +37,19 @@ MAX_CONCURRENCY = 32
 MAX_PAGE_SIZE = 100
 """The (inferred) server-side maximum ``page_size``."""
 
+LOG_LINE_CAP_RANGE = (1_000, 2_000_000)
+"""What ``log_line_cap`` may be: enough for a screen, few enough to stay in memory."""
+
+AUTO_REFRESH_RANGE = (0, 3_600)
+"""``auto_refresh_seconds``: 0 is off; otherwise at least AUTO_REFRESH_MIN seconds apart."""
+
+AUTO_REFRESH_MIN = 5
+
 _PRIVATE_MODE_MASK = stat.S_IRWXG | stat.S_IRWXO
 """Permission bits that must be clear on a file holding the token (i.e. it must be 0600 or 0400)."""
 
-_CONFIG_KEYS = ("api_url", "zone", "token", "concurrency", "page_size", "theme", "keys")
+_CONFIG_KEYS = ("api_url", "zone", "token", "concurrency", "page_size", "theme", "log_line_cap",
+                "auto_refresh_seconds", "keys")
 """Top-level keys the config file may hold, in the order we write them."""
 
 
@@ -69,6 +80,9 @@ class ConfigFile(BaseModel):
     concurrency: int | None = Field(default=None, ge=1, le=MAX_CONCURRENCY)
     page_size: int | None = Field(default=None, ge=1, le=MAX_PAGE_SIZE)
     theme: str | None = None
+    log_line_cap: int | None = Field(default=None, ge=LOG_LINE_CAP_RANGE[0], le=LOG_LINE_CAP_RANGE[1])
+    auto_refresh_seconds: int | None = Field(default=None, ge=AUTO_REFRESH_RANGE[0],
+                                             le=AUTO_REFRESH_RANGE[1])
     keys: dict[str, str] = Field(default_factory=dict)
 
 

@@ -38,6 +38,8 @@ from pydantic import (
 )
 
 from divio_tui.config_file import (
+    AUTO_REFRESH_RANGE,
+    LOG_LINE_CAP_RANGE,
     MAX_CONCURRENCY,
     MAX_PAGE_SIZE,
     check_private,
@@ -154,6 +156,10 @@ class Settings(BaseModel):
     concurrency: int = Field(default=6, ge=1, le=MAX_CONCURRENCY)
     page_size: int = Field(default=100, ge=1, le=MAX_PAGE_SIZE)
     theme: str = DEFAULT_THEME
+    log_line_cap: int = Field(default=100_000, ge=LOG_LINE_CAP_RANGE[0], le=LOG_LINE_CAP_RANGE[1])
+    """Lines a log viewer keeps; past it the oldest are dropped (with a note)."""
+    auto_refresh_seconds: int = Field(default=0, ge=AUTO_REFRESH_RANGE[0], le=AUTO_REFRESH_RANGE[1])
+    """The visible tree refreshes itself this often (0: off; the `A` key turns it on)."""
     keys: dict[str, str] = Field(default_factory=dict)
     paths: AppPaths = Field(default_factory=_default_paths)
 
@@ -279,6 +285,8 @@ def load_settings(
         "concurrency": config.concurrency,
         "page_size": config.page_size,
         "theme": config.theme,
+        "log_line_cap": config.log_line_cap,
+        "auto_refresh_seconds": config.auto_refresh_seconds,
         "keys": config.keys,
         "paths": paths,
         "demo_latency_ms": demo_latency_ms,

@@ -28,6 +28,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         ("concurrency", str(settings.concurrency)),
         ("page_size", str(settings.page_size)),
         ("theme", settings.theme),
+        ("log_line_cap", str(settings.log_line_cap)),
+        ("auto_refresh_seconds", str(settings.auto_refresh_seconds or "off")),
         *((f"keys.{binding}", keys) for binding, keys in sorted(settings.keys.items())),
     ]
     width = max(len(name) for name, _ in rows)

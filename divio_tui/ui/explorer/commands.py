@@ -34,6 +34,7 @@ class Commandable(Protocol):
     def action_reveal_secrets(self) -> None: ...
     def action_history_back(self) -> None: ...
     def action_backups_view(self) -> None: ...
+    def action_logs(self) -> None: ...
 
 
 def commands_for(screen: Commandable) -> Iterator[PaletteCommand]:
@@ -72,5 +73,10 @@ def commands_for(screen: Commandable) -> Iterator[PaletteCommand]:
     if screen.check_action("backups_view", ()):
         yield PaletteCommand("Backups view", "The backups of the highlighted environment "
                              "as a table", screen.action_backups_view)
+    if screen.check_action("logs", ()):
+        environment = isinstance(data, ResourceData) and data.kind == "environment"
+        yield PaletteCommand("Logs", "The runtime logs of the highlighted environment"
+                             if environment else "The log of the highlighted deployment",
+                             screen.action_logs)
     yield PaletteCommand("Keys", "Show every key binding",
                          partial(screen.app.run_action, "help"))

@@ -42,6 +42,8 @@ from divio_tui.ui.explorer.backup_follow import BackupFollower, backups_scope
 from divio_tui.ui.explorer.commands import commands_for
 from divio_tui.ui.explorer.host import ExplorerHost
 from divio_tui.ui.keys import EXPLORER_BINDINGS, keys_for
+from divio_tui.ui.logs.screen import LogScreen
+from divio_tui.ui.logs.target import log_target
 from divio_tui.ui.palette.commands import ExplorerCommands, PaletteCommand
 from divio_tui.ui.palette.jump import JumpCommands
 from divio_tui.ui.text.labels import breadcrumb, error_summary
@@ -59,7 +61,7 @@ TREE_WIDTH_LIMITS = (20, 80)
 
 CONTEXT_ACTIONS: tuple[str, ...] = (
     "copy_uuid", "copy_json", "copy_url", "open_control_panel", "clear_filter",
-    "history_back", "backups_view")
+    "history_back", "backups_view", "logs")
 """Actions whose availability depends on the highlighted node (see `check_action`)."""
 
 
@@ -224,6 +226,8 @@ class ExplorerScreen(Screen[None]):
         data = self.highlighted
         if action == "backups_view":
             return backups_scope(data) is not None
+        if action == "logs":
+            return log_target(data, self.session) is not None
         if action == "history_back":
             return self.can_go_back()
         if action == "copy_uuid":
@@ -293,6 +297,14 @@ class ExplorerScreen(Screen[None]):
         kind, uuid = target
         self.resource_tree.focus()
         self.resource_tree.reveal(kind, uuid)
+
+    # -- logs -----------------------------------------------------------------------------
+
+    def action_logs(self) -> None:
+        """`L`: an environment's runtime logs, a deployment's (or a build's) log."""
+        target = log_target(self.highlighted, self.session)
+        if target is not None:
+            self.app.push_screen(LogScreen(self.host, target))
 
     # -- reload ---------------------------------------------------------------------------
 
