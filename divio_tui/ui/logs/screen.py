@@ -191,6 +191,11 @@ class LogScreen(Screen[None]):
         elif self.deployment is not None and moving("deployment", self.deployment.raw):
             self._schedule(self.DEPLOY_POLL_SECONDS, self._poll)
 
+    def poll_now(self) -> None:
+        """Read what is new now (the timers call it; so do tests, instead of waiting)."""
+        self._cancel_timer()
+        self._poll()
+
     def _poll(self) -> None:
         self.run_worker(self._read_newer(), group="logs-poll", exclusive=True,
                         exit_on_error=False, description="read new log lines")

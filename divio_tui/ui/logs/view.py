@@ -157,6 +157,7 @@ class LogView(ScrollView, can_focus=True):
         self._laid_out_width = 0
         self._strips: LRUCache[tuple[int, int, int], Strip] = LRUCache(512)
         self._cache_key = 0
+        self._roles: dict[str, Style] = {}
 
     # -- geometry -----------------------------------------------------------------------
 
@@ -387,12 +388,18 @@ class LogView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._roles.clear()
         self.clear_cache()
 
     # -- drawing ------------------------------------------------------------------------
 
     def role_style(self, role: str) -> Style:
-        return self.get_component_rich_style(f"log-view--{role}", partial=True)
+        """The style of a role, from app.tcss (kept until the theme or the CSS changes)."""
+        style = self._roles.get(role)
+        if style is None:
+            style = self.get_component_rich_style(f"log-view--{role}", partial=True)
+            self._roles[role] = style
+        return style
 
     def render_line(self, y: int) -> Strip:
         width = self.content_width
