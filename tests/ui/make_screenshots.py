@@ -119,6 +119,17 @@ async def _references(pilot: Pilot[Any]) -> None:
     await press(pilot, *TO_LIVE, "l", "l", "l", "down", "l", "l", "tab", "down", "enter", "down")
 
 
+async def _logs(pilot: Pilot[Any]) -> None:
+    # ACME Shop live: L opens its runtime logs; S S keeps the worker's lines.
+    await press(pilot, *TO_LIVE[:-1], "L", "S", "S")
+
+
+async def _deploy_log(pilot: Pilot[Any]) -> None:
+    # Fleet Control live (Tiny Robots): its runtime logs, then d: its last deployment's log.
+    await press(pilot, "down", "down", "down", "l", "down", "down", "down", "l", "down", "down",
+                "down", "L", "d")
+
+
 def _failing_api() -> FakeDivioAPI:
     api = FakeDivioAPI(now=FIXED_NOW)
     api.fail_next("deployments", 503, times=10)
@@ -146,6 +157,10 @@ SCENES: list[Scene] = [
     Scene("references", "A service instance reached from its backup: its references, one "
           "selected", (120, 36), _references),
     Scene("narrow", "80x24, deep in the tree", (80, 24), _backups),
+    Scene("logs", "L: ACME Shop live's runtime logs, filtered to the worker service", (120, 36),
+          _logs),
+    Scene("deploy-log", "d: the last deployment's log, a build failing at step 9/12",
+          (120, 36), _deploy_log),
 ]
 """Every picture, in README order."""
 

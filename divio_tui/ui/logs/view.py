@@ -398,7 +398,8 @@ class LogView(ScrollView, can_focus=True):
         style = self._roles.get(role)
         if style is None:
             style = self.get_component_rich_style(f"log-view--{role}", partial=True)
-            self._roles[role] = style
+            if style:  # every role has a rule: an empty style means the CSS is not applied yet
+                self._roles[role] = style
         return style
 
     def render_line(self, y: int) -> Strip:
@@ -423,10 +424,12 @@ class LogView(ScrollView, can_focus=True):
         else:
             start = int(self.scroll_x)
             part = message.crop(start, start + msg_width)
-        strip = Strip([*gutter, *part]).crop_extend(0, width, base)
+        # The widget's colours under everything (segments without a background of their own
+        # would otherwise show the terminal's).
+        strip = Strip([*gutter, *part]).crop_extend(0, width, None)
         if seq == self.cursor_line:
             strip = strip.apply_style(self.role_style("cursor"))
-        return strip
+        return strip.apply_style(base)
 
     def _gutter(self, seq: int, *, first: bool) -> list[Segment]:
         buffer = self.filtered.buffer
@@ -452,7 +455,9 @@ class LogView(ScrollView, can_focus=True):
         full = self.filtered.buffer.text(seq)
         shown = full[:DISPLAY_CHARS]
         tone = tone_of(shown)
-        text = Text(shown, style=self.role_style(tone) if tone else "", no_wrap=True, end="")
+        text = Text(shown, no_wrap=True, end="")
+        if tone:  # a span, not the Text's style: Text.render ignores that without spans
+            text.stylize(self.role_style(tone), 0, len(shown))
         mark = self.role_style("mark")
         for found in MARKS.finditer(shown):
             text.stylize(mark, found.start(), found.end())
