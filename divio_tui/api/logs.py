@@ -22,6 +22,7 @@ list pager (cursor.py) apply here too, adapted to a list that grows at one end:
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
@@ -169,9 +170,11 @@ class LogCursor:
 
         Links are checked when they are about to be followed, not when their page arrives,
         so the lines of a page whose link is bad are still shown."""
-        if link is None or not link[1]:
+        if link is None:
             return None
         page_url, target = link
+        if not target:
+            return None
         try:
             return self._pin(page_url.join(target))
         except (Refused, httpx.InvalidURL) as error:
@@ -204,9 +207,9 @@ def _oldest_first(entries: list[LogEntry]) -> list[LogEntry]:
     """`entries` in time order: as given when ascending, reversed when descending, else
     sorted (stable; lines without a time keep the place of the line before them)."""
     times = [entry.timestamp for entry in entries if entry.timestamp is not None]
-    if all(a <= b for a, b in zip(times, times[1:], strict=False)):
+    if all(a <= b for a, b in itertools.pairwise(times)):
         return list(entries)
-    if all(a >= b for a, b in zip(times, times[1:], strict=False)):
+    if all(a >= b for a, b in itertools.pairwise(times)):
         return list(reversed(entries))
     last = _EARLIEST
     keyed: list[tuple[datetime, int, LogEntry]] = []

@@ -29,9 +29,9 @@ def build_client(
 
     transport = None
     if settings.demo:
-        from divio_tui.fake import FakeDivioAPI, FakeTransport
-
         from datetime import UTC, datetime
+
+        from divio_tui.fake import FakeDivioAPI, FakeTransport
 
         def wall_clock() -> datetime:
             return datetime.now(UTC)

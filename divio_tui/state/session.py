@@ -91,6 +91,10 @@ class Session:
                     or when >= getattr(current, "when", when)):
                 newest[environment] = model
 
+    def newest_deployments(self) -> dict[str, ApiModel]:
+        """Environment uuid -> its newest deployment seen (a live view; do not mutate)."""
+        return self._newest_deployments
+
     def newest_deployment(self, environment: str) -> Any:
         """The newest deployment of `environment` this session has seen (a `Deployment`),
         or None. Never fetches."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -69,7 +70,7 @@ def test_a_running_deployments_log_only_grows() -> None:
     for _ in range(4):
         texts.append(get(api, f"/apps/v3/deployments/{dep['uuid']}/logs")["logs"])
         clock.advance(DEPLOY_SECONDS / 2.5)
-    assert all(later.startswith(earlier) for earlier, later in zip(texts, texts[1:], strict=False))
+    assert all(later.startswith(earlier) for earlier, later in itertools.pairwise(texts))
     assert "Rolling out" in texts[2] and "Deployment successful" in texts[-1]
 
 

@@ -132,7 +132,7 @@ async def _deploy_log(pilot: Pilot[Any]) -> None:
 
 def _failing_api() -> FakeDivioAPI:
     api = FakeDivioAPI(now=FIXED_NOW)
-    api.fail_next("deployments", 503, times=10)
+    api.fail_next("deployments", 503, times=40)  # the summaries read deployments too
     return api
 
 

@@ -46,9 +46,7 @@ class LogQuery:
         if invert:
             body = body[1:]
         regex = body.startswith("~")
-        if regex:
-            body = body[1:]
-        elif body.startswith("\\") and body[1:2] in {"!", "~"}:
+        if regex or (body.startswith("\\") and body[1:2] in {"!", "~"}):
             body = body[1:]
         if not body:
             return cls(text, None, invert, regex)
@@ -104,7 +102,7 @@ class FilteredLog:
 
     # -- settings -----------------------------------------------------------------------
 
-    def set(self, *, query: LogQuery | None | bool = False, service: str | None | bool = False,
+    def set(self, *, query: LogQuery | bool | None = False, service: str | bool | None = False,
             only_matches: bool | None = None) -> None:
         """Change the query, the service or the mode (False: leave it); recomputes."""
         if query is not False:
@@ -140,10 +138,7 @@ class FilteredLog:
     def index_of(self, seq: int) -> int:
         """The row showing `seq`, or the first row after it (clamped to the last row)."""
         rows = self.rows
-        if isinstance(rows, range):
-            index = seq - rows.start
-        else:
-            index = bisect_left(rows, seq)
+        index = seq - rows.start if isinstance(rows, range) else bisect_left(rows, seq)
         return max(0, min(index, len(rows) - 1))
 
     def next_match(self, seq: int, *, forward: bool = True) -> int | None:

@@ -35,6 +35,9 @@ class Commandable(Protocol):
     def action_history_back(self) -> None: ...
     def action_backups_view(self) -> None: ...
     def action_logs(self) -> None: ...
+    def action_auto_refresh(self) -> None: ...
+    @property
+    def auto_refreshing(self) -> bool: ...
 
 
 def commands_for(screen: Commandable) -> Iterator[PaletteCommand]:
@@ -78,5 +81,8 @@ def commands_for(screen: Commandable) -> Iterator[PaletteCommand]:
         yield PaletteCommand("Logs", "The runtime logs of the highlighted environment"
                              if environment else "The log of the highlighted deployment",
                              screen.action_logs)
+    yield PaletteCommand("Auto refresh off" if screen.auto_refreshing else "Auto refresh on",
+                         "Read the lines on screen again every so often, pausing while you "
+                         "move around", screen.action_auto_refresh)
     yield PaletteCommand("Keys", "Show every key binding",
                          partial(screen.app.run_action, "help"))
