@@ -27,6 +27,7 @@ import re
 import zlib
 from bisect import bisect_right
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import accumulate
 from typing import ClassVar, Literal
@@ -38,7 +39,7 @@ from rich.text import Span, Text
 from textual import events
 from textual.binding import BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -158,6 +159,7 @@ class LogView(ScrollView, can_focus=True):
         self._strips: LRUCache[tuple[int, int, int], Strip] = LRUCache(512)
         self._cache_key = 0
         self._roles: dict[str, Style] = {}
+        self._frame: _Frame | None = None
 
     # -- geometry -----------------------------------------------------------------------
 
@@ -402,32 +404,45 @@ class LogView(ScrollView, can_focus=True):
                 self._roles[role] = style
         return style
 
-    def render_line(self, y: int) -> Strip:
-        width = self.content_width
-        base = self.rich_style
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # What every line of this frame shares, worked out once per frame, not per line.
         rows = self.filtered.rows
-        line = int(self.scroll_y) + y
+        self._frame = _Frame(width=self.content_width, base=self.rich_style, rows=rows,
+                             gutter=self.gutter_width, cursor=self.cursor_line,
+                             top=int(self.scroll_y), left=int(self.scroll_x))
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
+    def render_line(self, y: int) -> Strip:
+        frame = self._frame
+        if frame is None:
+            frame = _Frame(width=self.content_width, base=self.rich_style,
+                           rows=self.filtered.rows, gutter=self.gutter_width,
+                           cursor=self.cursor_line, top=int(self.scroll_y),
+                           left=int(self.scroll_x))
+        width, base, rows = frame.width, frame.base, frame.rows
         if not len(rows):
             if y != 0:
                 return Strip.blank(width, base)
             text = resolve_roles(self.empty_text, self.role_style)
             return Strip(list(text.render(self.app.console))).crop_extend(0, width, base)
-        index, sub = self.locate(line)
+        index, sub = self.locate(frame.top + y)
         if index >= len(rows):
             return Strip.blank(width, base)
         seq = rows[index]
         gutter = self._gutter(seq, first=sub == 0)
         message = self._message(seq)
-        msg_width = width - self.gutter_width
+        msg_width = width - frame.gutter
         if self.wrap:
             part = message.crop(sub * msg_width, (sub + 1) * msg_width)
         else:
-            start = int(self.scroll_x)
-            part = message.crop(start, start + msg_width)
+            part = message.crop(frame.left, frame.left + msg_width)
         # The widget's colours under everything (segments without a background of their own
         # would otherwise show the terminal's).
         strip = Strip([*gutter, *part]).crop_extend(0, width, None)
-        if seq == self.cursor_line:
+        if seq == frame.cursor:
             strip = strip.apply_style(self.role_style("cursor"))
         return strip.apply_style(base)
 
@@ -472,6 +487,19 @@ class LogView(ScrollView, can_focus=True):
         strip = Strip(list(text.render(self.app.console)))
         self._strips.set(key, strip)
         return strip
+
+
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    """What the lines of one frame share."""
+
+    width: int
+    base: Style
+    rows: list[int] | range
+    gutter: int
+    cursor: int | None
+    top: int
+    left: int
 
 
 def _clock(moment: datetime | None, mode: TimeMode) -> str:
