@@ -399,8 +399,16 @@ class LogView(ScrollView, can_focus=True):
         """The style of a role, from app.tcss (kept until the theme or the CSS changes)."""
         style = self._roles.get(role)
         if style is None:
-            style = self.get_component_rich_style(f"log-view--{role}", partial=True)
-            if style:  # every role has a rule: an empty style means the CSS is not applied yet
+            name = f"log-view--{role}"
+            # The partial style says which attributes the rule sets; the full one has them
+            # resolved (a translucent `$text-muted` blended for this theme: the partial
+            # style's colour would be the unblended one, white on a light theme).
+            part = self.get_component_rich_style(name, partial=True)
+            full = self.get_component_rich_style(name)
+            style = Style(color=full.color if part.color else None,
+                          bgcolor=full.bgcolor if part.bgcolor else None, bold=part.bold,
+                          italic=part.italic, underline=part.underline, dim=part.dim)
+            if part:  # every role has a rule: an empty style means the CSS is not applied yet
                 self._roles[role] = style
         return style
 
