@@ -268,3 +268,19 @@ async def test_a_running_deployments_log_grows_and_ends_with_a_toast() -> None:
         assert "Deployment successful" in screen.buffer.texts[-1]
         assert any("The deployment finished: success" in n.message
                    for n in app._notifications)
+
+
+async def test_the_palette_offers_logs_and_a_never_deployed_environment_says_why_it_is_empty() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_environment(pilot, "orbit-conf-2026", "staging")
+        commands = {command.name: command for command in app.explorer.palette_commands()}
+        assert "Logs" in commands
+        commands["Logs"].run()
+        await settle(pilot)
+        screen = screen_of(app)
+        assert screen.target.kind == "runtime" and len(screen.buffer) == 0
+        assert "never been deployed" in shown_text(app)
+        await press(pilot, "d")
+        assert app.screen is screen  # no deployment to open: a toast says so
+        assert any("not been deployed" in n.message for n in app._notifications)

@@ -118,6 +118,7 @@ class LiveRefresher:
     def wake(self) -> None:
         """Something may have come on screen: look soon (if anything moves)."""
         self._new_session_check()
+        self._relabel_visible_environments()
         if self._looking:
             return
         if not self._moving_on_screen():
@@ -218,13 +219,28 @@ class LiveRefresher:
                 node.set_label(tree.loader.resource_text(data))
                 self._changed(node)
 
+    def _relabel_visible_environments(self) -> None:
+        """Environment lines on screen say what their newest deployment known says (a
+        Deployments group that just listed a running one, say)."""
+        tree = self._tree()
+        for node in self._visible_nodes(tree):
+            data = node.data
+            if isinstance(data, ResourceData) and data.kind == "environment":
+                label = tree.loader.resource_text(data)
+                if not isinstance(node.label, type(label)) or node.label.plain != label.plain:
+                    node.set_label(label)
+
+    @staticmethod
+    def _visible_nodes(tree: ResourceTree) -> list[Node]:
+        lines = tree.visible_lines()
+        top = int(tree.scroll_y)
+        return lines[top:top + max(1, tree.size.height)]
+
     def _moving_on_screen(self) -> list[tuple[str, str]]:
         """(kind, uuid) of what moves on the tree's visible lines and under the cursor."""
         tree = self._tree()
         found: dict[tuple[str, str], None] = {}
-        lines = tree.visible_lines()
-        top = int(tree.scroll_y)
-        shown = lines[top:top + max(1, tree.size.height)]
+        shown = self._visible_nodes(tree)
         cursor = tree.cursor_node
         if cursor is not None:
             shown = [*shown, cursor]

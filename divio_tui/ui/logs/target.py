@@ -102,8 +102,7 @@ def _deployment_target(deployment: Deployment, environment: ResourceData | None)
                      file_stem=_stem(environment, f"deploy-{deployment.uuid[:8]}"))
 
 
-def last_deployment_target(target: LogTarget, session: Session,
-                           environment: ResourceData | None = None) -> LogTarget | None:
+def last_deployment_target(target: LogTarget, session: Session) -> LogTarget | None:
     """The log of the runtime log's environment's last deployment (the `d` key)."""
     env = target.environment
     if target.kind != "runtime" or env is None:
