@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 import time
 
-from . import backup_question, hostile, memory, paging
+from . import backup_question, hostile, logs, memory, paging
 
-BENCHMARKS = [paging, memory, backup_question, hostile]
+BENCHMARKS = [paging, memory, backup_question, hostile, logs]
 
 
 def main() -> int:
