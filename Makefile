@@ -30,8 +30,11 @@ $(LINT_STAMP): pyproject.toml | $(LINT_BIN)/python
 demo: $(STAMP)
 	$(BIN)/divio-tui --demo
 
+# TEST_WORKERS=0 runs the suite in one process (pytest-xdist's -n).
+TEST_WORKERS ?= 2
+
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # ruff, strict mypy and the import contracts of pyproject.toml (docs/architecture.md).
 lint: $(LINT_STAMP)

@@ -15,6 +15,8 @@ Example::
     max_pages = 2000                              # pages one list may take in all
     theme = "textual-dark"
     request_log_size = 500                        # requests the request log keeps
+    log_line_cap = 100000                         # lines a log viewer keeps (oldest dropped)
+    auto_refresh_seconds = 0                      # the visible tree refreshes itself (0: off)
 
     [keys]                                        # Binding id = keys (App.set_keymap format)
     reload = "r,f5"
@@ -58,6 +60,14 @@ MAX_BODY_MB = 1024
 MAX_PAGES_LIMIT = 100_000
 """Upper bound for ``max_pages``."""
 
+LOG_LINE_CAP_RANGE = (1_000, 2_000_000)
+"""What ``log_line_cap`` may be: enough for a screen, few enough to stay in memory."""
+
+AUTO_REFRESH_RANGE = (0, 3_600)
+"""``auto_refresh_seconds``: 0 is off; otherwise at least AUTO_REFRESH_MIN seconds apart."""
+
+AUTO_REFRESH_MIN = 5
+
 _PRIVATE_MODE_MASK = stat.S_IRWXG | stat.S_IRWXO
 """Permission bits that must be clear on a file holding the token (i.e. it must be 0600 or 0400)."""
 
@@ -68,7 +78,8 @@ PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 """What a profile may be called: `--profile NAME` and `[profiles.NAME]`."""
 
 _CONFIG_KEYS = ("api_url", "zone", "token", "concurrency", "page_size", "request_deadline",
-                "max_body_mb", "max_pages", "theme", "request_log_size", "keys", "profiles")
+                "max_body_mb", "max_pages", "theme", "request_log_size", "log_line_cap", "auto_refresh_seconds",
+                "keys", "profiles")
 """Top-level keys the config file may hold, in the order we write them."""
 
 
@@ -122,6 +133,9 @@ class ConfigFile(BaseModel):
     max_pages: int | None = Field(default=None, ge=1, le=MAX_PAGES_LIMIT)
     theme: str | None = None
     request_log_size: int | None = Field(default=None, ge=1, le=MAX_REQUEST_LOG_SIZE)
+    log_line_cap: int | None = Field(default=None, ge=LOG_LINE_CAP_RANGE[0], le=LOG_LINE_CAP_RANGE[1])
+    auto_refresh_seconds: int | None = Field(default=None, ge=AUTO_REFRESH_RANGE[0],
+                                             le=AUTO_REFRESH_RANGE[1])
     keys: dict[str, str] = Field(default_factory=dict)
     profiles: dict[str, ProfileConfig] = Field(default_factory=dict)
 

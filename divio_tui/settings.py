@@ -38,6 +38,8 @@ from pydantic import (
 )
 
 from divio_tui.config_file import (
+    AUTO_REFRESH_RANGE,
+    LOG_LINE_CAP_RANGE,
     MAX_BODY_MB,
     MAX_CONCURRENCY,
     MAX_DEADLINE,
@@ -176,6 +178,10 @@ class Settings(BaseModel):
     max_body_mb: float = Field(default=32.0, gt=0, le=MAX_BODY_MB)
     max_pages: int = Field(default=2_000, ge=1, le=MAX_PAGES_LIMIT)
     theme: str = DEFAULT_THEME
+    log_line_cap: int = Field(default=100_000, ge=LOG_LINE_CAP_RANGE[0], le=LOG_LINE_CAP_RANGE[1])
+    """Lines a log viewer keeps; past it the oldest are dropped (with a note)."""
+    auto_refresh_seconds: int = Field(default=0, ge=AUTO_REFRESH_RANGE[0], le=AUTO_REFRESH_RANGE[1])
+    """The visible tree refreshes itself this often (0: off; the `A` key turns it on)."""
     keys: dict[str, str] = Field(default_factory=dict)
     paths: AppPaths = Field(default_factory=_default_paths)
     request_log_size: int = Field(default=DEFAULT_REQUEST_LOG_SIZE, ge=1,
@@ -329,6 +335,8 @@ def load_settings(
         "max_body_mb": config.max_body_mb,
         "max_pages": config.max_pages,
         "theme": config.theme,
+        "log_line_cap": config.log_line_cap,
+        "auto_refresh_seconds": config.auto_refresh_seconds,
         "keys": config.keys,
         "paths": paths,
         "demo_latency_ms": demo_latency_ms,

@@ -29,10 +29,18 @@ def build_client(
 
     transport = None
     if settings.demo:
+        from datetime import UTC, datetime
+
         from divio_tui.fake import FakeDivioAPI, FakeTransport
 
+        def wall_clock() -> datetime:
+            return datetime.now(UTC)
+
         try:
-            fake = FakeDivioAPI(latency_ms=settings.demo_latency_ms, faults=settings.demo_faults)
+            # Time moves in the demo (fake/live.py): the account is generated as of now, then
+            # the running deployment finishes and runtime logs grow as the wall clock goes on.
+            fake = FakeDivioAPI(latency_ms=settings.demo_latency_ms, faults=settings.demo_faults,
+                                now=wall_clock().replace(microsecond=0), clock=wall_clock)
         except ValueError as exc:  # a bad --demo-faults SPEC
             raise SettingsError(f"--demo-faults: {exc}") from None
         transport = FakeTransport(fake)

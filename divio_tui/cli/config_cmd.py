@@ -33,6 +33,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         ("max_pages", str(settings.max_pages)),
         ("theme", settings.theme),
         ("request_log_size", str(settings.request_log_size)),
+        ("log_line_cap", str(settings.log_line_cap)),
+        ("auto_refresh_seconds", str(settings.auto_refresh_seconds or "off")),
         *((f"keys.{binding}", keys) for binding, keys in sorted(settings.keys.items())),
     ]
     width = max(len(name) for name, _ in rows)

@@ -387,3 +387,40 @@ def _huge_log(seed: int, deployment: Record, app_slug: str, env: Record) -> str:
     dirs, exts = _STATIC_DIRS, _STATIC_EXTS
     body = [f"Copying '/app/static/{dirs[n % 7]}/{n:06d}.{exts[n % 5]}'" for n in range(copies)]
     return "\n".join([*head, *body, *tail]) + "\n"
+
+
+# -- time moving (live.py): new runtime lines and a running deployment's progress --------------
+LIVE_LINE_SECONDS = 2.0
+"""One live event per this many seconds per environment, on average (a steady, seeded rate)."""
+
+
+def live_environment_entries(seed: int, env_uuid: str, start: datetime, first: int,
+                             stop: int) -> list[Record]:
+    """The runtime entries of live events `first`..`stop - 1` of one environment, oldest first.
+
+    Event n happens at `start` + n * LIVE_LINE_SECONDS + a seeded jitter below the interval,
+    so events never overtake each other; each draws from an RNG of its own (seed, env, n), so
+    any range can be generated alone and always gives the same lines. `start` is naive UTC.
+    """
+    entries: list[Record] = []
+    for n in range(first, stop):
+        rng = random.Random(f"divio-fake:{seed}:envlog-live:{env_uuid}:{n}")
+        when = start + timedelta(seconds=n * LIVE_LINE_SECONDS
+                                 + rng.uniform(0.05, LIVE_LINE_SECONDS * 0.7))
+        service = rng.choices(("web", "worker", "cronjob", "shell"), (70, 22, 6, 2))[0]
+        produced = _web(rng, when) if service == "web" else _other(rng, service, when)
+        for offset, (svc, message) in enumerate(produced):
+            at = when + timedelta(microseconds=offset * 1500)
+            nanos = at.microsecond * 1000 + rng.randint(0, 999)
+            entries.append({"timestamp": ts_nanos(at.replace(microsecond=0), nanos), "service": svc,
+                            "message": message})
+    return entries
+
+
+def rollout_lines(percent_from: int, percent_to: int) -> list[str]:
+    """Progress lines a running deployment's log gains between two percentages (invented)."""
+    lines = []
+    for percent in range(percent_from + 1, percent_to + 1):
+        if percent % 5 == 0:
+            lines.append(f"Rolling out the new release: {percent} %")
+    return lines

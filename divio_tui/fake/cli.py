@@ -5,6 +5,7 @@
     --port N [--host 127.0.0.1] [--scale demo|large|tiny|huge] [--latency-ms MS]
     [--ignore-filters] [--faults SPEC] [--seed N] [--token T] [--allow-non-loopback]
     [--timeout-sleep S] [--access-log] [--stock-drf] [--hostile [--trickle-s S]]
+    [--frozen-time]
 
 `--hostile` serves every case of the hardening matrix under its own prefix
 (``/hostile/<case>/apps/v3/``, listed by ``--help`` and by ``GET /``); `--stock-drf` makes the
@@ -12,6 +13,8 @@ fake behave as a stock DRF server where it otherwise does not (stock_drf.py).
 
 Exit codes: 0 after Ctrl-C (or --help), 2 for a usage error (bad option, bad fault spec, a
 non-loopback --host without --allow-non-loopback), 1 when the address cannot be bound.
+Time moves (live.py): running deployments and backups finish within minutes and runtime logs
+gain lines as the wall clock goes on; --frozen-time keeps the account as generated.
 On start it prints the base URL and a one-line hint on stdout. Any token is accepted unless
 --token is given; the token itself is never echoed.
 """
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 
 from divio_tui.hosts import is_loopback
 
@@ -69,7 +73,13 @@ def _parser() -> argparse.ArgumentParser:
                         help="serve every hostile case below under its own path prefix")
     parser.add_argument("--trickle-s", type=float, default=1.0, metavar="S",
                         help="with --hostile: seconds between two bytes of the 'trickle' case (default 1)")
+    parser.add_argument("--frozen-time", action="store_true",
+                        help="time stands still: nothing running finishes, runtime logs do not grow")
     return parser
+
+
+def _wall_clock() -> datetime:
+    return datetime.now(UTC)
 
 
 def run_fake_api(argv: list[str]) -> int:
@@ -92,10 +102,12 @@ def run_fake_api(argv: list[str]) -> int:
         print(f"{PROG}: error: --faults: {exc}", file=sys.stderr)
         return 2
 
-    api = FakeDivioAPI(generate(args.scale, args.seed), seed=args.seed, latency_ms=args.latency_ms,
+    clock = None if args.frozen_time else _wall_clock
+    now = None if clock is None else _wall_clock().replace(microsecond=0)
+    api = FakeDivioAPI(generate(args.scale, args.seed, now), seed=args.seed, latency_ms=args.latency_ms,
                        ignore_filters=args.ignore_filters, faults=faults, token=args.token,
                        timeout_sleep_s=args.timeout_sleep, access_log=args.access_log,
-                       stock_drf=args.stock_drf)
+                       stock_drf=args.stock_drf, clock=clock)
     core: LoopbackCore = api
     if args.hostile:
         core = HostileAPI(api, trickle_s=args.trickle_s, timeout_sleep_s=args.timeout_sleep,

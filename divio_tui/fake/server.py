@@ -56,6 +56,10 @@ Invented fields and values (not seen anywhere; tell the UI they may not exist fo
 | logs                      | timestamps with 9-digit fractions; entries oldest first within a page  |
 | errors                    | 5xx/429/HTML fault bodies (see faults.py)                              |
 
+Time: with `clock` (a function returning the current UTC time), a `live.Timeline` makes the
+dataset move as the clock does: running deployments and backups finish, runtime logs grow.
+Without it (the default, and every test that does not ask) nothing ever changes.
+
 Knobs (plain attributes, change them any time): `latency_ms` (per request, applied by the
 transports), `ignore_filters`, `stock_drf` (behave as stock DRF does where the fake
 otherwise does not: the 301 without a trailing slash, Django's HTML 404, "No <Model> matches
@@ -91,6 +95,7 @@ from ._util import Record
 from ._wire import FakeResponse
 from .dataset import ROUTES, Dataset, Scale, canonical_route, generate
 from .faults import FaultSpec, fault_response, normalise_kind
+from .live import Timeline
 
 __all__ = ["ROOT_KEYS", "FakeDivioAPI", "FakeResponse", "FaultSpec"]
 
@@ -131,8 +136,11 @@ class FakeDivioAPI:
                  now: datetime | None = None, latency_ms: float = 0, ignore_filters: bool = False,
                  faults: str | FaultSpec | None = None, token: str | None = None,
                  timeout_sleep_s: float = 15.0, timeout_drop: bool = False,
-                 access_log: bool = False, stock_drf: bool = False) -> None:
+                 access_log: bool = False, stock_drf: bool = False,
+                 clock: Callable[[], datetime] | None = None) -> None:
         self.dataset = dataset if dataset is not None else generate(scale, seed, now)
+        # With a clock, time moves (live.py): running things finish, runtime logs grow.
+        self.timeline = Timeline(self.dataset, clock) if clock is not None else None
         self.latency_ms = latency_ms
         self.ignore_filters = ignore_filters
         self.token = token
@@ -223,6 +231,8 @@ class FakeDivioAPI:
         host = hdrs.get("host") or split.netloc or "testserver"
         path = split.path or "/"
         method = method.upper()
+        if self.timeline is not None:
+            self.timeline.advance()
         kind = self._next_fault(path)
         if kind is not None and kind not in ("badjson", "timeout"):
             resp = fault_response(kind)
@@ -354,7 +364,7 @@ class FakeDivioAPI:
         return wire.detail(404, wire.NOT_FOUND) if record is None else wire.json_response(200, record)
 
     def _deployment_logs(self, uuid: str, params: dict[str, list[str]], url: str) -> FakeResponse:
-        text = self.dataset.deployment_logs(uuid)
+        text = (self.timeline or self.dataset).deployment_logs(uuid)
         if text is None:
             return wire.detail(404, wire.NOT_FOUND)
         return wire.json_response(200, {"uuid": uuid, "logs": text})
@@ -367,7 +377,7 @@ class FakeDivioAPI:
         return wire.json_response(200, {**record, "environment_variables": values})
 
     def _environment_logs(self, uuid: str, params: dict[str, list[str]], url: str) -> FakeResponse:
-        entries = self.dataset.environment_logs(uuid)
+        entries = (self.timeline or self.dataset).environment_logs(uuid)
         if entries is None:
             return wire.detail(404, wire.NOT_FOUND)
         return wire.log_page(entries, params, url)

@@ -57,6 +57,7 @@ class Session:
         self._children: dict[tuple[str, str, str], asyncio.Task[list[ApiModel]]] = {}
         self._indexes: dict[tuple[str, str], tuple[list[ApiModel], dict[str, list[ApiModel]]]] = {}
         self._partial: dict[tuple[str, ...], PartialRead] = {}
+        self._newest_deployments: dict[str, ApiModel] = {}
         self.generation = 0
         """Counts `clear` calls: state kept elsewhere about this session's data compares it."""
         self.me: User | None = None
@@ -76,6 +77,7 @@ class Session:
         self._children.clear()
         self._indexes.clear()
         self._partial.clear()
+        self._newest_deployments.clear()
         self.generation += 1
 
     def use(self, client: Any) -> None:
@@ -98,6 +100,30 @@ class Session:
         known = self._known.setdefault(kind, {})
         for model in models:
             known[model.key] = model
+        if kind == "deployment":
+            self._note_deployments(models)
+
+    def _note_deployments(self, models: Iterable[ApiModel]) -> None:
+        """Keep, per environment, the newest deployment seen (the live state reads it)."""
+        newest = self._newest_deployments
+        for model in models:
+            environment = getattr(model, "environment", None)
+            when = getattr(model, "when", None)
+            if not isinstance(environment, str) or when is None:
+                continue
+            current = newest.get(environment)
+            if (current is None or current.key == model.key
+                    or when >= getattr(current, "when", when)):
+                newest[environment] = model
+
+    def newest_deployments(self) -> dict[str, ApiModel]:
+        """Environment uuid -> its newest deployment seen (a live view; do not mutate)."""
+        return self._newest_deployments
+
+    def newest_deployment(self, environment: str) -> Any:
+        """The newest deployment of `environment` this session has seen (a `Deployment`),
+        or None. Never fetches."""
+        return self._newest_deployments.get(environment)
 
     def forget(self, kind: str, uuids: Iterable[str]) -> None:
         """Drop resources so that the next `get` fetches them again (a backup that was

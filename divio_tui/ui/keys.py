@@ -59,6 +59,8 @@ EXPLORER_BINDINGS: list[Binding] = [
     Binding("C", "copy_curl", "curl", show=False, id="copy-curl"),
     Binding("D", "copy_divio_command", "divio", show=False, id="copy-divio-command"),
     Binding("s", "save", "Save", show=False, id="save"),
+    Binding("L", "logs", "Logs", id="logs"),
+    Binding("A", "auto_refresh", "Auto refresh", show=False, id="auto-refresh"),
 ]
 """What can be done with the highlighted resource (the explorer screen's keys: a screen on
 top of it silences them)."""
@@ -152,6 +154,37 @@ COMPARE_SAVE_BINDINGS: list[Binding] = [
 """The compare view's save prompt (enter saves)."""
 
 
+LOGS_BINDINGS: list[Binding] = [
+    Binding("f", "follow", "Follow", id="logs-follow"),
+    Binding("slash", "filter", "Filter", id="logs-filter", key_display="/"),
+    Binding("n", "next_match", "Next", id="logs-next-match"),
+    Binding("N", "previous_match", "Previous", show=False, id="logs-previous-match"),
+    Binding("m", "only_matches", "Only matches", show=False, id="logs-only-matches"),
+    Binding("S", "next_service", "Service", id="logs-service"),
+    Binding("w", "wrap", "Wrap", id="logs-wrap"),
+    Binding("t", "time_mode", "Time", show=False, id="logs-time"),
+    Binding("c", "copy_line", "Copy line", id="logs-copy-line"),
+    Binding("y", "copy_shown", "Copy shown", show=False, id="logs-copy-shown"),
+    Binding("s", "save", "Save", id="logs-save"),
+    Binding("d", "deployment_log", "Deploy log", id="logs-deployment"),
+    Binding("r", "reload", "Reload", show=False, id="logs-reload"),
+    Binding("escape,q", "close", "Close", id="logs-close"),
+]
+"""The log viewer (`L`): following, the filter, the view, copy and save."""
+
+LOG_VIEW_BINDINGS: list[Binding] = [
+    Binding("down,j", "cursor_down", "Down", show=False, id="logs-cursor-down"),
+    Binding("up,k", "cursor_up", "Up", show=False, id="logs-cursor-up"),
+    Binding("pagedown", "page_down", "Page down", show=False, id="logs-page-down"),
+    Binding("pageup", "page_up", "Page up", show=False, id="logs-page-up"),
+    Binding("g,home", "top", "Top", show=False, id="logs-top"),
+    Binding("G,end", "bottom", "End", show=False, id="logs-bottom"),
+    Binding("left,h", "scroll_left_by(-8)", "Left", show=False, id="logs-left"),
+    Binding("right,l", "scroll_left_by(8)", "Right", show=False, id="logs-right"),
+]
+"""Moving in the log: the cursor line, pages, the ends (`End` also follows again)."""
+
+
 @dataclass(frozen=True)
 class HelpEntry:
     """One line of the help screen: the binding id to look keys up by, and what it does."""
@@ -189,6 +222,8 @@ HELP_SECTIONS: list[tuple[str, list[HelpEntry]]] = [
         HelpEntry("copy-divio-command", "copy its divio-cli command"),
         HelpEntry("save", "save it (and its loaded subtree) as JSON"),
         HelpEntry("full-values", "show it whole: values the detail pane cuts, in full"),
+        HelpEntry("logs", "logs: an environment's runtime logs, a deployment's log"),
+        HelpEntry("auto-refresh", "auto refresh the visible tree on / off"),
     ]),
     ("Jump", [
         HelpEntry("follow-reference", "go to the highlighted reference (detail pane: tab, "
@@ -233,6 +268,23 @@ HELP_SECTIONS: list[tuple[str, list[HelpEntry]]] = [
         HelpEntry("compare-reload", "read both sides again"),
         HelpEntry("compare-close", "back to the tree"),
     ]),
+    ("Logs", [
+        HelpEntry("logs-follow", "follow new lines on / off (scrolling up pauses)"),
+        HelpEntry("logs-bottom", "the last line (and follow again)"),
+        HelpEntry("logs-top", "the first line (older lines load at the top)"),
+        HelpEntry("logs-filter", "filter every line: text, ~regex, !inverted"),
+        HelpEntry("logs-next-match", "next match", also=("logs-previous-match",)),
+        HelpEntry("logs-only-matches", "only the matches / every line, matches marked"),
+        HelpEntry("logs-service", "one service after the other (web, worker, …), then all"),
+        HelpEntry("logs-wrap", "wrap long lines"),
+        HelpEntry("logs-time", "times in UTC / local time / hidden"),
+        HelpEntry("logs-copy-line", "copy the cursor's line (whole)"),
+        HelpEntry("logs-copy-shown", "copy the lines shown (what the filter shows)"),
+        HelpEntry("logs-save", "save the lines shown to a file"),
+        HelpEntry("logs-deployment", "runtime logs: the last deployment's log"),
+        HelpEntry("logs-reload", "read the log again (retry now after an error)"),
+        HelpEntry("logs-close", "back (esc first clears the filter)"),
+    ]),
 ]
 """The help screen's content, in reading order. Tab / shift+tab move between the panes."""
 
@@ -242,7 +294,8 @@ ALL_BINDINGS: dict[str, Binding] = {
                     *APP_BINDINGS,
                     *BACKUPS_VIEW_BINDINGS, *BACKUPS_TABLE_BINDINGS,
                     *COMPARE_VIEW_BINDINGS, *COMPARE_TABLE_BINDINGS, *COMPARE_SAVE_BINDINGS,
-                    *REQUEST_LOG_BINDINGS, *REQUEST_TABLE_BINDINGS, *REQUEST_BODY_BINDINGS]
+                    *REQUEST_LOG_BINDINGS, *REQUEST_TABLE_BINDINGS, *REQUEST_BODY_BINDINGS,
+                    *LOGS_BINDINGS, *LOG_VIEW_BINDINGS]
     if binding.id is not None
 }
 """Every binding by id, for the help screen and for validating user key overrides."""

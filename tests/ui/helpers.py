@@ -40,13 +40,15 @@ def make_client(api: FakeDivioAPI, *, page_size: int = 100, concurrency: int = 6
 
 
 def make_app(api: FakeDivioAPI | None = None, *, page_size: int = 100,
-             transport: httpx.AsyncBaseTransport | None = None, **settings: Any) -> DivioApp:
-    """The explorer on `api` (the demo dataset at FIXED_NOW by default)."""
+             transport: httpx.AsyncBaseTransport | None = None,
+             clock: Callable[[], Any] | None = None, **settings: Any) -> DivioApp:
+    """The explorer on `api` (the demo dataset at FIXED_NOW by default); `clock` replaces
+    the fixed one (a clock the test moves, shared with a live fake)."""
     api = api if api is not None else FakeDivioAPI(now=FIXED_NOW)
     options: dict[str, Any] = {"demo": True, "api_url": DEMO_API_URL, "zone": DEMO_ZONE,
                                "token": TOKEN, "token_source": "demo", **settings}
     client = make_client(api, page_size=page_size, transport=transport)
-    return DivioApp(client=client, settings=Settings(**options), clock=fixed_clock,
+    return DivioApp(client=client, settings=Settings(**options), clock=clock or fixed_clock,
                     owns_client=True)
 
 
@@ -167,3 +169,30 @@ class GatedTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+class MovingClock:
+    """A clock the test moves by hand: give it to a live fake (`FakeDivioAPI(clock=…)`) and to
+    the app (`make_app(clock=…)`) so that both see the same time."""
+
+    def __init__(self, now: Any = FIXED_NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> Any:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        from datetime import timedelta
+
+        self.now += timedelta(seconds=seconds)
+
+
+async def wait_until(pilot: Pilot[Any], condition: Callable[[], bool], tries: int = 200) -> None:
+    """Let the app run until `condition()` holds (a condition, not a duration: each try is one
+    turn of the event loop plus the workers it started)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await settle(pilot)
+        await asyncio.sleep(0.01)
+    raise AssertionError("the condition never held")

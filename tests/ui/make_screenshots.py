@@ -159,9 +159,20 @@ async def _hostile(pilot: Pilot[Any]) -> None:
     await press(pilot, "down", "l", "down")
 
 
+async def _logs(pilot: Pilot[Any]) -> None:
+    # ACME Shop live: L opens its runtime logs; S S keeps the worker's lines.
+    await press(pilot, *TO_LIVE[:-1], "L", "S", "S")
+
+
+async def _deploy_log(pilot: Pilot[Any]) -> None:
+    # Fleet Control live (Tiny Robots): its runtime logs, then d: its last deployment's log.
+    await press(pilot, "down", "down", "down", "l", "down", "down", "down", "l", "down", "down",
+                "down", "L", "d")
+
+
 def _failing_api() -> FakeDivioAPI:
     api = FakeDivioAPI(now=FIXED_NOW)
-    api.fail_next("deployments", 503, times=10)
+    api.fail_next("deployments", 503, times=40)  # the summaries read deployments too
     return api
 
 
@@ -225,6 +236,10 @@ SCENES: list[Scene] = [
           (120, 36), _divio_command),
     Scene("hostile", "Names full of escape sequences, shown literally (fake-api --hostile)",
           (120, 36), _hostile, app=_hostile_app),
+    Scene("logs", "L: ACME Shop live's runtime logs, filtered to the worker service", (120, 36),
+          _logs),
+    Scene("deploy-log", "d: the last deployment's log, a build failing at step 9/12",
+          (120, 36), _deploy_log),
 ]
 """Every picture, in README order."""
 

@@ -132,7 +132,8 @@ async def test_a_missing_reference_says_so_and_leaves_the_cursor() -> None:
     app = make_app(FakeDivioAPI(dataset))
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        # Gone before the cursor gets there (once read, a target is the session's).
+        # Gone before the cursor gets there: the environment record still names it, while
+        # what the environment's summary reads (its newest deployment) no longer has it.
         deployment = live(dataset)["last_finished_deployment"]["uuid"]
         assert dataset.remove("deployments", deployment) is not None
         environment = await reveal(pilot, "environment", live(dataset)["uuid"])

@@ -122,7 +122,7 @@ class TestTree:
     def test_error_node(self, snap_compare: Any) -> None:
         """A 503 on deployments: an error node with a retry hint, a toast, the rest intact."""
         api = FakeDivioAPI(now=FIXED_NOW)
-        api.fail_next("deployments", 503, times=10)
+        api.fail_next("deployments", 503, times=40)  # the summaries read deployments too
 
         async def run_before(pilot: Pilot[Any]) -> None:
             await settle(pilot)

@@ -18,6 +18,7 @@ from divio_tui.api.errors import ApiError
 from divio_tui.api.models import ApiModel
 from divio_tui.api.resources import KINDS
 from divio_tui.state.backups import BackupReport
+from divio_tui.state.live import moving, progress
 from divio_tui.state.nodes import GroupData, ResourceData, StatusData
 from divio_tui.state.session import PartialRead
 from divio_tui.ui.detail.backup_rows import backup_rows
@@ -33,9 +34,11 @@ from divio_tui.ui.text.labels import (
     backup_size,
     breadcrumb,
     error_summary,
+    last_deployment,
     service_instance_name,
     status_role,
 )
+from divio_tui.ui.text.progress import progress_bar, updated_text
 from divio_tui.untrusted import clip, visible
 
 Row = tuple[str, Text]
@@ -76,6 +79,10 @@ class SummaryContext:
     partial: Callable[[str, str, str], PartialRead | None] = lambda kind, field, parent: None
     """(kind, field, parent) -> how far a list read for a summary got when its budget stopped
     it (`Session.partial_children`), else None."""
+    newest_deployments: Mapping[str, Any] | None = None
+    """Environment uuid -> its newest deployment's record, when known (is one running?)."""
+    updated: Callable[[str, str], datetime | None] | None = None
+    """(kind, uuid) -> when a resource still moving was last read again (None: not yet)."""
 
 
 def _value(value: object, role: str = "") -> Text:
@@ -178,12 +185,25 @@ def _sib_rows(data: ResourceData, ctx: SummaryContext) -> list[Row]:
     return rows
 
 
+def _live_rows(kind: str, raw: Mapping[str, Any], ctx: SummaryContext) -> list[Row]:
+    """A progress bar where the percent is known, and when it was last read again."""
+    rows: list[Row] = []
+    percent = progress(kind, raw)
+    if percent is not None:
+        rows.append(("progress", progress_bar(percent)))
+    updated = ctx.updated(kind, str(raw.get("uuid"))) if ctx.updated is not None else None
+    rows.append(("live", updated_text(updated, ctx.now)))
+    return rows
+
+
 def _deployment_rows(data: ResourceData, ctx: SummaryContext) -> list[Row]:
     raw = data.raw
     success = raw.get("success")
     outcome = (Text(f"running · {raw.get('percent', 0)}%", "running") if success is None
                else Text("success" if success else "failed", status_role(success)))
     rows: list[Row] = [("outcome", outcome)]
+    if moving("deployment", raw):
+        rows.extend(_live_rows("deployment", raw, ctx))
     took = _duration(raw.get("started_at"), raw.get("ended_at"))
     if took is not None:
         rows.append(("took", took))
@@ -191,7 +211,13 @@ def _deployment_rows(data: ResourceData, ctx: SummaryContext) -> list[Row]:
 
 
 def _environment_rows(data: ResourceData, ctx: SummaryContext) -> list[Row]:
-    last = data.raw.get("last_finished_deployment")
+    last = last_deployment(data.raw, ctx.newest_deployments)
+    rows: list[Row] = []
+    if isinstance(last, Mapping) and moving("deployment", last):
+        rows.append(("deploying", Text("⟳ a deployment is running", "running")))
+        rows.extend(_live_rows("deployment", last, ctx))
+        finished = data.raw.get("last_finished_deployment")
+        last = finished if isinstance(finished, Mapping) else None
     if not isinstance(last, Mapping):
         text = Text("never deployed", "muted")
     else:
@@ -199,12 +225,12 @@ def _environment_rows(data: ResourceData, ctx: SummaryContext) -> list[Row]:
         text = Text.assemble(
             _value(last.get("status") or "finished", status_role(last.get("status"))),
             (SEP, "muted"),
-            ("—" if success is None else "success" if success else "failed",
+            ("—" if success is None else "success" if success else "✘ failed",
              status_role(success)),
             (SEP, "muted"),
             time_with_relative(last.get("ended_at"), ctx.now),
         )
-    rows: list[Row] = [("last deployment", text)]
+    rows.append(("last deployment", text))
     ssh = data.raw.get("ssh_endpoint")
     if isinstance(ssh, Mapping):
         rows.append(("ssh", _value(f"{ssh.get('user')}@{ssh.get('host')}:{ssh.get('port')}")))
@@ -249,6 +275,8 @@ def resource_summary(data: ResourceData, ctx: SummaryContext) -> list[Row]:
     specific = SPECIFIC.get(data.kind)
     if specific is not None:
         rows.extend(specific(data, ctx))
+    if data.kind in {"backup", "service_instance_backup"} and moving(data.kind, data.raw):
+        rows.extend(_live_rows(data.kind, data.raw, ctx))
     skip = {field.split(".")[0].removesuffix("[*]") for field in (kind.references if kind else {})}
     skip |= {name.replace(" ", "_") for name, _ in rows} | SKIP_FIELDS.get(data.kind, set())
     # References are not rows: the detail pane lists them as doors (references.py).

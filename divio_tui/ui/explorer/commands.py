@@ -41,6 +41,10 @@ class Commandable(Protocol):
     take_away: TakeAway
     def account_choices(self) -> list[tuple[str, str, Callable[[], Settings]]]: ...
     def switch_account(self, name: str, settings_of: Callable[[], Settings]) -> None: ...
+    def action_logs(self) -> None: ...
+    def action_auto_refresh(self) -> None: ...
+    @property
+    def auto_refreshing(self) -> bool: ...
 
 
 def commands_for(screen: Commandable) -> Iterator[PaletteCommand]:
@@ -89,6 +93,14 @@ def commands_for(screen: Commandable) -> Iterator[PaletteCommand]:
     yield PaletteCommand("Compare environments…", "Pick two environments of any application "
                          "to compare (the highlighted one first)",
                          screen.action_compare_environments)
+    if screen.check_action("logs", ()):
+        environment = isinstance(data, ResourceData) and data.kind == "environment"
+        yield PaletteCommand("Logs", "The runtime logs of the highlighted environment"
+                             if environment else "The log of the highlighted deployment",
+                             screen.action_logs)
+    yield PaletteCommand("Auto refresh off" if screen.auto_refreshing else "Auto refresh on",
+                         "Read the lines on screen again every so often, pausing while you "
+                         "move around", screen.action_auto_refresh)
     yield PaletteCommand("Keys", "Every key, as it is bound now",
                          partial(screen.app.run_action, "help"))
     yield from take_away_commands(screen)

@@ -32,6 +32,7 @@ from textual.widgets import Footer
 from divio_tui.api.errors import ApiError, Forbidden, NotFound, Unauthorised
 from divio_tui.api.models import ApiModel
 from divio_tui.settings import Settings
+from divio_tui.state.live import MOVING_KINDS, moving
 from divio_tui.state.nodes import GroupData, NodeData, ResourceData, StatusData
 from divio_tui.state.session import Session
 from divio_tui.ui.backups.screen import BackupsScreen, Target
@@ -39,13 +40,17 @@ from divio_tui.ui.detail.pane import DetailPane, build_view
 from divio_tui.ui.detail.references import ReferenceList
 from divio_tui.ui.detail.summary import SummaryContext
 from divio_tui.ui.explorer import copying
+from divio_tui.ui.explorer.auto_refresh import AutoRefresher
 from divio_tui.ui.explorer.backup_follow import BackupFollower, backups_scope
 from divio_tui.ui.explorer.commands import commands_for
 from divio_tui.ui.explorer.comparing import Comparer, compare_scope
 from divio_tui.ui.explorer.host import ExplorerHost
+from divio_tui.ui.explorer.live_refresh import LiveRefresher
 from divio_tui.ui.explorer.reference_names import ReferenceNames
 from divio_tui.ui.explorer.taking import TakeAway
 from divio_tui.ui.keys import EXPLORER_BINDINGS, keys_for
+from divio_tui.ui.logs.screen import LogScreen
+from divio_tui.ui.logs.target import log_target
 from divio_tui.ui.palette.commands import ExplorerCommands, PaletteCommand
 from divio_tui.ui.palette.jump import JumpCommands
 from divio_tui.ui.screens.full_value import FullValueScreen
@@ -71,7 +76,7 @@ NARROW_SCREEN = 100
 
 CONTEXT_ACTIONS: tuple[str, ...] = (
     "copy_uuid", "copy_json", "copy_url", "open_control_panel", "clear_filter",
-    "history_back", "backups_view", "compare")
+    "history_back", "backups_view", "compare", "logs")
 """Actions whose availability depends on the highlighted node (see `check_action`)."""
 
 
@@ -101,6 +106,11 @@ class ExplorerScreen(Screen[None]):
                                  show=self._show_from_table)
         self.take_away = TakeAway(self)
         """Copy as curl or as a divio-cli command, save to a file (`C`, `D`, `s`)."""
+        self.live = LiveRefresher(self, host.session, lambda: self.resource_tree, host.now,
+                                  self._live_changed, self._live_tell)
+        self.auto = AutoRefresher(self, lambda: self.resource_tree,
+                                  seconds=host.settings.auto_refresh_seconds,
+                                  busy=lambda: self.query_one(FilterBar).has_focus)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -121,6 +131,9 @@ class ExplorerScreen(Screen[None]):
         self.detail.border_title = "Detail"
         tree.focus()
         self.show_connection()
+        self.set_interval(1.0, self._tick_live)
+        if self.host.settings.auto_refresh_seconds:
+            self.auto.start()
 
     def show_connection(self) -> None:
         """Where the explorer is connected and where the token came from (never the token),
@@ -176,6 +189,10 @@ class ExplorerScreen(Screen[None]):
     def _show_highlighted(self, message: messages.Highlighted) -> None:
         self._highlighted = message.node
         self.follower.follow(message.data)
+        self.live.environment_highlighted(message.data)
+        self.live.wake()
+        if not message.refreshed:
+            self.auto.touch()
         if not message.refreshed:
             self.reference_names.follow(message.data)
         self.refresh_detail(keep_scroll=message.refreshed)
@@ -242,10 +259,54 @@ class ExplorerScreen(Screen[None]):
         def lookup(kind: str, uuid: str) -> ApiModel | None:
             return ancestors.get((kind, uuid)) or self.session.known(kind, uuid)
 
+        newest = None
+        if isinstance(data, ResourceData) and data.kind == "environment" and data.uuid:
+            model = self.session.newest_deployment(data.uuid)
+            newest = {data.uuid: model.raw} if model is not None else None
         return SummaryContext(now=self.host.now(), lookup=lookup,
                               backups=self.follower.report(data),
                               reload_key=self.resource_tree.reload_key,
-                              partial=self.session.partial_children)
+                              partial=self.session.partial_children,
+                              newest_deployments=newest,
+                              updated=lambda kind, uuid: self.live.updated.get((kind, uuid)))
+
+    # -- live state -----------------------------------------------------------------------
+
+    @property
+    def auto_refreshing(self) -> bool:
+        return self.auto.enabled
+
+    def action_auto_refresh(self) -> None:
+        """`A`: the visible tree refreshes itself (or stops)."""
+        if self.auto.toggle():
+            self.notify(f"Auto refresh on: the lines on screen are read again every "
+                        f"{self.auto.seconds} s while you are not moving around "
+                        f"({keys_for(self.host, 'auto-refresh')[0]} stops it)",
+                        markup=False, timeout=5)
+        else:
+            self.notify("Auto refresh off", markup=False, timeout=3)
+
+    def _live_changed(self, node: Node | None) -> None:
+        if node is None:
+            self.refresh_detail()
+        else:
+            self.resource_tree.loader.node_changed(node)
+
+    def _live_tell(self, title: str, message: str, bad: bool) -> None:
+        self.notify(visible(message), title=title, severity="error" if bad else "information",
+                    markup=False, timeout=8)
+
+    def _tick_live(self) -> None:
+        """Every second: "updated 3 s ago" moves while something running is highlighted."""
+        data = self.highlighted
+        if not isinstance(data, ResourceData) or self.app.screen is not self:
+            return
+        running = data.kind in MOVING_KINDS and moving(data.kind, data.raw)
+        if data.kind == "environment" and data.uuid:
+            newest = self.session.newest_deployment(data.uuid)
+            running = newest is not None and moving("deployment", newest.raw)
+        if running:
+            self.refresh_detail()
 
     # -- what works now -------------------------------------------------------------------
 
@@ -263,6 +324,8 @@ class ExplorerScreen(Screen[None]):
             return backups_scope(data) is not None
         if action == "compare":
             return compare_scope(data) is not None
+        if action == "logs":
+            return log_target(data, self.session) is not None
         if action == "history_back":
             return self.can_go_back()
         if action == "copy_uuid":
@@ -371,6 +434,14 @@ class ExplorerScreen(Screen[None]):
 
     def action_compare_environments(self) -> None:
         self.comparer.pick_environments(self.highlighted)
+
+    # -- logs -----------------------------------------------------------------------------
+
+    def action_logs(self) -> None:
+        """`L`: an environment's runtime logs, a deployment's (or a build's) log."""
+        target = log_target(self.highlighted, self.session)
+        if target is not None:
+            self.app.push_screen(LogScreen(self.host, target))
 
     # -- reload ---------------------------------------------------------------------------
 

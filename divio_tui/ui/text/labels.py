@@ -22,8 +22,9 @@ from typing import Any
 from rich.text import Text
 
 from divio_tui.api.models import ApiModel, ServiceInstance
+from divio_tui.state.live import moving, progress
 from divio_tui.state.nodes import ResourceData
-from divio_tui.ui.text.humanize import format_size, format_time, relative_time
+from divio_tui.ui.text.humanize import as_datetime, format_size, format_time, relative_time
 from divio_tui.untrusted import clip, shorten, visible
 
 MASK = "••••••"
@@ -55,6 +56,8 @@ class LabelContext:
     """Service-instance backups by uuid (for backup sizes)."""
     service_instances: Mapping[str, Record] | None = None
     """Service instances by uuid (for naming a service-instance backup)."""
+    newest_deployments: Mapping[str, Record] | None = None
+    """Environment uuid -> its newest deployment known (is one running? did it fail?)."""
 
 
 NAME = LabelContext()
@@ -160,16 +163,44 @@ def _environment(record: Record, ctx: LabelContext) -> Text:
         label.append(_text(record["branch"]), "muted")
     if ctx.now is None:
         return label
-    last = record.get("last_finished_deployment")
-    if isinstance(last, Mapping):
-        success = last.get("success")
-        mark = "✔" if success is True else "✘" if success is False else "…"
-        label.append("  ")
-        label.append(f"{mark} deployed {relative_time(last.get('ended_at'), ctx.now)}",
-                     _status_role(success))
-    else:
-        label.append("  never deployed", "muted")
+    label.append("  ")
+    label.append_text(deployment_state(record, ctx.newest_deployments, ctx.now))
     return label
+
+
+def last_deployment(record: Record, newest: Mapping[str, Record] | None) -> Record | None:
+    """What an environment's deployment state is read from: its newest deployment when that
+    is running or ended after the environment's `last_finished_deployment` (the record may be
+    older than what the tree has seen since), else `last_finished_deployment`."""
+    last = record.get("last_finished_deployment")
+    last = last if isinstance(last, Mapping) else None
+    latest = (newest or {}).get(str(record.get("uuid")))
+    if latest is None:
+        return last
+    if moving("deployment", latest) or last is None:
+        return latest
+    if latest.get("uuid") == last.get("uuid"):
+        return latest
+    ended, finished = as_datetime(latest.get("ended_at")), as_datetime(last.get("ended_at"))
+    return latest if ended is not None and (finished is None or ended > finished) else last
+
+
+def deployment_state(record: Record, newest: Mapping[str, Record] | None,
+                     now: datetime) -> Text:
+    """`deploying · 61 %`, `✔ deployed 38 d ago`, `✘ deploy failed 4 d ago`, `never deployed`."""
+    deployment = last_deployment(record, newest)
+    if deployment is None:
+        return Text("never deployed", "muted")
+    if moving("deployment", deployment):
+        percent = progress("deployment", deployment)
+        return Text("⟳ deploying" + (f" · {percent} %" if percent is not None else ""),
+                    "running")
+    success = deployment.get("success")
+    when = relative_time(deployment.get("ended_at"), now)
+    if success is False:
+        return Text(f"✘ deploy failed {when}", "bad")
+    mark = "✔" if success is True else "…"
+    return Text(f"{mark} deployed {when}", _status_role(success))
 
 
 def _deployment(record: Record, ctx: LabelContext) -> Text:

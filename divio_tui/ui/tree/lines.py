@@ -69,6 +69,7 @@ class TreeText:
             now=self.clock(),
             sibs=_RawView(self.session.known_of_kind("service_instance_backup")),
             service_instances=_RawView(self.session.known_of_kind("service_instance")),
+            newest_deployments=_RawView(self.session.newest_deployments()),
         )
 
     def resource_text(self, data: ResourceData, ctx: LabelContext | None = None) -> Text:

@@ -1,0 +1,1 @@
+"""The log viewer: an environment's runtime logs or a deployment's log (`L`)."""
