@@ -30,6 +30,7 @@ import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
 from contextlib import aclosing, contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from types import TracebackType
 from typing import Any, Self, TypeVar, overload
 
@@ -228,7 +229,7 @@ class DivioClient:
     # -- raw requests -------------------------------------------------------------------
 
     async def request(
-        self, method: str, path_or_url: str, params: Params | None = None
+        self, method: str, path_or_url: str | httpx.URL, params: Params | None = None
     ) -> httpx.Response:
         """Send one read-only request (with retries and same-origin redirects).
 
@@ -368,7 +369,7 @@ class DivioClient:
         resource = _kind(kind)
         with self._guard():
             first = self._list_url(resource, params)
-        return ListCursor(resource, first, self._page_at,
+        return ListCursor(resource, first, self._fetch_page,
                           self.urls.pin, concurrency=self.concurrency,
                           page_size=self.page_size, max_pages=self.max_pages,
                           on_error=self._redact)
@@ -434,8 +435,18 @@ class DivioClient:
         return self.urls.resolve(kind.path, merged)
 
     async def _page_at(self, kind: ResourceKind[M], url: httpx.URL | str) -> Page[M]:
+        return (await self._fetch_page(kind, url))()
+
+    async def _fetch_page(self, kind: ResourceKind[M],
+                          url: httpx.URL | str) -> Callable[[], Page[M]]:
+        """One page's reply, and how to parse it (the pager parses once it has sent the
+        requests that follow: cursor.py)."""
         with self._guard():
             reply = await self._fetch("GET", url)
+        return partial(self._parse_page, kind, reply, url)
+
+    def _parse_page(self, kind: ResourceKind[M], reply: Reply, url: httpx.URL | str) -> Page[M]:
+        with self._guard():
             page = parse_page(kind.model, decode_json(reply), url=url)
             for record in page.invalid:
                 self._redact(record.error)
@@ -508,3 +519,4 @@ def _kind(kind: str | ResourceKind[Any]) -> ResourceKind[Any]:
         return KINDS[kind]
     except KeyError:
         raise ValueError(f"unknown resource kind {kind!r}; known: {', '.join(KINDS)}") from None
+

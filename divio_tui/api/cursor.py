@@ -17,7 +17,8 @@ therefore live here, once:
 - `EMPTY_RUN` empty pages in a row that still have a `next` end the list with an error in
   words (DRF never sends an empty page with a `next`);
 - page-number links (``page=2`` with a `count`) are planned lazily: pages 2..N are fetched
-  concurrently, at most the client's concurrency at once, without ever building N URLs.
+  concurrently, at most the client's concurrency at once, without ever building N URLs; a
+  page is parsed once the requests after it have gone out (`START_TURNS`).
 """
 
 from __future__ import annotations
@@ -54,8 +55,16 @@ server's page size: a server serving 2 records a page stops the batch at 50 reco
 EMPTY_RUN = 3
 """Empty pages with a `next`, in a row, after which the list ends with an error."""
 
-PageReader = Callable[["ResourceKind[M]", httpx.URL], Coroutine[Any, Any, Page[M]]]
-"""Fetches and parses one page (the client's `_page_at`)."""
+PageReader = Callable[["ResourceKind[M]", httpx.URL],
+                      Coroutine[Any, Any, Callable[[], Page[M]]]]
+"""Fetches one page and returns how to parse it (the client's `_fetch_page`): the cursor parses
+a page once the requests that follow it are on their way."""
+
+START_TURNS = 4
+"""Event loop turns the fetches just started get to put their requests on the wire before the
+cursor parses a page that is in already (`ordered_concurrently`'s `start_turns`); httpx needs
+three on a kept-alive connection. Otherwise, with six pages landing together, the next six
+requests waited for all six to be parsed: a tenth more time to list a large collection."""
 
 Pin = Callable[[str | httpx.URL], httpx.URL]
 """Checks a URL may carry the token (the client's `ApiUrls.pin`), raising `Refused`."""
@@ -187,7 +196,7 @@ class ListCursor(Generic[M]):
     async def _fetch_first(self) -> Page[M]:
         self._check_page_cap()
         self._seen_urls.add(str(self._first_url))
-        page = self._accept(await self._read(self.kind, self._first_url))
+        page = self._accept((await self._read(self.kind, self._first_url))())
         self._started = True
         self.count = page.count
         self.page_size = page.size or None
@@ -215,8 +224,9 @@ class ListCursor(Generic[M]):
         # `next` says there is more but `count` does not: trust `next`, page by page.
         return last if last >= 2 else None
 
-    def _planned_jobs(self, budget: float, pages: float
-                      ) -> Iterator[Callable[[], Coroutine[Any, Any, Page[M]]]]:
+    def _planned_jobs(
+        self, budget: float, pages: float
+    ) -> Iterator[Callable[[], Coroutine[Any, Any, Callable[[], Page[M]]]]]:
         """Jobs for the planned pages this batch may read, generated as they are started."""
         assert self._planned is not None
         template, number, last = self._planned
@@ -239,9 +249,10 @@ class ListCursor(Generic[M]):
         page: Page[M] | None = None
         try:
             jobs = self._planned_jobs(budget, pages_left)
-            async with aclosing(ordered_concurrently(jobs, self._concurrency)) as pages:
-                async for page in pages:
-                    page = self._accept(page)
+            async with aclosing(ordered_concurrently(
+                    jobs, self._concurrency, start_turns=START_TURNS)) as fetched:
+                async for parse in fetched:
+                    page = self._accept(parse())
                     number = page.number + 1
                     self._planned = (template, number, last) if number <= last else None
                     yield page
@@ -261,7 +272,7 @@ class ListCursor(Generic[M]):
         assert self._next is not None
         self._check_page_cap()
         url = self._next
-        page = self._accept(await self._read(self.kind, url))
+        page = self._accept((await self._read(self.kind, url))())
         self._seen_urls.add(str(url))
         self._next = None
         self._tail = page if page.next is not None else None
@@ -301,8 +312,10 @@ class ListCursor(Generic[M]):
                 f"Bad response: {EMPTY_RUN} empty pages in a row, each with a next link — "
                 f"{describe_request('GET', page.url)}", url=page.url,
                 summary="the server sent empty pages that never end")
-        fresh = [model for model in page.results if model.key not in self._seen_keys]
-        self._seen_keys.update(model.key for model in fresh)
+        keys = [model.key for model in page.results]
+        fresh = [model for model, key in zip(page.results, keys, strict=True)
+                 if key not in self._seen_keys]
+        self._seen_keys.update(keys)
         if len(fresh) == len(page.results):
             return page
         self.duplicates += len(page.results) - len(fresh)

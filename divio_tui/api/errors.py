@@ -79,7 +79,7 @@ def safe_url(url: httpx.URL | str) -> str:
     """Return `url` as a string with any ``user:password@`` part removed (a string no URL
     can hold comes back with its invisible characters made visible)."""
     try:
-        parsed = httpx.URL(str(url))
+        parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
     except httpx.InvalidURL:
         return one_line(str(url), URL_MAX_CHARS)
     if parsed.userinfo:

@@ -1,8 +1,9 @@
-"""Pydantic models of the Divio API's JSON, tolerant by design.
+"""Models of the Divio API's JSON, tolerant by design.
 
 Contract:
-- Every model keeps unknown fields (``extra="allow"``) and `model.raw` returns the exact JSON
-  object it was parsed from, for the detail pane (see base.py).
+- Every model is a typed, read-only view over the exact JSON object it was parsed from:
+  `model.raw` (for the detail pane) holds unknown fields too, `model_extra` names them, and
+  every declared field is checked by pydantic when the record is parsed (see base.py).
 - Only `uuid` is required on resources; every other field is optional because the real field
   lists are only partly known. Timestamps become timezone-aware UTC datetimes.
 - `Page`, `InvalidRecord`, `parse_model` and `parse_page` live in pages.py and are re-exported

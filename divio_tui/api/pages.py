@@ -117,14 +117,8 @@ def parse_page(model: type[M], body: Any, *, url: httpx.URL | str, method: str =
     for value in links.values():
         if value is not None and not isinstance(value, str):
             raise bad("a non-URL next/previous link")
-    results: list[M] = []
-    invalid: list[InvalidRecord] = []
-    for item in items:
-        try:
-            results.append(parse_model(model, item, url=url, method=method))
-        except BadResponse as error:
-            invalid.append(InvalidRecord(raw=item, error=error))
-    page_param = httpx.URL(str(url)).params.get("page")
+    results, invalid = _records(model, items, url=url, method=method)
+    page_param = (url if isinstance(url, httpx.URL) else httpx.URL(url)).params.get("page")
     return Page(
         count=count,
         next=links["next"],
@@ -134,3 +128,29 @@ def parse_page(model: type[M], body: Any, *, url: httpx.URL | str, method: str =
         url=str(url),
         number=int(page_param) if page_param and page_param.isdigit() else 1,
     )
+
+
+def _records(model: type[M], items: list[Any], *, url: httpx.URL | str,
+             method: str) -> tuple[list[M], list[InvalidRecord]]:
+    """The page's valid records as models and the others as `InvalidRecord`s, in order.
+
+    The whole page is checked in one call; only when it holds a bad record is each record
+    of it parsed alone, to say what is wrong with each (`parse_model`'s message).
+    """
+    try:
+        model.check_records(items)
+    except ValidationError as exc:
+        bad = {error["loc"][0] for error in exc.errors(include_url=False, include_input=False)}
+    else:
+        return model.view_records(items), []
+    good: list[Any] = []
+    invalid: list[InvalidRecord] = []
+    for index, item in enumerate(items):
+        if index not in bad:
+            good.append(item)
+            continue
+        try:
+            good.append(parse_model(model, item, url=url, method=method).raw)
+        except BadResponse as error:
+            invalid.append(InvalidRecord(raw=item, error=error))
+    return model.view_records(good), invalid

@@ -17,7 +17,7 @@ T = TypeVar("T")
 
 
 async def ordered_concurrently(
-    jobs: Iterable[Callable[[], Coroutine[Any, Any, T]]], window: int
+    jobs: Iterable[Callable[[], Coroutine[Any, Any, T]]], window: int, *, start_turns: int = 0
 ) -> AsyncGenerator[T, None]:
     """Start `jobs` with at most `window` unfinished at once; yield results in job order.
 
@@ -32,15 +32,21 @@ async def ordered_concurrently(
     `window` bounds this one iteration; a client-wide semaphore inside the jobs bounds the
     requests of all iterations together. The window keeps one huge collection from queueing
     hundreds of tasks ahead of a small expansion the user asked for a moment later.
+
+    `start_turns`: when the consumer comes back for the next result, turns of the event loop
+    given first to the jobs started since the last one, so that their I/O begins before the
+    consumer spends CPU on results already in (the work then overlaps their round trips).
+    Nothing is started ahead of the consumer: one that stops has sent what it would have.
     """
     if window < 1:
         raise ValueError("window must be at least 1")
     pending = iter(jobs)
     tasks: deque[asyncio.Task[T]] = deque()
     exhausted = False
+    started = 0
 
     def refill() -> None:
-        nonlocal exhausted
+        nonlocal exhausted, started
         running = sum(not task.done() for task in tasks)
         while not exhausted and running < window:
             job = next(pending, None)
@@ -49,6 +55,7 @@ async def ordered_concurrently(
                 return
             tasks.append(asyncio.create_task(job()))
             running += 1
+            started += 1
 
     try:
         refill()
@@ -61,6 +68,12 @@ async def ordered_concurrently(
             tasks.popleft()
             refill()
             yield head.result()
+            if started and start_turns:
+                # Back for the next result, which may be in already: let the jobs started
+                # meanwhile send their requests before the consumer works on it.
+                started = 0
+                for _ in range(start_turns):
+                    await asyncio.sleep(0)
     finally:
         for task in tasks:
             task.cancel()

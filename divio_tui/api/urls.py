@@ -97,7 +97,9 @@ class ApiUrls:
         """
         text = str(path_or_url)
         try:
-            if isinstance(path_or_url, httpx.URL) or "://" in text:
+            if isinstance(path_or_url, httpx.URL):
+                url = path_or_url  # already parsed (httpx URLs are immutable)
+            elif "://" in text:
                 url = httpx.URL(text)
             elif text.startswith(FAMILY_PREFIXES):
                 url = self.root.join(text)
@@ -113,7 +115,7 @@ class ApiUrls:
         """Return `url` parsed, or raise `Refused` if the token must not go there (another
         origin, credentials in it, or no URL at all: a control character, a bad port)."""
         try:
-            parsed = httpx.URL(str(url))
+            parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
             # httpx parses lazily: the port and the host are checked when they are read.
             origin = _origin(parsed)
         except httpx.InvalidURL:

@@ -209,3 +209,20 @@ async def test_ordered_concurrently_keeps_order_whatever_the_finish_order() -> N
     jobs = [job(n, ticks) for n, ticks in enumerate([9, 1, 5, 0, 3])]
     results = [r async for r in ordered_concurrently(jobs, window=5)]
     assert results == [0, 1, 2, 3, 4] and finish_order != results
+
+
+async def test_jobs_started_meanwhile_run_before_the_consumer_gets_a_result_already_in() -> None:
+    # Six pages land together: the request for the seventh must go out before the consumer
+    # spends its time on the second, not after all six are parsed.
+    events: list[str] = []
+
+    def job(n: int) -> Callable[[], Coroutine[Any, Any, int]]:
+        async def run() -> int:
+            events.append(f"send {n}")
+            return n
+        return run
+
+    async for n in ordered_concurrently([job(n) for n in range(8)], window=6, start_turns=2):
+        events.append(f"parse {n}")
+    assert events.index("send 6") < events.index("parse 1")
+    assert events.index("send 7") < events.index("parse 2")
