@@ -7,7 +7,9 @@ never fetch the same thing twice:
 
 1. The environment's backups with `Session.children` (the filtered list, checked item by item;
    when the server ignores the filter, the whole collection once per session, indexed by
-   environment), and at the same time its service instances (once per environment).
+   environment), and at the same time its service instances (once per environment). When
+   the whole collections were read already (the backup health of a large account does),
+   both come from them: `report` then has the answer of every environment without a fetch.
 2. `answer`: the service-instance backups (SIBs) the backups name, fetched by uuid, newest
    backup first, in batches of one round trip (the client's concurrency), until every service
    instance of the environment has its latest success. Usually that is the first batch.
@@ -97,18 +99,22 @@ class BackupBook:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._progress: dict[str, _Progress] = {}
+        self._by_environment: tuple[int, int, dict[str, list[ServiceInstance]]] = (-1, -1, {})
+        """Known service instances by environment: (generation, how many, the index)."""
 
     # -- reading ------------------------------------------------------------------------
 
     def report(self, environment: str) -> BackupReport:
         """What is known now; never fetches."""
         state = self._state(environment)
+        self._adopt_known_list(environment, state)
         instances = self._instances(environment)
         summary = None
         answered = False
         if state.backups is not None:
-            summary = summarise(environment, state.backups, self._sibs(), self._instance_map())
-            answered = _answered(summary, instances, state.sib_errors)
+            summary = summarise(environment, state.backups, self._sibs(), self._instance_map(),
+                                unreadable=state.sib_errors)
+            answered = summary.answers(instance.key for instance in instances)
         return BackupReport(
             environment=environment,
             backups=state.backups,
@@ -170,8 +176,24 @@ class BackupBook:
                     self.session.known_of_kind("service_instance"))
 
     def _instances(self, environment: str) -> list[ServiceInstance]:
-        return [instance for instance in self._instance_map().values()
-                if instance.environment == environment]
+        known = self._instance_map()
+        generation, size, index = self._by_environment
+        if generation != self.session.generation or size != len(known):
+            index = {}
+            for instance in known.values():
+                if instance.environment is not None:
+                    index.setdefault(instance.environment, []).append(instance)
+            self._by_environment = (self.session.generation, len(known), index)
+        return list(index.get(environment, []))
+
+    def _adopt_known_list(self, environment: str, state: _Progress) -> None:
+        """Take the environment's backups from what the session read in full already (a
+        whole collection, or the tree's list), so that `report` needs no fetch."""
+        if state.backups is not None:
+            return
+        known = self.session.known_children("backup", {"environment": environment})
+        if known is not None:
+            state.backups = _newest_first(cast(list[Backup], known))
 
     async def _run(self, environment: str, on_change: Listener | None, *, totals: bool,
                    background: bool) -> None:
@@ -211,9 +233,7 @@ class BackupBook:
             self.session.children("backup", "environment", environment),
             self._read_instances(environment),
         )
-        backups = cast(list[Backup], models)
-        # Newest first whatever order the server used: the answer is read from the top.
-        state.backups = sorted(backups, key=KINDS["backup"].sort_key, reverse=True)
+        state.backups = _newest_first(cast(list[Backup], models))
         _notify(on_change)
         return state.backups
 
@@ -232,16 +252,9 @@ class BackupBook:
                 state.sib_errors[uuid] = result
 
 
-def _answered(summary: EnvironmentBackupSummary, instances: list[ServiceInstance],
-              failed: Mapping[str, ApiError]) -> bool:
-    """Every service instance (known, or seen in a SIB) has a latest success, or no SIB is
-    left to read (those that failed aside)."""
-    if not summary.missing_sibs - set(failed):
-        return True
-    have = {status.service_instance for status in summary.services if status.latest_success}
-    wanted = {instance.key for instance in instances}
-    wanted |= {status.service_instance for status in summary.services}
-    return wanted <= have
+def _newest_first(backups: list[Backup]) -> list[Backup]:
+    # Whatever order the server used: the answer is read from the top.
+    return sorted(backups, key=KINDS["backup"].sort_key, reverse=True)
 
 
 def _notify(listener: Listener | None) -> None:

@@ -6,7 +6,9 @@ requests are in flight), and remembered for the session so nothing is fetched tw
 a backup after its size was shown costs no request. Service instances are read once per
 environment with a single filtered list. `children` reads every item under one parent (an
 environment's backups) once per session, from the filtered list or, when the server ignores
-the filter, from the whole collection read once and indexed by parent.
+the filter, from the whole collection read once and indexed by parent. Once a whole
+collection has been read (the backup health of a large account reads backups and service
+instances whole), every parent's children come from it without a request.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ class Session:
         self._ignored_filters: set[str] = set()
         self._children: dict[tuple[str, str, str], asyncio.Task[list[ApiModel]]] = {}
         self._indexes: dict[tuple[str, str], tuple[list[ApiModel], dict[str, list[ApiModel]]]] = {}
+        self._refreshed: set[tuple[str, str, str]] = set()
+        """Parents whose children were forgotten: read again, not taken from a collection."""
         self.generation = 0
         """Counts `clear` calls: state kept elsewhere about this session's data compares it."""
         self.me: User | None = None
@@ -51,6 +55,7 @@ class Session:
         self._ignored_filters.clear()
         self._children.clear()
         self._indexes.clear()
+        self._refreshed.clear()
         self.generation += 1
 
     def use(self, client: Any) -> None:
@@ -146,6 +151,29 @@ class Session:
             self._collections[kind] = task
         return await asyncio.shield(task)
 
+    def collection_read(self, kind: str) -> bool:
+        """The whole collection of `kind` has been read this session (no request needed)."""
+        task = self._collections.get(kind)
+        return task is not None and task.done() and not _failed(task)
+
+    def _complete_index(self, kind: str, field: str) -> dict[str, list[ApiModel]] | None:
+        """The read collection of `kind` grouped by `field`, or None if it was not read."""
+        if not self.collection_read(kind):
+            return None
+        return self._grouped(kind, field, self._collections[kind].result())
+
+    def _grouped(self, kind: str, field: str, models: list[ApiModel]) -> dict[str, list[ApiModel]]:
+        cached = self._indexes.get((kind, field))
+        if cached is not None and cached[0] is models:
+            return cached[1]
+        index: dict[str, list[ApiModel]] = {}
+        for model in models:
+            value = getattr(model, field, None)
+            if isinstance(value, str):
+                index.setdefault(value, []).append(model)
+        self._indexes[(kind, field)] = (models, index)
+        return index
+
     async def _read_collection(self, kind: str) -> list[ApiModel]:
         models = [model async for model in self.client.iter_items(KINDS[kind])]
         self.remember(kind, models)
@@ -174,15 +202,21 @@ class Session:
         ((field, parent),) = params.items()
         task = self._children.get((kind, field, parent))
         if task is None or not task.done() or _failed(task):
-            return None
+            if (kind, field, parent) in self._refreshed:
+                return None
+            index = self._complete_index(kind, field)
+            return list(index.get(parent, [])) if index is not None else None
         return task.result()
 
     def forget_children(self, kind: str, field: str, parent: str) -> None:
-        """Read `children(kind, field, parent)` again next time (a reload)."""
+        """Read `children(kind, field, parent)` again next time (a reload), from the server
+        even when the whole collection was read."""
         self._children.pop((kind, field, parent), None)
+        self._refreshed.add((kind, field, parent))
 
     async def _read_children(self, kind: str, field: str, parent: str) -> list[ApiModel]:
-        if not self.ignores_filter(kind):
+        whole = self.collection_read(kind) and (kind, field, parent) not in self._refreshed
+        if not self.ignores_filter(kind) and not whole:
             found: list[ApiModel] = []
             async with aclosing(self.client.iter_pages(KINDS[kind], {field: parent})) as pages:
                 async for page in pages:
@@ -198,20 +232,12 @@ class Session:
 
     async def _index(self, kind: str, field: str) -> dict[str, list[ApiModel]]:
         """The session's copy of a whole collection, grouped by `field` (built once)."""
-        models = await self.collection(kind)
-        cached = self._indexes.get((kind, field))
-        if cached is not None and cached[0] is models:
-            return cached[1]
-        index: dict[str, list[ApiModel]] = {}
-        for model in models:
-            value = getattr(model, field, None)
-            if isinstance(value, str):
-                index.setdefault(value, []).append(model)
-        self._indexes[(kind, field)] = (models, index)
-        return index
+        return self._grouped(kind, field, await self.collection(kind))
 
     async def read_service_instances(self, environment: str) -> None:
         """Cache the service instances of one environment (once per session)."""
+        if self.collection_read("service_instance"):
+            return  # every one is known already
         task = self._environments_read.get(environment)
         if task is None or _failed(task):
             task = asyncio.create_task(self._read_instances(environment))
