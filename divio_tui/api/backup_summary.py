@@ -108,16 +108,29 @@ class EnvironmentBackupSummary:
     """SIB uuids named by backups but not (yet) known: the summary may still change."""
     complete: bool = True
     """Every SIB the backups name is known or could not be read: nothing is left to fetch."""
+    complete_services: frozenset[str] = frozenset()
+    """Service instances whose every SIB is known (their own list was read to the end)."""
 
     def answers(self, instances: Iterable[str]) -> bool:
         """Every service seen, and every one of `instances` (service instance uuids), has
         its final answer: nothing left to fetch, or no unknown SIB can change the answer
-        (a service no known SIB names could still be in any unknown one)."""
+        (a service no known SIB names could still be in any unknown one, unless its own
+        list was read)."""
         if self.complete:
             return True
         seen = {status.service_instance for status in self.services}
         return (bool(self.services) and all(status.settled for status in self.services)
-                and all(uuid in seen for uuid in instances))
+                and all(uuid in seen or uuid in self.complete_services for uuid in instances))
+
+    def open_services(self, instances: Iterable[str]) -> list[str]:
+        """The service instances (seen, or among `instances`) whose answer may still change."""
+        if self.complete:
+            return []
+        found = [status.service_instance for status in self.services if not status.settled]
+        seen = {status.service_instance for status in self.services}
+        found += [uuid for uuid in instances
+                  if uuid not in seen and uuid not in self.complete_services]
+        return list(dict.fromkeys(found))
 
 
 def sib_succeeded(backup: Backup, sib: ServiceInstanceBackup) -> bool:
@@ -143,14 +156,16 @@ def summarise(
     sibs: Mapping[str, ServiceInstanceBackup],
     instances: Mapping[str, ServiceInstance] | None = None,
     unreadable: Collection[str] = (),
+    complete_services: Collection[str] = (),
 ) -> EnvironmentBackupSummary:
     """Summarise the backups of `environment` from what is known.
 
     `backups` may include other environments' backups (a server that ignored the filter):
     they are skipped. `sibs` maps SIB uuid -> SIB; `instances` maps service instance uuid ->
     instance; `unreadable` names SIBs that could not be fetched (they stay missing but no
-    longer hold the answer back). Services appear in a stable order: by instance type and
-    prefix, then uuid.
+    longer hold the answer back); `complete_services` names service instances whose every
+    SIB is in `sibs` (an unknown SIB cannot be theirs). Services appear in a stable order: by
+    instance type and prefix, then uuid.
     """
     # Newest first, so that "settled" can be read off the position of the first backup
     # with a SIB still unknown.
@@ -197,7 +212,7 @@ def summarise(
             failures += attempt.outcome == "failed"
         # A gap in the very backup of the success is another service's part: it cannot be
         # newer than this one (a backup holds one SIB per service).
-        settled = first_gap is None or (
+        settled = first_gap is None or si_uuid in complete_services or (
             success is not None and position[success.backup.key] <= first_gap)
         services.append(ServiceBackupStatus(si_uuid, instances.get(si_uuid), success, problem,
                                             failures, len(found), settled))
@@ -210,4 +225,5 @@ def summarise(
         total_size=total,
         sized_backups=sized,
     )
-    return EnvironmentBackupSummary(services, totals, missing, first_gap is None)
+    return EnvironmentBackupSummary(services, totals, missing, first_gap is None,
+                                    frozenset(complete_services))

@@ -14,12 +14,12 @@ instances whole), every parent's children come from it without a request.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import aclosing
 from typing import Any
 
 from divio_tui.api.errors import ApiError
-from divio_tui.api.models import ApiModel, User
+from divio_tui.api.models import ApiModel, Page, User
 from divio_tui.api.resources import KINDS
 
 
@@ -31,7 +31,7 @@ class Session:
         self._known: dict[str, dict[str, ApiModel]] = {}
         self._in_flight: dict[tuple[str, str], asyncio.Task[ApiModel]] = {}
         self._environments_read: dict[str, asyncio.Task[None]] = {}
-        self._collections: dict[str, asyncio.Task[list[ApiModel]]] = {}
+        self._collections: dict[str, asyncio.Future[list[ApiModel]]] = {}
         self._ignored_filters: set[str] = set()
         self._children: dict[tuple[str, str, str], asyncio.Task[list[ApiModel]]] = {}
         self._indexes: dict[tuple[str, str], tuple[list[ApiModel], dict[str, list[ApiModel]]]] = {}
@@ -139,17 +139,27 @@ class Session:
     def note_ignored_filter(self, kind: str) -> None:
         self._ignored_filters.add(kind)
 
-    async def collection(self, kind: str) -> list[ApiModel]:
+    async def collection(self, kind: str,
+                         on_page: Callable[[Page[Any]], None] | None = None) -> list[ApiModel]:
         """Every item of a kind, read once per session (pages fetched concurrently).
 
         Used when the server ignores a filter: one full read, then every parent picks its
-        children from memory.
+        children from memory (and by the backup health of many environments). `on_page` is
+        told of each page as it lands, when this call starts the read.
         """
         task = self._collections.get(kind)
         if task is None or _failed(task):
-            task = asyncio.create_task(self._read_collection(kind))
+            task = asyncio.create_task(self._read_collection(kind, on_page))
             self._collections[kind] = task
         return await asyncio.shield(task)
+
+    def adopt_collection(self, kind: str, models: list[ApiModel]) -> None:
+        """Record a whole collection read elsewhere (the backup health reads its own, so
+        that closing it stops the requests): from now on it serves like `collection`."""
+        future: asyncio.Future[list[ApiModel]] = asyncio.get_running_loop().create_future()
+        future.set_result(models)
+        self._collections[kind] = future
+        self.remember(kind, models)
 
     def collection_read(self, kind: str) -> bool:
         """The whole collection of `kind` has been read this session (no request needed)."""
@@ -174,8 +184,14 @@ class Session:
         self._indexes[(kind, field)] = (models, index)
         return index
 
-    async def _read_collection(self, kind: str) -> list[ApiModel]:
-        models = [model async for model in self.client.iter_items(KINDS[kind])]
+    async def _read_collection(self, kind: str,
+                               on_page: Callable[[Page[Any]], None] | None) -> list[ApiModel]:
+        models: list[ApiModel] = []
+        async with aclosing(self.client.iter_pages(KINDS[kind])) as pages:
+            async for page in pages:
+                models.extend(page.results)
+                if on_page is not None:
+                    on_page(page)
         self.remember(kind, models)
         return models
 
@@ -254,6 +270,6 @@ class Session:
         self.remember("service_instance", found)
 
 
-def _failed(task: asyncio.Task[Any]) -> bool:
+def _failed(task: asyncio.Future[Any]) -> bool:
     """A finished task that did not succeed (so the next caller tries again)."""
     return task.done() and (task.cancelled() or task.exception() is not None)

@@ -1,0 +1,502 @@
+"""The backup health of many environments: which reads to make, chosen from the counts.
+
+`HealthScan(book, scope, ...)` lists the environments of a scope (the whole account, an
+organisation, an application), then answers each one's backup question through the session's
+`BackupBook`, so that what the environment summary fetched is reused and what the scan fetches
+serves the summary later. Two plans:
+
+- **per environment** (few environments): each environment's backups (the `environment`
+  filter, checked item by item; when the server ignores it, the whole list once, indexed) and
+  its service-instance backups (SIBs) by uuid, newest first, until every service has its
+  answer: `BackupBook.answer`, a handful of environments at a time.
+- **whole collections** (many): every backup and every service instance, each collection read
+  once with its pages fetched concurrently, and the SIB collection read page by page beside
+  them; everything is joined in memory (`Session.adopt_collection`: every environment then
+  takes its backups and instances from there). The SIB list is read only as long as its pages
+  pay for themselves — while each batch settles more environments than the same requests
+  would by uuid; the few environments still open then go on by uuid, newest first. The list
+  order is only a matter of speed: an answer is final only when no unknown SIB of a newer
+  backup could change it (`EnvironmentBackupSummary.answers`).
+
+`choose_plan` compares the two from the counts the first pages report (a `page_size=1`
+probe of backups, SIBs and service instances: three requests) with the cost model below,
+whose weights were measured by `bench/health.py` (see `PAGE_WEIGHT`). The scan never raises
+an `ApiError`: a listing that fails ends it with `progress.error`, a backup read that fails
+makes that environment's row `unknown` with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections import deque
+from collections.abc import Callable, Iterable
+from contextlib import aclosing
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Literal, cast
+
+from divio_tui.api.errors import ApiError
+from divio_tui.api.models import (
+    ApiModel,
+    Application,
+    Environment,
+    Organisation,
+    Page,
+)
+from divio_tui.api.resources import KINDS
+from divio_tui.state.backups import BackupBook
+from divio_tui.state.health import HealthRow, assess, unknown_row
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "PAGE_WEIGHT",
+    "Counts",
+    "HealthScan",
+    "Plan",
+    "ScanProgress",
+    "Scope",
+    "Target",
+    "choose_plan",
+]
+
+PAGE_WEIGHT = 4.0
+"""What one full page (100 records) costs against one small request (a detail, a short
+filtered list), measured by `bench/health.py` over loopback with 20 ms latency: about 19 ms
+against 4.6 ms per request at 6 in flight. Latency is paid alike; the difference is the
+records parsed on both sides."""
+
+PER_APP_LISTS = 12
+"""Up to this many applications, their environments are listed one application at a time;
+beyond it, the environments' count decides (one list per application, or the whole list)."""
+
+SETTLE_CHUNK = 200
+"""Environments assessed between two yields to the event loop (the screen stays live and
+requests in flight are read meanwhile)."""
+
+SIB_LOOKAHEAD = 1.2
+"""Before the backups are in, SIB pages are read ahead for this many SIBs per service
+instance of the account (the newest backup of each, and some slack)."""
+
+
+class Plan(StrEnum):
+    PER_ENVIRONMENT = "per environment"
+    COLLECTIONS = "whole collections"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose environments: the whole account, one organisation or one application."""
+
+    kind: Literal["account", "organisation", "application"]
+    uuid: str | None = None
+    title: str = "every organisation"
+
+    @classmethod
+    def account(cls) -> Scope:
+        return cls("account")
+
+    @classmethod
+    def organisation(cls, organisation: Organisation) -> Scope:
+        return cls("organisation", organisation.uuid, organisation.name or organisation.uuid)
+
+    @classmethod
+    def application(cls, application: Application) -> Scope:
+        return cls("application", application.uuid,
+                   application.slug or application.name or application.uuid)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One environment of the scope, with what names it."""
+
+    environment: Environment
+    application: Application | None
+    organisation: Organisation | None
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What the first pages said (or what the session already holds)."""
+
+    backups: int
+    service_instance_backups: int
+    service_instances: int
+    environments: int
+    """Environments of the whole account (the per-environment averages divide by it)."""
+
+
+@dataclass
+class ScanProgress:
+    """Where a scan stands, for a progress bar and a status line."""
+
+    stage: str = "listing the environments…"
+    total: int | None = None
+    """Environments in the scope, once listed."""
+    done: int = 0
+    plan: Plan | None = None
+    counts: Counts | None = None
+    pages: dict[str, tuple[int, int | None]] = field(default_factory=dict)
+    """Whole collections being read: kind -> (pages read, pages in all when known)."""
+    error: BaseException | None = None
+    """The scan could not list the environments: nothing else was done."""
+    finished: bool = False
+
+
+def _pages(count: int, page_size: int) -> int:
+    return max(1, math.ceil(count / max(1, page_size)))
+
+
+def _request(records: float, page_size: int) -> float:
+    """The cost of one list request returning `records` (a full page costs PAGE_WEIGHT)."""
+    return 1.0 + min(records, page_size) / page_size * (PAGE_WEIGHT - 1.0)
+
+
+def per_environment_cost(counts: Counts, page_size: int) -> float:
+    """Small-request equivalents to answer one environment by itself: its backups list, its
+    service instances list, and one SIB per service by uuid (the newest backup's, usually)."""
+    environments = max(1, counts.environments)
+    backups = counts.backups / environments
+    services = counts.service_instances / environments
+    lists = _pages(round(backups), page_size) * _request(backups, page_size)
+    return lists + _request(services, page_size) + services
+
+
+def collections_cost(counts: Counts, page_size: int) -> float:
+    """Small-request equivalents of the whole collections: every backup and service instance
+    and, when the SIB list is newest first, about one page per `page_size` services."""
+    pages = (_pages(counts.backups, page_size) + _pages(counts.service_instances, page_size)
+             + _pages(round(counts.service_instances * SIB_LOOKAHEAD), page_size))
+    return pages * PAGE_WEIGHT
+
+
+def choose_plan(environments: int, counts: Counts, page_size: int, *,
+                filter_ignored: bool = False) -> Plan:
+    """The cheaper plan for `environments` environments still to answer (see the module
+    docstring). When the server ignores the backups filter, answering even one environment
+    reads every backup: only the SIBs are then saved by going one by one."""
+    per_environment = environments * per_environment_cost(counts, page_size)
+    if filter_ignored:
+        per_environment += _pages(counts.backups, page_size) * PAGE_WEIGHT
+    return Plan.COLLECTIONS if collections_cost(counts, page_size) < per_environment \
+        else Plan.PER_ENVIRONMENT
+
+
+Listener = Callable[[], None]
+
+
+class HealthScan:
+    """One backup-health computation over a scope (see the module docstring).
+
+    `now` is the clock the verdicts are judged by; `on_change` is called (on the event loop)
+    whenever rows or progress changed; `plan` forces a plan (tests and benchmarks). Rows are
+    in `rows` (by environment uuid); `take_new()` hands out those added since the last call.
+    """
+
+    def __init__(self, book: BackupBook, scope: Scope, *, now: Callable[[], datetime],
+                 max_age: timedelta, on_change: Listener | None = None,
+                 plan: Plan | None = None) -> None:
+        self.book = book
+        self.session = book.session
+        self.scope = scope
+        self.now = now
+        self.max_age = max_age
+        self.on_change = on_change
+        self.forced_plan = plan
+        self.progress = ScanProgress()
+        self.targets: list[Target] = []
+        self.rows: dict[str, HealthRow] = {}
+        self._new: list[HealthRow] = []
+
+    # -- results --------------------------------------------------------------------------
+
+    def take_new(self) -> list[HealthRow]:
+        """Rows computed since the last call."""
+        new, self._new = self._new, []
+        return new
+
+    def ordered_rows(self) -> list[HealthRow]:
+        """Every row computed so far, worst first."""
+        return sorted(self.rows.values(), key=lambda row: row.sort_key)
+
+    # -- the scan -------------------------------------------------------------------------
+
+    async def run(self) -> list[HealthRow]:
+        """List the scope's environments, then answer them all; returns the rows worst first."""
+        try:
+            self.targets = await self._list_targets()
+        except ApiError as error:
+            self.progress.error = error
+            self.progress.stage = "could not list the environments"
+            self.progress.finished = True
+            self._changed()
+            return []
+        progress = self.progress
+        progress.total = len(self.targets)
+        self._changed()
+        todo = await self._settle_all(self.targets)
+        self._changed()
+        if todo:
+            plan = self.forced_plan or await self._choose(len(todo))
+            progress.plan = plan
+            if plan is Plan.COLLECTIONS:
+                todo = await self._collections(todo)
+            progress.stage = f"reading the backups of {len(todo):,} environments…"
+            self._changed()
+            await self._one_by_one(todo)
+        progress.stage = "done"
+        progress.finished = True
+        self._changed()
+        return self.ordered_rows()
+
+    def _changed(self) -> None:
+        if self.on_change is None:
+            return
+        try:
+            self.on_change()
+        except Exception:  # a listener's bug must not stop the scan
+            log.exception("health listener failed")
+
+    # -- listing --------------------------------------------------------------------------
+
+    async def _list_targets(self) -> list[Target]:
+        session = self.session
+        scope = self.scope
+        if scope.kind == "application" and scope.uuid:
+            organisations, application, environments = await asyncio.gather(
+                self._organisations(), session.get("application", scope.uuid),
+                session.children("environment", "application", scope.uuid))
+            applications = [cast(Application, application)]
+        elif scope.kind == "organisation" and scope.uuid:
+            organisations, found = await asyncio.gather(
+                self._organisations(),
+                session.children("application", "organisation", scope.uuid))
+            applications = cast(list[Application], found)
+            environments = await self._environments_of(applications)
+        else:
+            organisations, found, environments = await asyncio.gather(
+                self._organisations(), session.collection("application"),
+                session.collection("environment"))
+            applications = cast(list[Application], found)
+        by_uuid = {application.uuid: application for application in applications}
+        targets: list[Target] = []
+        for environment in cast(list[Environment], environments):
+            application = by_uuid.get(environment.application or "")
+            if application is None:
+                continue  # another scope's environment (a whole list was read)
+            organisation = organisations.get(application.organisation or "")
+            targets.append(Target(environment, application, organisation))
+        # Organisation, application, then the server's order of environments (test, live…).
+        order = {id(target): index for index, target in enumerate(targets)}
+        targets.sort(key=lambda t: (
+            ((t.organisation.name or t.organisation.uuid) if t.organisation else "").casefold(),
+            (t.application.slug or "").casefold() if t.application else "", order[id(t)]))
+        return targets
+
+    async def _organisations(self) -> dict[str, Organisation]:
+        try:
+            models = await self.session.collection("organisation")
+        except ApiError as error:
+            # Only the names are lost: rows then show the organisation's uuid.
+            log.info("organisations: %s", error.message)
+            models = list(self.session.known_of_kind("organisation").values())
+        return {model.key: cast(Organisation, model) for model in models}
+
+    async def _environments_of(self, applications: list[Application]) -> list[ApiModel]:
+        """The environments of many applications: one list each, or the whole list once
+        when that takes fewer pages (its count says)."""
+        session = self.session
+        whole = session.collection_read("environment")
+        if not whole and len(applications) > PER_APP_LISTS:
+            page = await session.client.get_page(KINDS["environment"], {"page_size": 1})
+            page_size = getattr(session.client, "page_size", 100)
+            whole = page.count is not None and _pages(page.count, page_size) < len(applications)
+        if whole:
+            return await session.collection("environment")
+        lists = await asyncio.gather(*(session.children("environment", "application", app.uuid)
+                                       for app in applications))
+        return [environment for found in lists for environment in found]
+
+    # -- choosing -------------------------------------------------------------------------
+
+    async def _choose(self, environments: int) -> Plan:
+        """The plan for `environments` still to answer, from the counts the first pages
+        report (a probe only when there is a choice to make)."""
+        client = self.session.client
+        concurrency = getattr(client, "concurrency", 6)
+        if environments <= concurrency:
+            return Plan.PER_ENVIRONMENT  # one round of each: nothing can beat it
+        try:
+            counts = await self._counts()
+        except ApiError as error:
+            log.info("health probe: %s", error.message)
+            return Plan.PER_ENVIRONMENT
+        self.progress.counts = counts
+        return choose_plan(environments, counts, getattr(client, "page_size", 100),
+                           filter_ignored=self.session.ignores_filter("backup"))
+
+    async def _counts(self) -> Counts:
+        session = self.session
+
+        async def count(kind: str) -> int:
+            if session.collection_read(kind):
+                return len(await session.collection(kind))
+            page = await session.client.get_page(KINDS[kind], {"page_size": 1})
+            return page.count if page.count is not None else page.size
+
+        backups, sibs, instances, environments = await asyncio.gather(
+            count("backup"), count("service_instance_backup"), count("service_instance"),
+            count("environment"))
+        return Counts(backups, sibs, instances, environments)
+
+    # -- answering ------------------------------------------------------------------------
+
+    def _settle(self, target: Target) -> bool:
+        """Record the target's row if its answer is known without a fetch; True if so."""
+        report = self.book.report(target.environment.uuid)
+        if report.error is None and not report.answered:
+            return False
+        self._record(target, report)
+        return True
+
+    def _record(self, target: Target, report: Any) -> None:
+        now = self.now()
+        if report.backups is None and report.error is not None:
+            row = unknown_row(target.environment, target.application, target.organisation,
+                              report.error, now=now)
+        else:
+            row = assess(target.environment, target.application, target.organisation, report,
+                         now=now, max_age=self.max_age)
+        fresh = target.environment.uuid not in self.rows
+        self.rows[target.environment.uuid] = row
+        self._new.append(row)
+        if fresh:
+            self.progress.done += 1
+
+    async def _one_by_one(self, targets: Iterable[Target]) -> None:
+        """`BackupBook.answer` for each target, a few at a time (each needs two lists and a
+        batch of SIBs: about the client's concurrency keeps its slots busy)."""
+        queue = deque(targets)
+        parallel = max(2, getattr(self.session.client, "concurrency", 6))
+
+        async def worker() -> None:
+            while queue:
+                target = queue.popleft()
+                await self.book.answer(target.environment.uuid)
+                self._record(target, self.book.report(target.environment.uuid))
+                self._changed()
+
+        await asyncio.gather(*(worker() for _ in range(min(parallel, len(queue)))))
+
+    async def _collections(self, targets: list[Target]) -> list[Target]:
+        """The whole-collections plan; returns the targets it left for `_one_by_one`."""
+        progress = self.progress
+        progress.stage = "reading every backup and service instance…"
+        self._changed()
+        open_targets = {target.environment.uuid: target for target in targets}
+        reads = [asyncio.ensure_future(self._read_whole(kind))
+                 for kind in ("backup", "service_instance")]
+        try:
+            await self._read_sibs(open_targets, reads)
+            results = await asyncio.gather(*reads, return_exceptions=True)
+        finally:
+            for read in reads:
+                read.cancel()
+        failures = [result for result in results if isinstance(result, BaseException)]
+        for failure in failures:
+            if not isinstance(failure, ApiError):
+                raise failure
+            log.info("health collections: %s", failure.message)
+        return await self._settle_all(list(open_targets.values()))
+
+    async def _read_whole(self, kind: str) -> list[ApiModel]:
+        """One whole collection, read here (so that cancelling the scan stops it) and then
+        handed to the session, unless the session has it already."""
+        session = self.session
+        if session.collection_read(kind):
+            return await session.collection(kind)
+        models: list[ApiModel] = []
+        async with aclosing(session.client.iter_pages(KINDS[kind])) as pages:
+            async for page in pages:
+                models.extend(page.results)
+                session.remember(kind, page.results)
+                self._page_read(kind, page)
+        session.adopt_collection(kind, models)
+        return models
+
+    def _page_read(self, kind: str, page: Page[Any]) -> None:
+        read, total = self.progress.pages.get(kind, (0, None))
+        if total is None and page.count is not None and page.size:
+            total = _pages(page.count, page.size)
+        self.progress.pages[kind] = (read + 1, total)
+        self._changed()
+
+    async def _read_sibs(self, open_targets: dict[str, Target],
+                         reads: list[asyncio.Future[list[ApiModel]]]) -> None:
+        """The SIB list, newest first as far as it pays (see the module docstring)."""
+        session = self.session
+        client = session.client
+        page_size = getattr(client, "page_size", 100)
+        counts = self.progress.counts
+        ahead = (round(counts.service_instances * SIB_LOOKAHEAD) if counts is not None
+                 else page_size * getattr(client, "concurrency", 6))
+        services = (counts.service_instances / max(1, counts.environments)
+                    if counts is not None else 2.0)
+        batch = page_size * max(1, getattr(client, "concurrency", 6))
+        cursor = client.cursor(KINDS["service_instance_backup"])
+        everything: list[ApiModel] = []
+        read = 0
+        try:
+            while not cursor.exhausted and open_targets:
+                joined = all(future.done() for future in reads)
+                budget = batch if joined or read + batch <= ahead else 0
+                if not budget:
+                    # Read ahead far enough: wait for the backups before going on.
+                    await asyncio.wait(reads)
+                    continue
+                pages = 0
+                async with aclosing(cursor.next_batch(budget)) as batches:
+                    async for page in batches:
+                        everything.extend(page.results)
+                        session.remember("service_instance_backup", page.results)
+                        read += page.size
+                        pages += 1
+                        self._page_read("service_instance_backup", page)
+                if not joined or not all(future.done() for future in reads):
+                    continue
+                if any(future.exception() is not None for future in reads
+                       if not future.cancelled()):
+                    return  # no backups to join with: one by one will say why
+                settled = await self._settle_open(open_targets)
+                # Go on while a batch of pages settles more environments than the same
+                # requests would by uuid (about one per service).
+                if settled * services < pages * PAGE_WEIGHT:
+                    return
+        except ApiError as error:
+            log.info("service-instance backups list: %s", error.message)
+            return
+        if cursor.exhausted:
+            session.adopt_collection("service_instance_backup", everything)
+
+    async def _settle_open(self, open_targets: dict[str, Target]) -> int:
+        """Record the open targets whose answer is now known; returns how many."""
+        left = await self._settle_all(list(open_targets.values()))
+        settled = len(open_targets) - len(left)
+        open_targets.clear()
+        open_targets.update((target.environment.uuid, target) for target in left)
+        return settled
+
+    async def _settle_all(self, targets: list[Target]) -> list[Target]:
+        """Record the rows known without a fetch, a chunk at a time; returns the others."""
+        left: list[Target] = []
+        for start in range(0, len(targets), SETTLE_CHUNK):
+            if start:
+                await asyncio.sleep(0)
+            chunk = targets[start:start + SETTLE_CHUNK]
+            left.extend(target for target in chunk if not self._settle(target))
+            if len(left) < start + len(chunk):
+                self._changed()
+        return left
