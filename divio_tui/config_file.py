@@ -14,6 +14,9 @@ Example::
 
     [keys]                                        # Binding id = keys (App.set_keymap format)
     reload = "r,f5"
+
+    [backups]
+    max_age_hours = 26                            # older than this, a good backup is stale
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ MAX_PAGE_SIZE = 100
 _PRIVATE_MODE_MASK = stat.S_IRWXG | stat.S_IRWXO
 """Permission bits that must be clear on a file holding the token (i.e. it must be 0600 or 0400)."""
 
-_CONFIG_KEYS = ("api_url", "zone", "token", "concurrency", "page_size", "theme", "keys")
+_CONFIG_KEYS = ("api_url", "zone", "token", "concurrency", "page_size", "theme", "keys",
+                "backups")
 """Top-level keys the config file may hold, in the order we write them."""
 
 
@@ -58,6 +62,18 @@ def describe_validation_error(exc: ValidationError) -> str:
     )
 
 
+MAX_BACKUP_AGE_HOURS = 24 * 366
+"""The largest `[backups] max_age_hours` accepted (a year: beyond it, a typo is likelier)."""
+
+
+class BackupsSection(BaseModel):
+    """The ``[backups]`` table: how old the latest good backup may be before it is stale."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    max_age_hours: float | None = Field(default=None, gt=0, le=MAX_BACKUP_AGE_HOURS)
+
+
 class ConfigFile(BaseModel):
     """The contents of ``config.toml``; every key is optional and unknown keys are errors."""
 
@@ -70,6 +86,7 @@ class ConfigFile(BaseModel):
     page_size: int | None = Field(default=None, ge=1, le=MAX_PAGE_SIZE)
     theme: str | None = None
     keys: dict[str, str] = Field(default_factory=dict)
+    backups: BackupsSection = Field(default_factory=BackupsSection)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -38,6 +38,7 @@ from pydantic import (
 )
 
 from divio_tui.config_file import (
+    MAX_BACKUP_AGE_HOURS,
     MAX_CONCURRENCY,
     MAX_PAGE_SIZE,
     check_private,
@@ -62,6 +63,9 @@ DEFAULT_ZONE = "divio.com"
 """Divio's public zone; the API is ``https://api.<zone>/apps/v3/``, as divio-cli builds it."""
 
 DEFAULT_THEME = "textual-dark"
+
+DEFAULT_BACKUP_MAX_AGE_HOURS = 26.0
+"""A latest good backup older than this is `stale` (a daily backup and two hours' slack)."""
 """Textual theme used when the config file names none."""
 
 DEMO_ZONE = "demo.invalid"
@@ -156,6 +160,9 @@ class Settings(BaseModel):
     theme: str = DEFAULT_THEME
     keys: dict[str, str] = Field(default_factory=dict)
     paths: AppPaths = Field(default_factory=_default_paths)
+    backup_max_age_hours: float = Field(default=DEFAULT_BACKUP_MAX_AGE_HOURS, gt=0,
+                                        le=MAX_BACKUP_AGE_HOURS)
+    """``[backups] max_age_hours``: the backup health's threshold for `stale`."""
 
     @field_validator("api_url")
     @classmethod
@@ -283,6 +290,7 @@ def load_settings(
         "paths": paths,
         "demo_latency_ms": demo_latency_ms,
         "demo_faults": demo_faults or None,
+        "backup_max_age_hours": config.backups.max_age_hours,
     }
     common = {k: v for k, v in common.items() if v is not None}
 

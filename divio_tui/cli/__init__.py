@@ -7,6 +7,10 @@
     divio-tui config path        print the config file path
     divio-tui config show        print the effective settings (the token masked)
     divio-tui fake-api ...       the fake Divio API over HTTP on loopback (see its --help)
+    divio-tui backups latest APP/ENV [--json]
+                                 the latest good backup of each service of one environment
+    divio-tui backups health [--org ORG] [--app APP] [--max-age-hours N] [--json]
+                                 every environment's backup verdict, worst first (exit 3: not ok)
 
 Exit status: 0 on success, 1 on a runtime failure, 2 on a usage or settings problem (the
 message goes to stderr, without a traceback), 130 on Ctrl-C. The token is never printed.
@@ -21,7 +25,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from divio_tui import __version__
-from divio_tui.cli import config_cmd
+from divio_tui.cli import backups, config_cmd
 from divio_tui.cli.clients import build_client
 from divio_tui.cli.common import non_negative_int, safe
 from divio_tui.logs import setup_logging
@@ -40,7 +44,7 @@ class Command(Protocol):
     def run(self, args: argparse.Namespace, settings: Settings) -> int: ...
 
 
-COMMANDS: dict[str, Command] = {"config": config_cmd}
+COMMANDS: dict[str, Command] = {"config": config_cmd, "backups": backups}
 """Subcommands by name (each a module of this package); no command runs the explorer."""
 
 FAKE_API_COMMAND = "fake-api"

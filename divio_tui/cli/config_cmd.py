@@ -28,6 +28,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         ("concurrency", str(settings.concurrency)),
         ("page_size", str(settings.page_size)),
         ("theme", settings.theme),
+        ("backups.max_age_hours", f"{settings.backup_max_age_hours:g}"),
         *((f"keys.{binding}", keys) for binding, keys in sorted(settings.keys.items())),
     ]
     width = max(len(name) for name, _ in rows)
