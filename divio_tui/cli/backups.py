@@ -37,8 +37,8 @@ from divio_tui.cli.common import plain, safe
 from divio_tui.logs import setup_logging
 from divio_tui.settings import Settings
 from divio_tui.state.backups import BackupBook
-from divio_tui.state.health import HealthRow, ServiceHealth, Verdict, assess, iso, row_json
-from divio_tui.state.health_scan import HealthScan, Scope
+from divio_tui.state.health import HealthRow, ServiceHealth, Verdict, assess, row_json
+from divio_tui.state.health_scan import HealthScan, Scope, health_document
 from divio_tui.state.session import Session
 from divio_tui.ui.text.humanize import format_size, format_time, relative_time
 
@@ -282,16 +282,8 @@ async def _health(args: argparse.Namespace, settings: Settings) -> int:
             raise error
         raise ApiError(str(error))
     if args.json:
-        counts = {str(verdict): sum(row.verdict == verdict for row in rows)
-                  for verdict in Verdict}
-        _print_json({
-            "scope": {"kind": scope.kind, "uuid": scope.uuid, "title": scope.title},
-            "generated_at": iso(now()),
-            "max_age_hours": max_age.total_seconds() / 3600,
-            "plan": str(scan.progress.plan) if scan.progress.plan else None,
-            "verdicts": {verdict: count for verdict, count in counts.items() if count},
-            "environments": [row_json(row) for row in rows],
-        })
+        _print_json(health_document(rows, scope, generated_at=now(), max_age=max_age,
+                                    plan=scan.progress.plan))
     else:
         _print_health(rows)
     failed = [row for row in rows if row.verdict == Verdict.UNKNOWN or row.unreadable]

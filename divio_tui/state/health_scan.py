@@ -48,7 +48,7 @@ from divio_tui.api.models import (
 )
 from divio_tui.api.resources import KINDS
 from divio_tui.state.backups import BackupBook
-from divio_tui.state.health import HealthRow, assess, unknown_row
+from divio_tui.state.health import HealthRow, Verdict, assess, iso, row_json, unknown_row
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,7 @@ __all__ = [
     "Scope",
     "Target",
     "choose_plan",
+    "health_document",
 ]
 
 PAGE_WEIGHT = 4.0
@@ -500,3 +501,17 @@ class HealthScan:
             if len(left) < start + len(chunk):
                 self._changed()
         return left
+
+
+def health_document(rows: list[HealthRow], scope: Scope, *, generated_at: datetime,
+                    max_age: timedelta, plan: Plan | None) -> dict[str, Any]:
+    """The JSON document of `backups health --json` and of the view's JSON export."""
+    counts = {str(verdict): sum(row.verdict == verdict for row in rows) for verdict in Verdict}
+    return {
+        "scope": {"kind": scope.kind, "uuid": scope.uuid, "title": scope.title},
+        "generated_at": iso(generated_at),
+        "max_age_hours": max_age.total_seconds() / 3600,
+        "plan": str(plan) if plan is not None else None,
+        "verdicts": {verdict: count for verdict, count in counts.items() if count},
+        "environments": [row_json(row) for row in rows],
+    }

@@ -54,6 +54,7 @@ EXPLORER_BINDINGS: list[Binding] = [
     Binding("backspace,alt+left", "history_back", "Back", id="history-back", key_display="⌫"),
     Binding("less_than_sign", "resize_tree(-5)", "Narrower tree", show=False, id="narrow-tree"),
     Binding("greater_than_sign", "resize_tree(5)", "Wider tree", show=False, id="widen-tree"),
+    Binding("H", "backup_health", "Health", show=False, id="backup-health"),
 ]
 """What can be done with the highlighted resource (the explorer screen's keys: a screen on
 top of it silences them)."""
@@ -88,6 +89,26 @@ BACKUPS_TABLE_BINDINGS: list[Binding] = [
     Binding("G", "scroll_bottom", "Bottom", show=False, id="backups-bottom"),
 ]
 """Enter, and vi keys beside the arrows, PgUp / PgDn and Home / End the table has."""
+
+HEALTH_VIEW_BINDINGS: list[Binding] = [
+    Binding("b", "backups", "Backups", id="health-backups"),
+    Binding("c", "copy_uuid", "Copy ID", id="health-copy-uuid"),
+    Binding("s", "sort", "Sort", id="health-sort"),
+    Binding("S", "reverse", "Reverse", show=False, id="health-reverse"),
+    Binding("slash", "filter", "Filter", id="health-filter", key_display="/"),
+    Binding("e", "export", "Export", id="health-export"),
+    Binding("x", "stop", "Stop", id="health-stop"),
+    Binding("r", "reload", "Refresh", id="health-reload"),
+    Binding("escape,q", "close", "Close", id="health-close"),
+]
+"""The backup health view (`H`): what its cursor's row and column can do."""
+
+HEALTH_TABLE_BINDINGS: list[Binding] = [
+    Binding("enter", "select_cursor", "Show", id="health-show-in-tree"),
+    # The same movement keys as the backups table (one remap moves both).
+    *(binding for binding in BACKUPS_TABLE_BINDINGS if binding.action != "select_cursor"),
+]
+"""Enter on the health table, and the backups table's vi keys."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +159,20 @@ HELP_SECTIONS: list[tuple[str, list[HelpEntry]]] = [
         HelpEntry("help", "this help"),
         HelpEntry("quit", "quit"),
     ]),
+    ("Backup health", [
+        HelpEntry("backup-health", "backup health of the highlighted organisation or "
+                  "application (the Organisations group: every one)"),
+        HelpEntry("health-show-in-tree", "show the environment in the tree"),
+        HelpEntry("health-backups", "the environment's backups table"),
+        HelpEntry("health-copy-uuid", "copy the backup's UUID (on a service: its SIB's)"),
+        HelpEntry("health-sort", "sort by the cursor's column (again: reverse)"),
+        HelpEntry("health-filter", "filter the rows by text"),
+        HelpEntry("health-export", "export the rows shown as CSV or JSON"),
+        HelpEntry("health-stop", "stop loading"),
+        HelpEntry("health-reload", "go on after a stop, retry what failed (what is known "
+                  "is not read again)"),
+        HelpEntry("health-close", "back to the tree"),
+    ]),
     ("Backups table", [
         HelpEntry("backups-show-in-tree", "show the backup (or service backup) in the tree"),
         HelpEntry("backups-copy-uuid", "copy the backup's UUID (on a service: its SIB's)"),
@@ -153,7 +188,8 @@ ALL_BINDINGS: dict[str, Binding] = {
     binding.id: binding
     for binding in [*TREE_BINDINGS, *DETAIL_BINDINGS, *REFERENCE_BINDINGS, *EXPLORER_BINDINGS,
                     *APP_BINDINGS,
-                    *BACKUPS_VIEW_BINDINGS, *BACKUPS_TABLE_BINDINGS]
+                    *BACKUPS_VIEW_BINDINGS, *BACKUPS_TABLE_BINDINGS,
+                    *HEALTH_VIEW_BINDINGS, *HEALTH_TABLE_BINDINGS]
     if binding.id is not None
 }
 """Every binding by id, for the help screen and for validating user key overrides."""

@@ -34,6 +34,7 @@ class Commandable(Protocol):
     def action_reveal_secrets(self) -> None: ...
     def action_history_back(self) -> None: ...
     def action_backups_view(self) -> None: ...
+    def action_backup_health(self) -> None: ...
 
 
 def commands_for(screen: Commandable) -> Iterator[PaletteCommand]:
@@ -72,5 +73,8 @@ def commands_for(screen: Commandable) -> Iterator[PaletteCommand]:
     if screen.check_action("backups_view", ()):
         yield PaletteCommand("Backups view", "The backups of the highlighted environment "
                              "as a table", screen.action_backups_view)
+    yield PaletteCommand("Backup health", "Every environment's latest good backup and "
+                         "verdict, worst first (the highlighted organisation or application, "
+                         "else every organisation)", screen.action_backup_health)
     yield PaletteCommand("Keys", "Show every key binding",
                          partial(screen.app.run_action, "help"))

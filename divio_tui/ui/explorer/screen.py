@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from datetime import timedelta
 from typing import ClassVar
 
 from rich.text import Text
@@ -33,7 +34,7 @@ from divio_tui.api.errors import ApiError, Forbidden, NotFound, Unauthorised
 from divio_tui.api.models import ApiModel
 from divio_tui.state.nodes import GroupData, NodeData, ResourceData, StatusData
 from divio_tui.state.session import Session
-from divio_tui.ui.backups.screen import BackupsScreen, Target
+from divio_tui.ui.backups.screen import BackupsScope, BackupsScreen, Target
 from divio_tui.ui.detail.pane import DetailPane, build_view
 from divio_tui.ui.detail.references import ReferenceList
 from divio_tui.ui.detail.summary import SummaryContext
@@ -41,6 +42,7 @@ from divio_tui.ui.explorer import copying
 from divio_tui.ui.explorer.backup_follow import BackupFollower, backups_scope
 from divio_tui.ui.explorer.commands import commands_for
 from divio_tui.ui.explorer.host import ExplorerHost
+from divio_tui.ui.health.screen import HealthScreen, health_scope
 from divio_tui.ui.keys import EXPLORER_BINDINGS, keys_for
 from divio_tui.ui.palette.commands import ExplorerCommands, PaletteCommand
 from divio_tui.ui.palette.jump import JumpCommands
@@ -293,6 +295,30 @@ class ExplorerScreen(Screen[None]):
         kind, uuid = target
         self.resource_tree.focus()
         self.resource_tree.reveal(kind, uuid)
+
+    # -- backup health ----------------------------------------------------------------------
+
+    def action_backup_health(self) -> None:
+        """The backup health of the highlighted organisation or application (elsewhere: of
+        the enclosing application, or of every organisation)."""
+        scope, environment = health_scope(self.highlighted)
+        max_age = timedelta(hours=self.host.settings.backup_max_age_hours)
+        self.app.push_screen(HealthScreen(self.host.backups, scope, host=self, now=self.host.now,
+                                          max_age=max_age, focus_environment=environment),
+                             callback=self._show_from_table)
+
+    def open_backups(self, environment: str, crumbs: list[str]) -> None:
+        """`b` in the health view: the environment's backups table on top of it; showing a
+        backup from there closes both."""
+        self.app.push_screen(BackupsScreen(self.host.backups, BackupsScope(environment, crumbs)),
+                             callback=self._show_from_nested_table)
+
+    def _show_from_nested_table(self, target: Target | None) -> None:
+        if target is None:
+            return
+        if isinstance(self.app.screen, HealthScreen):
+            self.app.pop_screen()
+        self._show_from_table(target)
 
     # -- reload ---------------------------------------------------------------------------
 
