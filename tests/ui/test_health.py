@@ -233,41 +233,47 @@ async def test_rows_stream_in_while_one_environment_waits_and_x_stops(
     dataset = fake_api.dataset
     live = dataset.environment("acme-shop", "live")
     assert live is not None
+    northwind = next(org for org in dataset.collections["organisations"]
+                     if org["name"] == "Northwind Digital")
+    apps = {app["uuid"] for app in dataset.where("applications", "organisation",
+                                                 northwind["uuid"])}
+    total = sum(env["application"] in apps for env in dataset.collections["environments"])
     gate = GatedTransport(FakeTransport(fake_api),
                           lambda request: live["uuid"] in str(request.url))
     app = make_app(fake_api, transport=gate)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await open_path(pilot, resource("organisation", name="Northwind Digital"),
-                        resource("application", slug="acme-shop"))
+        await open_path(pilot, resource("organisation", name="Northwind Digital"))
         await pilot.press("H")
         screen = health(app)
-        for _ in range(200):  # the other environments' rows arrive; live's request is held
+        for _ in range(500):  # every other environment's row arrives; live's read is held
             await pilot.pause(0.02)
-            if len(shown(screen)) == 2:
+            if len(shown(screen)) == total - 1:
                 break
-        assert {row[1] for row in shown(screen)} == {"test", "staging"}
-        assert screen.loading and status(screen).startswith("2 of 3 environments")
+        assert ("acme-shop", "live") not in {row[1:3] for row in shown(screen)}
+        assert len(shown(screen)) == total - 1
+        assert screen.loading and status(screen).startswith(
+            f"{total - 1} of {total} environments")
         await pilot.press("down", "up")  # usable meanwhile
-        assert detail(screen).startswith("Northwind Digital › acme-shop")
+        assert detail(screen).startswith("Northwind Digital › ")
 
         await pilot.press("x")
         await pilot.pause()
         assert not screen.loading
-        assert status(screen) == "stopped at 2 of 3 environments — r goes on"
+        assert status(screen) == f"stopped at {total - 1} of {total} environments — r goes on"
         gate.release()
         await press(pilot, "r")
-        assert {row[1] for row in shown(screen)} == {"test", "live", "staging"}
-        assert status(screen).startswith("3 environments")
+        assert ("acme-shop", "live") in {row[1:3] for row in shown(screen)}
+        assert status(screen).startswith(f"{total} environments")
 
 
 async def test_a_failed_read_is_an_unknown_row_that_r_retries(fake_api: FakeDivioAPI) -> None:
     app = make_app(fake_api)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
+        fake_api.fail_next("backups", 503, times=10_000)
         await open_path(pilot, resource("organisation", name="Northwind Digital"),
                         resource("application", slug="harbour-museum"))
-        fake_api.fail_next("backups", 503, times=10_000)
         await press(pilot, "H")
         screen = health(app)
         assert {row[0] for row in shown(screen)} == {"⚠ unknown"}
@@ -299,3 +305,58 @@ async def test_the_palette_opens_backup_health_and_the_summary_reads_nothing_twi
         after = {path for _m, path, _s in fake_api.requests}
         assert not [path for path in after if path.startswith("/apps/v3/backups/?")]
         assert not after & before
+
+
+def environments_table(app: Any) -> list[list[str]]:
+    """The application's environments table in the detail pane, as plain text."""
+    view = app.explorer.detail.view
+    assert view.table is not None
+    return [view.table.headers, *([cell.plain for cell in row] for row in view.table.rows)]
+
+
+async def test_an_application_shows_all_its_environments_in_one_table(
+        fake_api: FakeDivioAPI) -> None:
+    dataset = fake_api.dataset
+    app = make_app(fake_api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_path(pilot, resource("organisation", name="Tiny Robots"),
+                        resource("application", slug="tinyrobots-store"))
+
+        headers, *rows = environments_table(app)
+        assert headers == ["env", "health", "database", "storage", "deployed", "branch"]
+        by_slug = {row[0]: row for row in rows}
+        assert [row[0] for row in rows] == [
+            env["slug"] for env in dataset.where("environments", "application",
+                                                 dataset.application("tinyrobots-store")["uuid"])]
+        assert by_slug["staging"][1:4] == ["never", "✔ 9 h", "✘ never"]
+        assert by_slug["live"][1:4] == ["failing", "✘ 3 d", "✘ 3 d"]
+        assert by_slug["test"][1:4] == ["stale", "◷ 3 d", "◷ 3 d"]
+        live = dataset.environment("tinyrobots-store", "live")
+        assert live is not None and by_slug["live"][5] == live["branch"]
+        assert by_slug["live"][4].startswith("✔ ")
+
+        # The health view agrees, and reads nothing the table read.
+        fake_api.reset_stats()
+        await press(pilot, "H")
+        assert [row[:2] for row in shown(health(app))] == [
+            ("✘ never", "staging"), ("✘ failing", "live"), ("◷ stale", "test")]
+        assert not [path for _m, path, _s in fake_api.requests if "backups" in path]
+
+
+async def test_the_environments_table_says_what_failed_and_r_retries(
+        fake_api: FakeDivioAPI) -> None:
+    app = make_app(fake_api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        fake_api.fail_next("backups", 503, times=10_000)
+        await open_path(pilot, resource("organisation", name="Northwind Digital"),
+                        resource("application", slug="harbour-museum"))
+        view = app.explorer.detail.view
+        assert view.table is not None and view.table.note is not None
+        assert view.table.note.plain.startswith("⚠ the backups of 3 environments could not be read: 503")
+        assert {row[1] for row in environments_table(app)[1:]} == {"⚠ unknown"}
+
+        fake_api.clear_failures()
+        await press(pilot, "r")
+        assert {row[1] for row in environments_table(app)[1:]} == {"ok", "stale"}

@@ -20,6 +20,7 @@ from divio_tui.api.resources import KINDS
 from divio_tui.state.backups import BackupReport
 from divio_tui.state.nodes import GroupData, ResourceData, StatusData
 from divio_tui.ui.detail.backup_rows import backup_rows
+from divio_tui.ui.detail.environments import EnvironmentsOverview
 from divio_tui.ui.text.humanize import (
     as_datetime,
     format_duration,
@@ -60,6 +61,8 @@ class SummaryContext:
     """An environment's backups as far as they are known (backup_rows.py renders them)."""
     reload_key: str = "r"
     """The key that reloads, named in retry hints."""
+    environments: EnvironmentsOverview | None = None
+    """An application's environments and their backup health (environments.py renders it)."""
 
 
 def _value(value: object, role: str = "") -> Text:

@@ -42,6 +42,7 @@ from divio_tui.ui.explorer import copying
 from divio_tui.ui.explorer.backup_follow import BackupFollower, backups_scope
 from divio_tui.ui.explorer.commands import commands_for
 from divio_tui.ui.explorer.host import ExplorerHost
+from divio_tui.ui.explorer.overview_follow import OverviewFollower
 from divio_tui.ui.health.screen import HealthScreen, health_scope
 from divio_tui.ui.keys import EXPLORER_BINDINGS, keys_for
 from divio_tui.ui.palette.commands import ExplorerCommands, PaletteCommand
@@ -84,6 +85,9 @@ class ExplorerScreen(Screen[None]):
         self._footer_state: tuple[bool | None, ...] = ()
         self.follower = BackupFollower(self, host.backups, lambda: self.highlighted,
                                        self.refresh_detail)
+        self.overview = OverviewFollower(
+            self, host.backups, lambda: self.highlighted, self.refresh_detail, host.now,
+            lambda: timedelta(hours=self.host.settings.backup_max_age_hours))
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -144,6 +148,7 @@ class ExplorerScreen(Screen[None]):
     def _show_highlighted(self, message: messages.Highlighted) -> None:
         self._highlighted = message.node
         self.follower.follow(message.data)
+        self.overview.follow(message.data)
         self.refresh_detail(keep_scroll=message.refreshed)
         self.header.set_crumbs(_crumbs(message.data))
         self._refresh_footer()
@@ -210,7 +215,8 @@ class ExplorerScreen(Screen[None]):
 
         return SummaryContext(now=self.host.now(), lookup=lookup,
                               backups=self.follower.report(data),
-                              reload_key=self.resource_tree.reload_key)
+                              reload_key=self.resource_tree.reload_key,
+                              environments=self.overview.overview(data))
 
     # -- what works now -------------------------------------------------------------------
 
@@ -328,6 +334,7 @@ class ExplorerScreen(Screen[None]):
             self.action_reload_all()
             return
         self.follower.retry(node.data)
+        self.overview.retry(node.data)
         self.resource_tree.reload_node(node)
 
     def action_reload_all(self) -> None:
