@@ -12,7 +12,7 @@ closes the view and reveals the environment in the tree; `b` opens its backups t
 the host: the backups table is a sibling feature); `c` copies the UUID of the latest good
 backup — on a service column, that service's service-instance backup; `s` sorts by the
 cursor's column (again: the other way round; a header click too), `S` reverses; `/` filters
-the rows by text like the tree's filter; `e` exports the rows shown as CSV or JSON. The two
+the rows by text like the tree's filter; `e` exports the rows shown as CSV or JSON. The three
 lines under the table tell the cursor's row and service in full: the latest good backup, and
 the newer attempt that failed (with its first error) or is running.
 """
@@ -458,12 +458,11 @@ class HealthScreen(Screen[Target | None]):
                             else status_role(state))
         problem = service.problem
         if problem is not None:
+            text.append("\n")
             if problem.outcome == "running":
-                text.append(SEP)
                 text.append("⟳ newer: running since "
                             f"{format_time(problem.sib.started_at or problem.when)}", "running")
             else:
-                text.append(SEP)
                 text.append(f"✘ newer: failed {time_with_relative(problem.when, now)}", "bad")
                 if service.failures > 1:
                     text.append(f" ({service.failures:,} in a row)", "bad")
