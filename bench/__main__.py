@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 import time
 
-from . import backup_question, memory, paging
+from . import backup_question, health, memory, paging
 
-BENCHMARKS = [paging, memory, backup_question]
+BENCHMARKS = [paging, memory, backup_question, health]
 
 
 def main() -> int:

@@ -64,11 +64,13 @@ __all__ = [
     "health_document",
 ]
 
-PAGE_WEIGHT = 4.0
+PAGE_WEIGHT = 1.7
 """What one full page (100 records) costs against one small request (a detail, a short
-filtered list), measured by `bench/health.py` over loopback with 20 ms latency: about 19 ms
-against 4.6 ms per request at 6 in flight. Latency is paid alike; the difference is the
-records parsed on both sides."""
+filtered list), measured by `bench/health.py` over loopback with 20 ms latency and 6 requests
+in flight: the whole collections of the large fake, about 370 pages, took 3.0 s (8 ms a page)
+where answering an environment by itself took 39 ms for its 8 small requests (4.8 ms each).
+Latency is paid alike; the difference is the records parsed. With it the model puts the
+crossover at about 80 environments, where the benchmark measures it (between 50 and 150)."""
 
 PER_APP_LISTS = 12
 """Up to this many applications, their environments are listed one application at a time;
@@ -156,14 +158,16 @@ def _request(records: float, page_size: int) -> float:
     return 1.0 + min(records, page_size) / page_size * (PAGE_WEIGHT - 1.0)
 
 
-def per_environment_cost(counts: Counts, page_size: int) -> float:
+def per_environment_cost(counts: Counts, page_size: int, concurrency: int = 6) -> float:
     """Small-request equivalents to answer one environment by itself: its backups list, its
-    service instances list, and one SIB per service by uuid (the newest backup's, usually)."""
+    service instances list, and the first batch of SIBs by uuid (`BackupBook` fetches a round
+    trip's worth, the client's concurrency, newest first; usually that is the answer)."""
     environments = max(1, counts.environments)
     backups = counts.backups / environments
     services = counts.service_instances / environments
+    sibs = counts.service_instance_backups / environments
     lists = _pages(round(backups), page_size) * _request(backups, page_size)
-    return lists + _request(services, page_size) + services
+    return lists + _request(services, page_size) + min(float(concurrency), sibs)
 
 
 def collections_cost(counts: Counts, page_size: int) -> float:
@@ -175,11 +179,11 @@ def collections_cost(counts: Counts, page_size: int) -> float:
 
 
 def choose_plan(environments: int, counts: Counts, page_size: int, *,
-                filter_ignored: bool = False) -> Plan:
+                filter_ignored: bool = False, concurrency: int = 6) -> Plan:
     """The cheaper plan for `environments` environments still to answer (see the module
     docstring). When the server ignores the backups filter, answering even one environment
     reads every backup: only the SIBs are then saved by going one by one."""
-    per_environment = environments * per_environment_cost(counts, page_size)
+    per_environment = environments * per_environment_cost(counts, page_size, concurrency)
     if filter_ignored:
         per_environment += _pages(counts.backups, page_size) * PAGE_WEIGHT
     return Plan.COLLECTIONS if collections_cost(counts, page_size) < per_environment \
@@ -211,6 +215,8 @@ class HealthScan:
         self.targets: list[Target] = []
         self.rows: dict[str, HealthRow] = {}
         self._new: list[HealthRow] = []
+        self._whole: dict[str, asyncio.Future[list[ApiModel]]] = {}
+        """Whole collections being read by this scan, by kind (started once)."""
 
     # -- results --------------------------------------------------------------------------
 
@@ -226,24 +232,73 @@ class HealthScan:
     # -- the scan -------------------------------------------------------------------------
 
     async def run(self) -> list[HealthRow]:
-        """List the scope's environments, then answer them all; returns the rows worst first."""
+        """List the scope's environments, then answer them all; returns the rows worst first.
+
+        For the whole account the scope's size is the account's, so the plan is known from
+        the probes alone: the whole collections start while the environments are listed."""
+        early = (asyncio.ensure_future(self._prefetch())
+                 if self.scope.kind == "account" and self.forced_plan is not Plan.PER_ENVIRONMENT
+                 else None)
         try:
-            self.targets = await self._list_targets()
-        except ApiError as error:
-            self.progress.error = error
-            self.progress.stage = "could not list the environments"
-            self.progress.finished = True
+            try:
+                self.targets = await self._list_targets()
+            except ApiError as error:
+                self.progress.error = error
+                self.progress.stage = "could not list the environments"
+                self.progress.finished = True
+                self._changed()
+                return []
+            if early is not None:
+                await early
+            self.progress.total = len(self.targets)
             self._changed()
-            return []
+            await self.answer(self.targets)
+            return self.ordered_rows()
+        finally:
+            for future in [early, *self._whole.values()]:
+                if future is not None:
+                    future.cancel()
+
+    async def _prefetch(self) -> None:
+        """The probes, and the whole collections if they are the plan (account scope)."""
+        if all(self.session.collection_read(kind) for kind in ("backup", "service_instance")):
+            return  # read already: nothing to start early, and maybe nothing to answer
+        try:
+            counts = await self._counts()
+        except ApiError as error:
+            log.info("health probe: %s", error.message)
+            return
+        self.progress.counts = counts
+        client = self.session.client
+        if self.forced_plan is Plan.COLLECTIONS or choose_plan(
+                counts.environments, counts, getattr(client, "page_size", 100),
+                filter_ignored=self.session.ignores_filter("backup"),
+                concurrency=getattr(client, "concurrency", 6)) is Plan.COLLECTIONS:
+            for kind in ("backup", "service_instance"):
+                self._start_whole(kind)
+
+    def _start_whole(self, kind: str) -> asyncio.Future[list[ApiModel]]:
+        future = self._whole.get(kind)
+        if future is None:
+            future = asyncio.ensure_future(self._read_whole(kind))
+            self._whole[kind] = future
+        return future
+
+    async def answer(self, targets: list[Target], plan: Plan | None = None) -> None:
+        """Answer `targets` (the scan's own, or any: the benchmark measures the plans on
+        samples); `plan` forces one (else `forced_plan`, else `choose_plan`)."""
         progress = self.progress
-        progress.total = len(self.targets)
-        self._changed()
-        todo = await self._settle_all(self.targets)
+        todo = await self._settle_all(targets)
         self._changed()
         if todo:
-            plan = self.forced_plan or await self._choose(len(todo))
+            plan = plan or self.forced_plan or await self._choose(len(todo))
             progress.plan = plan
             if plan is Plan.COLLECTIONS:
+                if progress.counts is None:  # forced: the read-ahead still wants the counts
+                    try:
+                        progress.counts = await self._counts()
+                    except ApiError as error:
+                        log.info("health probe: %s", error.message)
                 todo = await self._collections(todo)
             progress.stage = f"reading the backups of {len(todo):,} environments…"
             self._changed()
@@ -251,7 +306,6 @@ class HealthScan:
         progress.stage = "done"
         progress.finished = True
         self._changed()
-        return self.ordered_rows()
 
     def _changed(self) -> None:
         if self.on_change is None:
@@ -330,14 +384,17 @@ class HealthScan:
         concurrency = getattr(client, "concurrency", 6)
         if environments <= concurrency:
             return Plan.PER_ENVIRONMENT  # one round of each: nothing can beat it
-        try:
-            counts = await self._counts()
-        except ApiError as error:
-            log.info("health probe: %s", error.message)
-            return Plan.PER_ENVIRONMENT
-        self.progress.counts = counts
+        counts = self.progress.counts
+        if counts is None:
+            try:
+                counts = await self._counts()
+            except ApiError as error:
+                log.info("health probe: %s", error.message)
+                return Plan.PER_ENVIRONMENT
+            self.progress.counts = counts
         return choose_plan(environments, counts, getattr(client, "page_size", 100),
-                           filter_ignored=self.session.ignores_filter("backup"))
+                           filter_ignored=self.session.ignores_filter("backup"),
+                           concurrency=concurrency)
 
     async def _counts(self) -> Counts:
         session = self.session
@@ -398,14 +455,9 @@ class HealthScan:
         progress.stage = "reading every backup and service instance…"
         self._changed()
         open_targets = {target.environment.uuid: target for target in targets}
-        reads = [asyncio.ensure_future(self._read_whole(kind))
-                 for kind in ("backup", "service_instance")]
-        try:
-            await self._read_sibs(open_targets, reads)
-            results = await asyncio.gather(*reads, return_exceptions=True)
-        finally:
-            for read in reads:
-                read.cancel()
+        reads = [self._start_whole(kind) for kind in ("backup", "service_instance")]
+        await self._read_sibs(open_targets, reads)
+        results = await asyncio.gather(*reads, return_exceptions=True)
         failures = [result for result in results if isinstance(result, BaseException)]
         for failure in failures:
             if not isinstance(failure, ApiError):

@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 from divio_tui.fake import FakeDivioAPI
 from divio_tui.fake.transport import FakeTransport
 from divio_tui.state.health import Verdict
+from divio_tui.state.health_scan import Plan
 from divio_tui.state.nodes import ResourceData
 from divio_tui.ui.backups.screen import BackupsScreen
 from divio_tui.ui.health.export import ExportScreen
@@ -21,6 +22,8 @@ from divio_tui.ui.health.screen import HealthScreen
 from tests.ui.helpers import (
     TOKEN,
     GatedTransport,
+    find_node,
+    goto,
     group,
     make_app,
     open_path,
@@ -233,38 +236,37 @@ async def test_rows_stream_in_while_one_environment_waits_and_x_stops(
     dataset = fake_api.dataset
     live = dataset.environment("acme-shop", "live")
     assert live is not None
-    northwind = next(org for org in dataset.collections["organisations"]
-                     if org["name"] == "Northwind Digital")
-    apps = {app["uuid"] for app in dataset.where("applications", "organisation",
-                                                 northwind["uuid"])}
-    total = sum(env["application"] in apps for env in dataset.collections["environments"])
     gate = GatedTransport(FakeTransport(fake_api),
                           lambda request: live["uuid"] in str(request.url))
     app = make_app(fake_api, transport=gate)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await open_path(pilot, resource("organisation", name="Northwind Digital"))
+        # Open ACME Shop without resting on it (its environments table would read live),
+        # and put the cursor on its test environment: H opens the application, on test.
+        find_node(app, resource("application", slug="acme-shop")).expand()
+        await settle(pilot)
+        await goto(pilot, find_node(app, resource("environment", slug="test")))
         await pilot.press("H")
         screen = health(app)
-        for _ in range(500):  # every other environment's row arrives; live's read is held
+        for _ in range(500):  # the other environments' rows arrive; live's read is held
             await pilot.pause(0.02)
-            if len(shown(screen)) == total - 1:
+            if len(shown(screen)) == 2:
                 break
-        assert ("acme-shop", "live") not in {row[1:3] for row in shown(screen)}
-        assert len(shown(screen)) == total - 1
-        assert screen.loading and status(screen).startswith(
-            f"{total - 1} of {total} environments")
+        assert {row[1] for row in shown(screen)} == {"test", "staging"}
+        assert screen.loading and status(screen).startswith("2 of 3 environments")
+        assert screen.scan.progress.plan is Plan.PER_ENVIRONMENT
         await pilot.press("down", "up")  # usable meanwhile
-        assert detail(screen).startswith("Northwind Digital › ")
+        assert detail(screen).startswith("Northwind Digital › acme-shop")
 
         await pilot.press("x")
         await pilot.pause()
         assert not screen.loading
-        assert status(screen) == f"stopped at {total - 1} of {total} environments — r goes on"
+        assert status(screen) == "stopped at 2 of 3 environments — r goes on"
         gate.release()
         await press(pilot, "r")
-        assert ("acme-shop", "live") in {row[1:3] for row in shown(screen)}
-        assert status(screen).startswith(f"{total} environments")
+        assert {row[1] for row in shown(screen)} == {"test", "live", "staging"}
+        assert status(screen).startswith("3 environments")
 
 
 async def test_a_failed_read_is_an_unknown_row_that_r_retries(fake_api: FakeDivioAPI) -> None:
