@@ -119,6 +119,17 @@ async def _references(pilot: Pilot[Any]) -> None:
     await press(pilot, *TO_LIVE, "l", "l", "l", "down", "l", "l", "tab", "down", "enter", "down")
 
 
+async def _backup_health(pilot: Pilot[Any]) -> None:
+    # H on Organisations: every environment; the cursor on a failing service.
+    await press(pilot, "H", "down", "down", "down", "right", "right", "right")
+
+
+async def _application_environments(pilot: Pilot[Any]) -> None:
+    # Tiny Robots > Robot Parts Store (tinyrobots-store), the detail pane made wider.
+    await press(pilot, "down", "down", "down", "l", *["down"] * 5,
+                *["less_than_sign"] * 4)
+
+
 def _failing_api() -> FakeDivioAPI:
     api = FakeDivioAPI(now=FIXED_NOW)
     api.fail_next("deployments", 503, times=10)
@@ -146,6 +157,10 @@ SCENES: list[Scene] = [
     Scene("references", "A service instance reached from its backup: its references, one "
           "selected", (120, 36), _references),
     Scene("narrow", "80x24, deep in the tree", (80, 24), _backups),
+    Scene("backup-health", "H: every environment's backups, worst first; a failing service "
+          "under the cursor", (120, 36), _backup_health),
+    Scene("application-environments", "An application at a glance: its environments, their "
+          "backups and deployments", (120, 36), _application_environments),
 ]
 """Every picture, in README order."""
 
