@@ -160,11 +160,13 @@ def test_health_honours_max_age_hours_and_the_config(
         capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     status, out, _err = run(capsys, "--demo", "backups", "health", "--app", "tinyrobots-store",
                             "--json")
+    assert status == 3
     assert [row["verdict"] for row in json.loads(out)["environments"]] == [
         "never", "failing", "stale"]
     # Four days of tolerance: the test environment, 3 days without a backup, is fine.
     status, out, _err = run(capsys, "--demo", "backups", "health", "--app", "tinyrobots-store",
                             "--max-age-hours", "96", "--json")
+    assert status == 3
     assert [row["verdict"] for row in json.loads(out)["environments"]] == [
         "never", "failing", "ok"]
     config = tmp_path / "config" / "config.toml"
@@ -172,7 +174,7 @@ def test_health_honours_max_age_hours_and_the_config(
     config.write_text("[backups]\nmax_age_hours = 96\n")
     status, out, _err = run(capsys, "--demo", "backups", "health", "--app", "tinyrobots-store",
                             "--json")
-    assert json.loads(out)["max_age_hours"] == 96
+    assert (status, json.loads(out)["max_age_hours"]) == (3, 96)
 
 
 def test_health_of_an_organisation_by_name(capsys: pytest.CaptureFixture[str],

@@ -187,10 +187,10 @@ def assess(environment: Environment, application: Application | None,
     else:
         # Nothing is backed up: no service known, and no backup that names one.
         verdict = Verdict.NEVER if summary.totals.count else Verdict.NO_BACKUPS
-    error = report.error or (next(iter(report.sib_errors.values())) if report.sib_errors
-                             else None)
+    problem = report.error or (next(iter(report.sib_errors.values())) if report.sib_errors
+                               else None)
     return _with_key(HealthRow(environment, application, organisation, verdict,
-                               tuple(services), summary.totals.count, error,
+                               tuple(services), summary.totals.count, problem,
                                len(report.sib_errors), now))
 
 

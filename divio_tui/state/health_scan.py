@@ -321,10 +321,10 @@ class HealthScan:
         session = self.session
         scope = self.scope
         if scope.kind == "application" and scope.uuid:
-            organisations, application, environments = await asyncio.gather(
+            organisations, found_app, environments = await asyncio.gather(
                 self._organisations(), session.get("application", scope.uuid),
                 session.children("environment", "application", scope.uuid))
-            applications = [cast(Application, application)]
+            applications = [cast(Application, found_app)]
         elif scope.kind == "organisation" and scope.uuid:
             organisations, found = await asyncio.gather(
                 self._organisations(),
@@ -403,7 +403,7 @@ class HealthScan:
             if session.collection_read(kind):
                 return len(await session.collection(kind))
             page = await session.client.get_page(KINDS[kind], {"page_size": 1})
-            return page.count if page.count is not None else page.size
+            return int(page.count if page.count is not None else page.size)
 
         backups, sibs, instances, environments = await asyncio.gather(
             count("backup"), count("service_instance_backup"), count("service_instance"),

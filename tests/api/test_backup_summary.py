@@ -102,7 +102,7 @@ def test_failures_since_the_latest_success_are_counted(tiny: Dataset) -> None:
 
 def test_an_answer_is_settled_only_when_no_newer_sib_is_unknown(tiny: Dataset) -> None:
     env, backups, sibs, instances = _inputs(tiny, "backup_newest_failed")
-    newest, previous, older = _env_backups(tiny, env)[:3]
+    newest, _previous, older = _env_backups(tiny, env)[:3]
     # The newest backup's SIBs are unknown: the older success may not be the latest one.
     without_newest = {k: v for k, v in sibs.items() if k not in newest["service_instance_backups"]}
     summary = summarise(env, backups, without_newest, instances)

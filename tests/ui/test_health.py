@@ -17,6 +17,7 @@ from divio_tui.state.health import Verdict
 from divio_tui.state.health_scan import Plan
 from divio_tui.state.nodes import ResourceData
 from divio_tui.ui.backups.screen import BackupsScreen
+from divio_tui.ui.health.cells import HealthText
 from divio_tui.ui.health.export import ExportScreen
 from divio_tui.ui.health.screen import HealthScreen
 from tests.ui.helpers import (
@@ -51,11 +52,11 @@ def column(screen: HealthScreen, key: str) -> int:
 
 
 def status(screen: HealthScreen) -> str:
-    return screen.query_one("#health-status")._text.plain  # type: ignore[attr-defined]
+    return str(screen.query_one("#health-status", HealthText)._text.plain)
 
 
 def detail(screen: HealthScreen) -> str:
-    return screen.query_one("#health-detail")._text.plain  # type: ignore[attr-defined]
+    return str(screen.query_one("#health-detail", HealthText)._text.plain)
 
 
 async def open_on(pilot: Pilot[Any], *steps: Any) -> HealthScreen:
@@ -254,14 +255,14 @@ async def test_rows_stream_in_while_one_environment_waits_and_x_stops(
             if len(shown(screen)) == 2:
                 break
         assert {row[1] for row in shown(screen)} == {"test", "staging"}
-        assert screen.loading and status(screen).startswith("2 of 3 environments")
+        assert screen.scanning and status(screen).startswith("2 of 3 environments")
         assert screen.scan.progress.plan is Plan.PER_ENVIRONMENT
         await pilot.press("down", "up")  # usable meanwhile
         assert detail(screen).startswith("Northwind Digital › acme-shop")
 
         await pilot.press("x")
         await pilot.pause()
-        assert not screen.loading
+        assert not screen.scanning
         assert status(screen) == "stopped at 2 of 3 environments — r goes on"
         gate.release()
         await press(pilot, "r")
@@ -328,9 +329,10 @@ async def test_an_application_shows_all_its_environments_in_one_table(
         headers, *rows = environments_table(app)
         assert headers == ["env", "health", "database", "storage", "deployed", "branch"]
         by_slug = {row[0]: row for row in rows}
+        store = dataset.application("tinyrobots-store")
+        assert store is not None
         assert [row[0] for row in rows] == [
-            env["slug"] for env in dataset.where("environments", "application",
-                                                 dataset.application("tinyrobots-store")["uuid"])]
+            env["slug"] for env in dataset.where("environments", "application", store["uuid"])]
         assert by_slug["staging"][1:4] == ["never", "✔ 9 h", "✘ never"]
         assert by_slug["live"][1:4] == ["failing", "✘ 3 d", "✘ 3 d"]
         assert by_slug["test"][1:4] == ["stale", "◷ 3 d", "◷ 3 d"]

@@ -102,11 +102,11 @@ def environments_table(overview: EnvironmentsOverview | None, now: datetime,
     title = "environments"
     if overview.environments is None:
         if overview.error is not None:
-            note = Text(f"⚠ could not list them: {error_summary(overview.error)} — press "
+            waiting = Text(f"⚠ could not list them: {error_summary(overview.error)} — press "
                         f"{reload_key} to retry", "bad")
         else:
-            note = Text("loading…", "running")
-        return DetailTable(title, [], [], note)
+            waiting = Text("loading…", "running")
+        return DetailTable(title, [], [], waiting)
     services = sorted({_key(service) for row in overview.rows.values()
                        for service in row.services}, key=_order)
     headers = ["env", "health", *(_header(key) for key in services), "deployed", "branch"]
@@ -127,7 +127,7 @@ def environments_table(overview: EnvironmentsOverview | None, now: datetime,
         cells += [_deployment(environment, now),
                   Text(shorten(visible(environment.branch or "—"), BRANCH_WIDTH), "muted")]
         rows.append(cells)
-    note = None
+    note: Text | None = None
     failed = [row for row in overview.rows.values() if row.verdict == Verdict.UNKNOWN]
     if failed and failed[0].error is not None:
         noun = "environment" if len(failed) == 1 else "environments"

@@ -42,8 +42,8 @@ from divio_tui.state.nodes import GroupData, ResourceData, StatusData
 from divio_tui.ui.health.cells import (
     SERVICE_PREFIX,
     VERDICTS,
-    HealthText,
     HealthTable,
+    HealthText,
     column_order,
     row_cells,
     service_header,
@@ -174,14 +174,14 @@ class HealthScreen(Screen[Target | None]):
             self._flush()
 
     @property
-    def loading(self) -> bool:
+    def scanning(self) -> bool:
         return self._worker is not None and self._worker.is_running
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop":
-            return self.loading
+            return self.scanning
         if action == "reload":
-            return not self.loading
+            return not self.scanning
         return True
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -297,15 +297,15 @@ class HealthScreen(Screen[Target | None]):
             column.label = self._header(str(key.value))
         table.sort(self.sort_column, key=lambda cell: cell.sort_key, reverse=self.sort_reverse)
         keys = [str(key.value) for key in table.columns]
-        column = keys.index(column_key) if column_key in keys else table.cursor_column
+        at = keys.index(column_key) if column_key in keys else table.cursor_column
         if row_key is None or row_key == self._placed:
             focus = self.focus_environment
             target = focus if focus is not None and focus in self._shown else None
             index = table.get_row_index(target) if target is not None else 0
-            table.move_cursor(row=index, column=column, animate=False)
+            table.move_cursor(row=index, column=at, animate=False)
             self._placed = self._cursor_keys()[0]
         elif row_key in self._shown:
-            table.move_cursor(row=table.get_row_index(row_key), column=column, animate=False)
+            table.move_cursor(row=table.get_row_index(row_key), column=at, animate=False)
 
     # -- filter ---------------------------------------------------------------------------
 
@@ -360,7 +360,7 @@ class HealthScreen(Screen[Target | None]):
         bar = self.query_one("#health-bar", ProgressBar)
         status = Text()
         listed = progress.total is not None
-        running = self.loading and not progress.finished
+        running = self.scanning and not progress.finished
         bar.display = running
         if running:
             bar.update(total=progress.total if listed else None, progress=progress.done)
@@ -421,7 +421,7 @@ class HealthScreen(Screen[Target | None]):
         detail = self.query_one("#health-detail", HealthText)
         found = self._cursor_row()
         if found is None:
-            detail.show(Text("no environment yet" if self.loading else "no environment",
+            detail.show(Text("no environment yet" if self.scanning else "no environment",
                              "muted"))
             return
         row, column = found
@@ -544,13 +544,13 @@ class HealthScreen(Screen[Target | None]):
         self.notify(f"{visible(message)}\n{visible(uuid)}", markup=False)
 
     def action_stop(self) -> None:
-        if self.loading and self._worker is not None:
+        if self.scanning and self._worker is not None:
             self._stopped = True
             self._worker.cancel()
             self._update_status()
 
     def action_reload(self) -> None:
-        if self.loading:
+        if self.scanning:
             self.notify("Still loading: x stops it first", markup=False, timeout=3)
             return
         for row in list(self._rows.values()):
