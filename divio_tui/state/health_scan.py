@@ -471,13 +471,15 @@ class HealthScan:
         session = self.session
         if session.collection_read(kind):
             return await session.collection(kind)
+        generation = session.generation
         models: list[ApiModel] = []
         async with aclosing(session.client.iter_pages(KINDS[kind])) as pages:
             async for page in pages:
                 models.extend(page.results)
                 session.remember(kind, page.results)
                 self._page_read(kind, page)
-        session.adopt_collection(kind, models)
+        if session.generation == generation:  # not after a reload-all meanwhile
+            session.adopt_collection(kind, models)
         return models
 
     def _page_read(self, kind: str, page: Page[Any]) -> None:
@@ -496,10 +498,13 @@ class HealthScan:
         counts = self.progress.counts
         ahead = (round(counts.service_instances * SIB_LOOKAHEAD) if counts is not None
                  else page_size * getattr(client, "concurrency", 6))
-        services = (counts.service_instances / max(1, counts.environments)
-                    if counts is not None else 2.0)
-        batch = page_size * max(1, getattr(client, "concurrency", 6))
+        concurrency = max(1, getattr(client, "concurrency", 6))
+        # What settling one environment here saves: its first batch of SIBs by uuid.
+        saving = (min(concurrency, counts.service_instance_backups / max(1, counts.environments))
+                  if counts is not None else 2.0)
+        batch = page_size * concurrency
         cursor = client.cursor(KINDS["service_instance_backup"])
+        generation = session.generation
         everything: list[ApiModel] = []
         read = 0
         try:
@@ -524,14 +529,13 @@ class HealthScan:
                        if not future.cancelled()):
                     return  # no backups to join with: one by one will say why
                 settled = await self._settle_open(open_targets)
-                # Go on while a batch of pages settles more environments than the same
-                # requests would by uuid (about one per service).
-                if settled * services < pages * PAGE_WEIGHT:
+                # Go on while a batch of pages saves more by-uuid requests than it costs.
+                if settled * saving < pages * PAGE_WEIGHT:
                     return
         except ApiError as error:
             log.info("service-instance backups list: %s", error.message)
             return
-        if cursor.exhausted:
+        if cursor.exhausted and session.generation == generation:
             session.adopt_collection("service_instance_backup", everything)
 
     async def _settle_open(self, open_targets: dict[str, Target]) -> int:

@@ -14,12 +14,12 @@ instances whole), every parent's children come from it without a request.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from contextlib import aclosing
 from typing import Any
 
 from divio_tui.api.errors import ApiError
-from divio_tui.api.models import ApiModel, Page, User
+from divio_tui.api.models import ApiModel, User
 from divio_tui.api.resources import KINDS
 
 
@@ -139,17 +139,15 @@ class Session:
     def note_ignored_filter(self, kind: str) -> None:
         self._ignored_filters.add(kind)
 
-    async def collection(self, kind: str,
-                         on_page: Callable[[Page[Any]], None] | None = None) -> list[ApiModel]:
+    async def collection(self, kind: str) -> list[ApiModel]:
         """Every item of a kind, read once per session (pages fetched concurrently).
 
         Used when the server ignores a filter: one full read, then every parent picks its
-        children from memory (and by the backup health of many environments). `on_page` is
-        told of each page as it lands, when this call starts the read.
+        children from memory.
         """
         task = self._collections.get(kind)
         if task is None or _failed(task):
-            task = asyncio.create_task(self._read_collection(kind, on_page))
+            task = asyncio.create_task(self._read_collection(kind))
             self._collections[kind] = task
         return await asyncio.shield(task)
 
@@ -184,14 +182,8 @@ class Session:
         self._indexes[(kind, field)] = (models, index)
         return index
 
-    async def _read_collection(self, kind: str,
-                               on_page: Callable[[Page[Any]], None] | None) -> list[ApiModel]:
-        models: list[ApiModel] = []
-        async with aclosing(self.client.iter_pages(KINDS[kind])) as pages:
-            async for page in pages:
-                models.extend(page.results)
-                if on_page is not None:
-                    on_page(page)
+    async def _read_collection(self, kind: str) -> list[ApiModel]:
+        models = [model async for model in self.client.iter_items(KINDS[kind])]
         self.remember(kind, models)
         return models
 
