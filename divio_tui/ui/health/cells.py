@@ -50,8 +50,11 @@ SortKey = tuple[Any, ...]
 class Cell(Text):
     """A table cell: literal text (never markup) and the value it sorts by."""
 
-    def __init__(self, text: Text, sort_key: SortKey) -> None:
-        super().__init__(text.plain, style=text.style, spans=list(text.spans),
+    def __init__(self, text: Text, sort_key: SortKey, lookup: Callable[[str], Style]) -> None:
+        # The roles are resolved here, in the one copy (building Rich Text is what costs
+        # when thousands of rows come in at once).
+        resolved = resolve(text, lookup)
+        super().__init__(resolved.plain, style=resolved.style, spans=resolved.spans,
                          no_wrap=True, overflow="ellipsis")
         self.sort_key = sort_key
 
@@ -186,7 +189,7 @@ def row_cells(row: HealthRow, columns: list[str], services: list[str], now: date
                 cells.append((Text("⚠", "bad"), (-1, row.sort_key)))
             else:
                 cells.append((service_cell(service, now), (service_sort(service), row.sort_key)))
-    return [Cell(resolve(text, lookup), key) for text, key in cells]
+    return [Cell(text, key, lookup) for text, key in cells]
 
 
 def service_of(row: HealthRow, column: str) -> ServiceHealth | None:

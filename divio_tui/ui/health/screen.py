@@ -31,6 +31,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
@@ -71,6 +72,14 @@ FIXED_HEADERS = {"verdict": "verdict", "organisation": "organisation",
 REFRESH = 0.25
 """Seconds between two updates of the table while rows stream in."""
 
+FILTER_DELAY = 0.15
+"""Seconds after the last key before the filter is applied (typing a word rebuilds the
+table once, not once a letter: thousands of rows take a moment to lay out)."""
+
+FLUSH_ROWS = 400
+"""Rows added to the table per update at most: a whole account's rows land in a few steps
+and the screen stays live meanwhile."""
+
 ERROR_WIDTH = 160
 """A failed attempt's first error is cut to this many characters under the table."""
 
@@ -108,6 +117,12 @@ class HealthScreen(Screen[Target | None]):
         self._services: list[str] = []
         self._shown: set[str] = set()
         self._dirty = False
+        self._queue: list[HealthRow] = []
+        """Rows computed but not in the table yet (`FLUSH_ROWS` go in per update)."""
+        self._cells_cache: dict[str, tuple[HealthRow, tuple[str, ...], int, list[Any]]] = {}
+        """Per environment: the row, the columns and the theme its cells were built for."""
+        self._theme_epoch = 0
+        self._filter_timer: Timer | None = None
         self._stopped = False
         self._placed: str | None = None
         """The row the view put the cursor on (while it is still there, it follows)."""
@@ -145,6 +160,7 @@ class HealthScreen(Screen[Target | None]):
     def notify_style_update(self) -> None:
         # Cells hold resolved colours: rebuild them when the theme changes.
         super().notify_style_update()
+        self._theme_epoch += 1
         if self.is_mounted:
             self.call_later(self._rebuild)
 
@@ -170,7 +186,7 @@ class HealthScreen(Screen[Target | None]):
         self._dirty = True
 
     def _flush_if_dirty(self) -> None:
-        if self._dirty:
+        if self._dirty or self._queue:
             self._flush()
 
     @property
@@ -219,7 +235,8 @@ class HealthScreen(Screen[Target | None]):
             log.exception("backup health table")
 
     def _flush_rows(self) -> None:
-        new = self.scan.take_new()
+        self._queue.extend(self.scan.take_new())
+        new, self._queue = self._queue[:FLUSH_ROWS], self._queue[FLUSH_ROWS:]
         for row in new:
             self._rows[row.uuid] = row
             self._haystacks.pop(row.uuid, None)
@@ -253,8 +270,15 @@ class HealthScreen(Screen[Target | None]):
         self._update_detail()
 
     def _cells(self, row: HealthRow) -> list[Any]:
-        return row_cells(row, self._columns(), self._services, self.now(),
-                         self.table.role_style)
+        columns = tuple(self._columns())
+        cached = self._cells_cache.get(row.uuid)
+        if (cached is not None and cached[0] is row and cached[1] == columns
+                and cached[2] == self._theme_epoch):
+            return cached[3]
+        cells = row_cells(row, list(columns), self._services, self.now(),
+                          self.table.role_style)
+        self._cells_cache[row.uuid] = (row, columns, self._theme_epoch, cells)
+        return cells
 
     def _rebuild(self) -> None:
         """Every column and every row the filter keeps, from scratch."""
@@ -334,7 +358,13 @@ class HealthScreen(Screen[Target | None]):
 
     @on(FilterBar.Changed, "#health-filter")
     def _filter_changed(self, event: FilterBar.Changed) -> None:
-        text = event.value.strip().casefold()
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY, self._apply_filter)
+
+    def _apply_filter(self) -> None:
+        self._filter_timer = None
+        text = self.query_one(FilterBar).value.strip().casefold()
         if text != self.filter_text:
             self.filter_text = text
             self._rebuild()
@@ -343,9 +373,15 @@ class HealthScreen(Screen[Target | None]):
     def _filter_done(self, event: FilterBar.Done) -> None:
         if event.cleared:
             self._clear_filter()
+        elif self._filter_timer is not None:  # enter before the delay: apply it now
+            self._filter_timer.stop()
+            self._apply_filter()
         self.table.focus()
 
     def _clear_filter(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
         bar = self.query_one(FilterBar)
         bar.value = ""
         bar.display = False
