@@ -364,3 +364,15 @@ async def test_the_environments_table_says_what_failed_and_r_retries(
         fake_api.clear_failures()
         await press(pilot, "r")
         assert {row[1] for row in environments_table(app)[1:]} == {"ok", "stale"}
+
+
+async def test_a_refused_token_brings_the_sign_in_back(fake_api: FakeDivioAPI) -> None:
+    from divio_tui.ui.screens.signin import SignInScreen
+
+    app = make_app(fake_api, demo=False, token_source="env DIVIO_TOKEN")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        fake_api.token = "another-token"  # the token is revoked meanwhile
+        await press(pilot, "H")
+        assert isinstance(app.screen, SignInScreen)
+        assert any("env DIVIO_TOKEN" in str(n.message) for n in app._notifications)

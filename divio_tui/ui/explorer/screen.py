@@ -319,6 +319,10 @@ class ExplorerScreen(Screen[None]):
         self.app.push_screen(BackupsScreen(self.host.backups, BackupsScope(environment, crumbs)),
                              callback=self._show_from_nested_table)
 
+    def tell_refused(self, error: ApiError) -> None:
+        """The health view's requests were refused (`HealthHost`): the app tells it."""
+        self.host.tell_refused(error)
+
     def _show_from_nested_table(self, target: Target | None) -> None:
         if target is None:
             return

@@ -35,6 +35,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
+from divio_tui.api.errors import ApiError, Unauthorised
 from divio_tui.api.models import Application, Organisation
 from divio_tui.state.backups import BackupBook
 from divio_tui.state.health import HealthRow, ServiceHealth, Verdict
@@ -91,6 +92,10 @@ class HealthHost(Protocol):
         """Show the backups table of `environment` on top of this view."""
         ...
 
+    def tell_refused(self, error: ApiError) -> None:
+        """The API refused the token: say so once (the sign-in screen comes back)."""
+        ...
+
 
 class HealthScreen(Screen[Target | None]):
     """The backup health of one scope as a sortable, filterable table (module docstring)."""
@@ -124,6 +129,7 @@ class HealthScreen(Screen[Target | None]):
         self._theme_epoch = 0
         self._filter_timer: Timer | None = None
         self._stopped = False
+        self._told_refused = False
         self._placed: str | None = None
         """The row the view put the cursor on (while it is still there, it follows)."""
 
@@ -268,6 +274,14 @@ class HealthScreen(Screen[Target | None]):
                 self._apply_sort()
         self._update_status()
         self._update_detail()
+        self._tell_refused(new)
+
+    def _tell_refused(self, new: list[HealthRow]) -> None:
+        errors = [self.scan.progress.error, *(row.error for row in new)]
+        refused = next((error for error in errors if isinstance(error, Unauthorised)), None)
+        if refused is not None and not self._told_refused:
+            self._told_refused = True
+            self.host.tell_refused(refused)
 
     def _cells(self, row: HealthRow) -> list[Any]:
         columns = tuple(self._columns())
