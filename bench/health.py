@@ -22,7 +22,8 @@ from typing import Any
 from divio_tui.fake import FIXED_NOW
 from divio_tui.state.backups import BackupBook
 from divio_tui.state.health import Verdict
-from divio_tui.state.health_scan import Counts, HealthScan, Plan, Scope, Target, choose_plan
+from divio_tui.state.health_plan import Counts, Plan, choose_plan
+from divio_tui.state.health_scan import HealthScan, Scope, Target
 from divio_tui.state.session import Session
 
 from .backup_question import howto_walk

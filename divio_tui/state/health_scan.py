@@ -18,9 +18,10 @@ serves the summary later. Two plans:
   order is only a matter of speed: an answer is final only when no unknown SIB of a newer
   backup could change it (`EnvironmentBackupSummary.answers`).
 
-`choose_plan` compares the two from the counts the first pages report (a `page_size=1`
-probe of backups, SIBs and service instances: three requests) with the cost model below,
-whose weights were measured by `bench/health.py` (see `PAGE_WEIGHT`). The scan never raises
+`choose_plan` (health_plan.py) compares the two from the counts the first pages report (a
+`page_size=1` probe of backups, SIBs, service instances and environments) with a cost model
+whose weights were measured by `bench/health.py`. For the whole account the plan is known
+from the probes alone, so the whole collections start while the environments are listed. The scan never raises
 an `ApiError`: a listing that fails ends it with `progress.error`, a backup read that fails
 makes that environment's row `unknown` with the reason.
 """
@@ -29,13 +30,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 from collections import deque
 from collections.abc import Callable, Iterable
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any, Literal, cast
 
 from divio_tui.api.errors import ApiError
@@ -49,28 +48,24 @@ from divio_tui.api.models import (
 from divio_tui.api.resources import KINDS
 from divio_tui.state.backups import BackupBook
 from divio_tui.state.health import HealthRow, Verdict, assess, iso, row_json, unknown_row
+from divio_tui.state.health_plan import (
+    PAGE_WEIGHT,
+    SIB_LOOKAHEAD,
+    Counts,
+    Plan,
+    choose_plan,
+    pages,
+)
 
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "PAGE_WEIGHT",
-    "Counts",
     "HealthScan",
-    "Plan",
     "ScanProgress",
     "Scope",
     "Target",
-    "choose_plan",
     "health_document",
 ]
-
-PAGE_WEIGHT = 1.7
-"""What one full page (100 records) costs against one small request (a detail, a short
-filtered list), measured by `bench/health.py` over loopback with 20 ms latency and 6 requests
-in flight: the whole collections of the large fake, about 370 pages, took 3.0 s (8 ms a page)
-where answering an environment by itself took 39 ms for its 8 small requests (4.8 ms each).
-Latency is paid alike; the difference is the records parsed. With it the model puts the
-crossover at about 80 environments, where the benchmark measures it (between 50 and 150)."""
 
 PER_APP_LISTS = 12
 """Up to this many applications, their environments are listed one application at a time;
@@ -79,15 +74,6 @@ beyond it, the environments' count decides (one list per application, or the who
 SETTLE_CHUNK = 200
 """Environments assessed between two yields to the event loop (the screen stays live and
 requests in flight are read meanwhile)."""
-
-SIB_LOOKAHEAD = 1.2
-"""Before the backups are in, SIB pages are read ahead for this many SIBs per service
-instance of the account (the newest backup of each, and some slack)."""
-
-
-class Plan(StrEnum):
-    PER_ENVIRONMENT = "per environment"
-    COLLECTIONS = "whole collections"
 
 
 @dataclass(frozen=True)
@@ -121,17 +107,6 @@ class Target:
     organisation: Organisation | None
 
 
-@dataclass(frozen=True)
-class Counts:
-    """What the first pages said (or what the session already holds)."""
-
-    backups: int
-    service_instance_backups: int
-    service_instances: int
-    environments: int
-    """Environments of the whole account (the per-environment averages divide by it)."""
-
-
 @dataclass
 class ScanProgress:
     """Where a scan stands, for a progress bar and a status line."""
@@ -147,47 +122,6 @@ class ScanProgress:
     error: BaseException | None = None
     """The scan could not list the environments: nothing else was done."""
     finished: bool = False
-
-
-def _pages(count: int, page_size: int) -> int:
-    return max(1, math.ceil(count / max(1, page_size)))
-
-
-def _request(records: float, page_size: int) -> float:
-    """The cost of one list request returning `records` (a full page costs PAGE_WEIGHT)."""
-    return 1.0 + min(records, page_size) / page_size * (PAGE_WEIGHT - 1.0)
-
-
-def per_environment_cost(counts: Counts, page_size: int, concurrency: int = 6) -> float:
-    """Small-request equivalents to answer one environment by itself: its backups list, its
-    service instances list, and the first batch of SIBs by uuid (`BackupBook` fetches a round
-    trip's worth, the client's concurrency, newest first; usually that is the answer)."""
-    environments = max(1, counts.environments)
-    backups = counts.backups / environments
-    services = counts.service_instances / environments
-    sibs = counts.service_instance_backups / environments
-    lists = _pages(round(backups), page_size) * _request(backups, page_size)
-    return lists + _request(services, page_size) + min(float(concurrency), sibs)
-
-
-def collections_cost(counts: Counts, page_size: int) -> float:
-    """Small-request equivalents of the whole collections: every backup and service instance
-    and, when the SIB list is newest first, about one page per `page_size` services."""
-    pages = (_pages(counts.backups, page_size) + _pages(counts.service_instances, page_size)
-             + _pages(round(counts.service_instances * SIB_LOOKAHEAD), page_size))
-    return pages * PAGE_WEIGHT
-
-
-def choose_plan(environments: int, counts: Counts, page_size: int, *,
-                filter_ignored: bool = False, concurrency: int = 6) -> Plan:
-    """The cheaper plan for `environments` environments still to answer (see the module
-    docstring). When the server ignores the backups filter, answering even one environment
-    reads every backup: only the SIBs are then saved by going one by one."""
-    per_environment = environments * per_environment_cost(counts, page_size, concurrency)
-    if filter_ignored:
-        per_environment += _pages(counts.backups, page_size) * PAGE_WEIGHT
-    return Plan.COLLECTIONS if collections_cost(counts, page_size) < per_environment \
-        else Plan.PER_ENVIRONMENT
 
 
 Listener = Callable[[], None]
@@ -368,7 +302,7 @@ class HealthScan:
         if not whole and len(applications) > PER_APP_LISTS:
             page = await session.client.get_page(KINDS["environment"], {"page_size": 1})
             page_size = getattr(session.client, "page_size", 100)
-            whole = page.count is not None and _pages(page.count, page_size) < len(applications)
+            whole = page.count is not None and pages(page.count, page_size) < len(applications)
         if whole:
             return await session.collection("environment")
         lists = await asyncio.gather(*(session.children("environment", "application", app.uuid)
@@ -473,8 +407,8 @@ class HealthScan:
             return await session.collection(kind)
         generation = session.generation
         models: list[ApiModel] = []
-        async with aclosing(session.client.iter_pages(KINDS[kind])) as pages:
-            async for page in pages:
+        async with aclosing(session.client.iter_pages(KINDS[kind])) as stream:
+            async for page in stream:
                 models.extend(page.results)
                 session.remember(kind, page.results)
                 self._page_read(kind, page)
@@ -485,7 +419,7 @@ class HealthScan:
     def _page_read(self, kind: str, page: Page[Any]) -> None:
         read, total = self.progress.pages.get(kind, (0, None))
         if total is None and page.count is not None and page.size:
-            total = _pages(page.count, page.size)
+            total = pages(page.count, page.size)
         self.progress.pages[kind] = (read + 1, total)
         self._changed()
 
@@ -515,13 +449,13 @@ class HealthScan:
                     # Read ahead far enough: wait for the backups before going on.
                     await asyncio.wait(reads)
                     continue
-                pages = 0
+                read_pages = 0
                 async with aclosing(cursor.next_batch(budget)) as batches:
                     async for page in batches:
                         everything.extend(page.results)
                         session.remember("service_instance_backup", page.results)
                         read += page.size
-                        pages += 1
+                        read_pages += 1
                         self._page_read("service_instance_backup", page)
                 if not joined or not all(future.done() for future in reads):
                     continue
@@ -530,7 +464,7 @@ class HealthScan:
                     return  # no backups to join with: one by one will say why
                 settled = await self._settle_open(open_targets)
                 # Go on while a batch of pages saves more by-uuid requests than it costs.
-                if settled * saving < pages * PAGE_WEIGHT:
+                if settled * saving < read_pages * PAGE_WEIGHT:
                     return
         except ApiError as error:
             log.info("service-instance backups list: %s", error.message)

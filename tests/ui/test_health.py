@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from divio_tui.fake import FakeDivioAPI
 from divio_tui.fake.transport import FakeTransport
 from divio_tui.state.health import Verdict
-from divio_tui.state.health_scan import Plan
+from divio_tui.state.health_plan import Plan
 from divio_tui.state.nodes import ResourceData
 from divio_tui.ui.backups.screen import BackupsScreen
 from divio_tui.ui.health.cells import HealthText

@@ -43,7 +43,8 @@ from divio_tui.ui.explorer.backup_follow import BackupFollower, backups_scope
 from divio_tui.ui.explorer.commands import commands_for
 from divio_tui.ui.explorer.host import ExplorerHost
 from divio_tui.ui.explorer.overview_follow import OverviewFollower
-from divio_tui.ui.health.screen import HealthScreen, health_scope
+from divio_tui.ui.health.scope import health_scope
+from divio_tui.ui.health.screen import HealthScreen
 from divio_tui.ui.keys import EXPLORER_BINDINGS, keys_for
 from divio_tui.ui.palette.commands import ExplorerCommands, PaletteCommand
 from divio_tui.ui.palette.jump import JumpCommands

@@ -17,12 +17,9 @@ from typing import Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual.binding import BindingType
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from divio_tui.state.health import HealthRow, ServiceHealth, Verdict
-from divio_tui.ui._textual import RowTintedTable
-from divio_tui.ui.keys import HEALTH_TABLE_BINDINGS
 from divio_tui.ui.text.humanize import format_size, relative_time
 from divio_tui.ui.text.labels import SEP, service_name
 from divio_tui.ui.text.roles import component_classes, resolve
@@ -57,21 +54,6 @@ class Cell(Text):
         super().__init__(resolved.plain, style=resolved.style, spans=resolved.spans,
                          no_wrap=True, overflow="ellipsis")
         self.sort_key = sort_key
-
-
-class HealthTable(RowTintedTable[Cell]):
-    """The table itself: a cell cursor whose row is tinted; enter and vi keys."""
-
-    BINDINGS: ClassVar[list[BindingType]] = list(HEALTH_TABLE_BINDINGS)
-    COMPONENT_CLASSES: ClassVar[set[str]] = (
-        DataTable.COMPONENT_CLASSES | component_classes("health-table")
-        | {"health-table--cursor-row"})
-
-    def role_style(self, role: str) -> Style:
-        return self.get_component_rich_style(f"health-table--{role}", partial=True)
-
-    def row_tint(self) -> Style:
-        return self.role_style("cursor-row")
 
 
 class HealthText(Static):
