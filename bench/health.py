@@ -23,7 +23,8 @@ from divio_tui.fake import FIXED_NOW
 from divio_tui.state.backups import BackupBook
 from divio_tui.state.health import Verdict
 from divio_tui.state.health_plan import Counts, Plan, choose_plan
-from divio_tui.state.health_scan import HealthScan, Scope, Target
+from divio_tui.state.health_scan import HealthScan
+from divio_tui.state.health_targets import Scope, Target, list_targets
 from divio_tui.state.session import Session
 
 from .backup_question import howto_walk
@@ -56,8 +57,7 @@ async def whole_account(base_url: str, counter: Counter) -> HealthScan:
 
 async def _targets(base_url: str) -> list[Target]:
     async with client(base_url, Counter()) as api:
-        scan = _scan(api)
-        return await scan._list_targets()
+        return await list_targets(Session(api), Scope.account())
 
 
 async def plan_on(base_url: str, targets: list[Target], plan: Plan,

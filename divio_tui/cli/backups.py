@@ -38,7 +38,8 @@ from divio_tui.logs import setup_logging
 from divio_tui.settings import Settings
 from divio_tui.state.backups import BackupBook
 from divio_tui.state.health import HealthRow, ServiceHealth, Verdict, assess, row_json
-from divio_tui.state.health_scan import HealthScan, Scope, health_document
+from divio_tui.state.health_scan import HealthScan, health_document
+from divio_tui.state.health_targets import Scope
 from divio_tui.state.session import Session
 from divio_tui.ui.text.humanize import format_size, format_time, relative_time
 

@@ -21,9 +21,10 @@ serves the summary later. Two plans:
 `choose_plan` (health_plan.py) compares the two from the counts the first pages report (a
 `page_size=1` probe of backups, SIBs, service instances and environments) with a cost model
 whose weights were measured by `bench/health.py`. For the whole account the plan is known
-from the probes alone, so the whole collections start while the environments are listed. The scan never raises
-an `ApiError`: a listing that fails ends it with `progress.error`, a backup read that fails
-makes that environment's row `unknown` with the reason.
+from the probes alone, so the whole collections start while the environments are listed
+(health_targets.py). The scan never raises an `ApiError`: a listing that fails ends it with
+`progress.error`, a backup read that fails makes that environment's row `unknown` with the
+reason.
 """
 
 from __future__ import annotations
@@ -35,16 +36,10 @@ from collections.abc import Callable, Iterable
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal, cast
+from typing import Any
 
 from divio_tui.api.errors import ApiError
-from divio_tui.api.models import (
-    ApiModel,
-    Application,
-    Environment,
-    Organisation,
-    Page,
-)
+from divio_tui.api.models import ApiModel, Page
 from divio_tui.api.resources import KINDS
 from divio_tui.state.backups import BackupBook
 from divio_tui.state.health import HealthRow, Verdict, assess, iso, row_json, unknown_row
@@ -56,55 +51,15 @@ from divio_tui.state.health_plan import (
     choose_plan,
     pages,
 )
+from divio_tui.state.health_targets import Scope, Target, list_targets
 
 log = logging.getLogger(__name__)
 
-__all__ = [
-    "HealthScan",
-    "ScanProgress",
-    "Scope",
-    "Target",
-    "health_document",
-]
-
-PER_APP_LISTS = 12
-"""Up to this many applications, their environments are listed one application at a time;
-beyond it, the environments' count decides (one list per application, or the whole list)."""
+__all__ = ["HealthScan", "ScanProgress", "health_document"]
 
 SETTLE_CHUNK = 200
 """Environments assessed between two yields to the event loop (the screen stays live and
 requests in flight are read meanwhile)."""
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose environments: the whole account, one organisation or one application."""
-
-    kind: Literal["account", "organisation", "application"]
-    uuid: str | None = None
-    title: str = "every organisation"
-
-    @classmethod
-    def account(cls) -> Scope:
-        return cls("account")
-
-    @classmethod
-    def organisation(cls, organisation: Organisation) -> Scope:
-        return cls("organisation", organisation.uuid, organisation.name or organisation.uuid)
-
-    @classmethod
-    def application(cls, application: Application) -> Scope:
-        return cls("application", application.uuid,
-                   application.slug or application.name or application.uuid)
-
-
-@dataclass(frozen=True)
-class Target:
-    """One environment of the scope, with what names it."""
-
-    environment: Environment
-    application: Application | None
-    organisation: Organisation | None
 
 
 @dataclass
@@ -175,7 +130,7 @@ class HealthScan:
                  else None)
         try:
             try:
-                self.targets = await self._list_targets()
+                self.targets = await list_targets(self.session, self.scope)
             except ApiError as error:
                 self.progress.error = error
                 self.progress.stage = "could not list the environments"
@@ -248,66 +203,6 @@ class HealthScan:
             self.on_change()
         except Exception:  # a listener's bug must not stop the scan
             log.exception("health listener failed")
-
-    # -- listing --------------------------------------------------------------------------
-
-    async def _list_targets(self) -> list[Target]:
-        session = self.session
-        scope = self.scope
-        if scope.kind == "application" and scope.uuid:
-            organisations, found_app, environments = await asyncio.gather(
-                self._organisations(), session.get("application", scope.uuid),
-                session.children("environment", "application", scope.uuid))
-            applications = [cast(Application, found_app)]
-        elif scope.kind == "organisation" and scope.uuid:
-            organisations, found = await asyncio.gather(
-                self._organisations(),
-                session.children("application", "organisation", scope.uuid))
-            applications = cast(list[Application], found)
-            environments = await self._environments_of(applications)
-        else:
-            organisations, found, environments = await asyncio.gather(
-                self._organisations(), session.collection("application"),
-                session.collection("environment"))
-            applications = cast(list[Application], found)
-        by_uuid = {application.uuid: application for application in applications}
-        targets: list[Target] = []
-        for environment in cast(list[Environment], environments):
-            application = by_uuid.get(environment.application or "")
-            if application is None:
-                continue  # another scope's environment (a whole list was read)
-            organisation = organisations.get(application.organisation or "")
-            targets.append(Target(environment, application, organisation))
-        # Organisation, application, then the server's order of environments (test, live…).
-        order = {id(target): index for index, target in enumerate(targets)}
-        targets.sort(key=lambda t: (
-            ((t.organisation.name or t.organisation.uuid) if t.organisation else "").casefold(),
-            (t.application.slug or "").casefold() if t.application else "", order[id(t)]))
-        return targets
-
-    async def _organisations(self) -> dict[str, Organisation]:
-        try:
-            models = await self.session.collection("organisation")
-        except ApiError as error:
-            # Only the names are lost: rows then show the organisation's uuid.
-            log.info("organisations: %s", error.message)
-            models = list(self.session.known_of_kind("organisation").values())
-        return {model.key: cast(Organisation, model) for model in models}
-
-    async def _environments_of(self, applications: list[Application]) -> list[ApiModel]:
-        """The environments of many applications: one list each, or the whole list once
-        when that takes fewer pages (its count says)."""
-        session = self.session
-        whole = session.collection_read("environment")
-        if not whole and len(applications) > PER_APP_LISTS:
-            page = await session.client.get_page(KINDS["environment"], {"page_size": 1})
-            page_size = getattr(session.client, "page_size", 100)
-            whole = page.count is not None and pages(page.count, page_size) < len(applications)
-        if whole:
-            return await session.collection("environment")
-        lists = await asyncio.gather(*(session.children("environment", "application", app.uuid)
-                                       for app in applications))
-        return [environment for found in lists for environment in found]
 
     # -- choosing -------------------------------------------------------------------------
 

@@ -23,7 +23,8 @@ from divio_tui.fake import FIXED_NOW, Dataset, FakeDivioAPI, generate
 from divio_tui.state.backups import BackupBook
 from divio_tui.state.health import HealthRow, Verdict, assess, csv_text, row_json
 from divio_tui.state.health_plan import Counts, Plan, choose_plan
-from divio_tui.state.health_scan import HealthScan, Scope
+from divio_tui.state.health_scan import HealthScan
+from divio_tui.state.health_targets import Scope
 from divio_tui.state.session import Session
 from tests.fake.test_dataset_cases import service_verdicts
 from tests.ui.helpers import make_client

@@ -19,7 +19,8 @@ from textual.dom import DOMNode
 
 from divio_tui.api.models import Application
 from divio_tui.state.backups import BackupBook
-from divio_tui.state.health_scan import HealthScan, Scope
+from divio_tui.state.health_scan import HealthScan
+from divio_tui.state.health_targets import Scope
 from divio_tui.state.nodes import NodeData, ResourceData
 from divio_tui.ui.detail.environments import EnvironmentsOverview
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from divio_tui.api.models import Application, Organisation
-from divio_tui.state.health_scan import Scope
+from divio_tui.state.health_targets import Scope
 from divio_tui.state.nodes import GroupData, ResourceData, StatusData
 
 

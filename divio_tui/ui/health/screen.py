@@ -38,7 +38,8 @@ from textual.worker import Worker, WorkerState
 from divio_tui.api.errors import ApiError, Unauthorised
 from divio_tui.state.backups import BackupBook
 from divio_tui.state.health import HealthRow
-from divio_tui.state.health_scan import HealthScan, Scope, health_document
+from divio_tui.state.health_scan import HealthScan, health_document
+from divio_tui.state.health_targets import Scope
 from divio_tui.ui.health.cells import HealthText, service_label, service_of
 from divio_tui.ui.health.export import ExportScreen, default_path, write_export
 from divio_tui.ui.health.lines import crumbs, describe, stage_text, summary_text
