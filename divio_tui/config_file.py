@@ -29,6 +29,9 @@ Example::
 
     [profiles.play]
     demo = true                                   # the built-in demo API
+
+    [backups]
+    max_age_hours = 26                            # older than this, a good backup is stale
 """
 
 from __future__ import annotations
@@ -79,7 +82,7 @@ PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 
 _CONFIG_KEYS = ("api_url", "zone", "token", "concurrency", "page_size", "request_deadline",
                 "max_body_mb", "max_pages", "theme", "request_log_size", "log_line_cap", "auto_refresh_seconds",
-                "keys", "profiles")
+                "keys", "profiles", "backups")
 """Top-level keys the config file may hold, in the order we write them."""
 
 
@@ -118,6 +121,18 @@ class ProfileConfig(BaseModel):
     demo: bool = False
 
 
+MAX_BACKUP_AGE_HOURS = 24 * 366
+"""The largest `[backups] max_age_hours` accepted (a year: beyond it, a typo is likelier)."""
+
+
+class BackupsSection(BaseModel):
+    """The ``[backups]`` table: how old the latest good backup may be before it is stale."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    max_age_hours: float | None = Field(default=None, gt=0, le=MAX_BACKUP_AGE_HOURS)
+
+
 class ConfigFile(BaseModel):
     """The contents of ``config.toml``; every key is optional and unknown keys are errors."""
 
@@ -137,6 +152,7 @@ class ConfigFile(BaseModel):
     auto_refresh_seconds: int | None = Field(default=None, ge=AUTO_REFRESH_RANGE[0],
                                              le=AUTO_REFRESH_RANGE[1])
     keys: dict[str, str] = Field(default_factory=dict)
+    backups: BackupsSection = Field(default_factory=BackupsSection)
     profiles: dict[str, ProfileConfig] = Field(default_factory=dict)
 
     @field_validator("profiles")

@@ -41,6 +41,7 @@ from divio_tui.config_file import (
     AUTO_REFRESH_RANGE,
     LOG_LINE_CAP_RANGE,
     MAX_BODY_MB,
+    MAX_BACKUP_AGE_HOURS,
     MAX_CONCURRENCY,
     MAX_DEADLINE,
     MAX_PAGE_SIZE,
@@ -80,6 +81,8 @@ DEFAULT_THEME = "textual-dark"
 
 DEFAULT_REQUEST_LOG_SIZE = 500
 """Requests the request log keeps when the config file says nothing (`request_log_size`)."""
+DEFAULT_BACKUP_MAX_AGE_HOURS = 26.0
+"""A latest good backup older than this is `stale` (a daily backup and two hours' slack)."""
 """Textual theme used when the config file names none."""
 
 DEMO_ZONE = "demo.invalid"
@@ -188,6 +191,9 @@ class Settings(BaseModel):
                                   le=MAX_REQUEST_LOG_SIZE)
     profile: str | None = None
     """The ``[profiles.NAME]`` these settings came from (None: the top-level settings)."""
+    backup_max_age_hours: float = Field(default=DEFAULT_BACKUP_MAX_AGE_HOURS, gt=0,
+                                        le=MAX_BACKUP_AGE_HOURS)
+    """``[backups] max_age_hours``: the backup health's threshold for `stale`."""
 
     @field_validator("api_url")
     @classmethod
@@ -341,6 +347,7 @@ def load_settings(
         "paths": paths,
         "demo_latency_ms": demo_latency_ms,
         "demo_faults": demo_faults or None,
+        "backup_max_age_hours": config.backups.max_age_hours,
     }
     common = {k: v for k, v in common.items() if v is not None}
     if config.request_log_size is not None:

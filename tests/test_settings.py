@@ -467,3 +467,30 @@ def test_settings_are_frozen() -> None:
     settings = Settings()
     with pytest.raises(ValidationError):
         settings.concurrency = 10
+
+
+# --- [backups] ---------------------------------------------------------------------------------
+
+
+def test_the_backup_age_threshold_comes_from_the_config_file(env: dict[str, str]) -> None:
+    assert load_settings(env=env).backup_max_age_hours == 26
+    write_config_file(env, '[backups]\nmax_age_hours = 50\n')
+    assert load_settings(env=env).backup_max_age_hours == 50
+    write_config_file(env, '[backups]\nmax_age_hours = 1.5\n')
+    assert load_settings(env=env).backup_max_age_hours == 1.5
+
+
+@pytest.mark.parametrize("body", ['[backups]\nmax_age_hours = 0\n',
+                                  '[backups]\nmax_age_hours = "26"\n',
+                                  '[backups]\nmax_age = 26\n'])
+def test_a_bad_backup_age_threshold_is_a_settings_error(env: dict[str, str], body: str) -> None:
+    write_config_file(env, body)
+    with pytest.raises(SettingsError, match="backups"):
+        load_settings(env=env)
+
+
+def test_writing_the_config_keeps_the_backups_table(env: dict[str, str]) -> None:
+    path = write_config_file(env, '[backups]\nmax_age_hours = 30\n', 0o600)
+    update_config(path, theme="nord")
+    settings = load_settings(env=env)
+    assert (settings.theme, settings.backup_max_age_hours) == ("nord", 30)

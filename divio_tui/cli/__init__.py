@@ -12,6 +12,10 @@
     divio-tui fake-api ...       the fake Divio API over HTTP on loopback (see its --help)
     divio-tui diff A [B] ...     compare two environments or deployments (exit 0 same,
                                  1 different, 2 trouble; see diff.py)
+    divio-tui backups latest APP/ENV [--json]
+                                 the latest good backup of each service of one environment
+    divio-tui backups health [--org ORG] [--app APP] [--max-age-hours N] [--json]
+                                 every environment's backup verdict, worst first (exit 3: not ok)
 
 Exit status: 0 on success, 1 on a runtime failure, 2 on a usage or settings problem (the
 message goes to stderr, without a traceback), 130 on Ctrl-C. The token is never printed.
@@ -26,7 +30,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from divio_tui import __version__
-from divio_tui.cli import completion, config_cmd, diff, get
+from divio_tui.cli import backups, completion, config_cmd, diff, get
 from divio_tui.cli import open as open_cmd
 from divio_tui.cli.clients import build_client
 from divio_tui.cli.common import non_negative_int, safe
@@ -46,7 +50,7 @@ class Command(Protocol):
     def run(self, args: argparse.Namespace, settings: Settings) -> int: ...
 
 
-COMMANDS: dict[str, Command] = {"config": config_cmd}
+COMMANDS: dict[str, Command] = {"config": config_cmd, "backups": backups}
 """Subcommands by name (each a module of this package); with none, the explorer runs (`open`
 runs it too, on a target)."""
 COMMANDS["get"] = get

@@ -35,6 +35,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         ("request_log_size", str(settings.request_log_size)),
         ("log_line_cap", str(settings.log_line_cap)),
         ("auto_refresh_seconds", str(settings.auto_refresh_seconds or "off")),
+        ("backups.max_age_hours", f"{settings.backup_max_age_hours:g}"),
         *((f"keys.{binding}", keys) for binding, keys in sorted(settings.keys.items())),
     ]
     width = max(len(name) for name, _ in rows)

@@ -7,10 +7,16 @@ never fetch the same thing twice:
 
 1. The environment's backups with `Session.children` (the filtered list, checked item by item;
    when the server ignores the filter, the whole collection once per session, indexed by
-   environment), and at the same time its service instances (once per environment).
+   environment), and at the same time its service instances (once per environment). When
+   the whole collections were read already (the backup health of a large account does),
+   both come from them: `report` then has the answer of every environment without a fetch.
 2. `answer`: the service-instance backups (SIBs) the backups name, fetched by uuid, newest
    backup first, in batches of one round trip (the client's concurrency), until every service
-   instance of the environment has its latest success. Usually that is the first batch.
+   instance of the environment has its latest success. Usually that is the first batch. When
+   it is not (a service that never succeeded, or that no backup includes: the answer would
+   take every SIB), each service still open has its own SIBs listed once
+   (`service-instance-backups/?service_instance=`, checked item by item; a server that
+   ignores the filter is noted and the SIBs are fetched by uuid as before).
 3. `complete`: the remaining SIBs, for the total size (and the table's cells). The summary
    asks for them in the background, under the session's smaller limit for speculative work;
    the table, which the user opened, at full speed.
@@ -25,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -35,6 +42,9 @@ from divio_tui.api.resources import KINDS
 from divio_tui.state.session import Session
 
 log = logging.getLogger(__name__)
+
+SERVICE_FILTER = "service_instance_backup:service_instance"
+"""The session's key for "the server ignores `service-instance-backups/?service_instance=`"."""
 
 TOTALS_BATCH = 16
 """SIBs fetched between two progress reports once the answer is known."""
@@ -57,6 +67,8 @@ class _Progress:
     """SIBs that could not be fetched, by uuid (not asked for again until retry)."""
     active: int = 0
     """Fetch loops running for this environment."""
+    complete_services: set[str] = field(default_factory=set)
+    """Service instances whose own SIB list was read to the end."""
 
 
 @dataclass(frozen=True)
@@ -97,18 +109,23 @@ class BackupBook:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._progress: dict[str, _Progress] = {}
+        self._by_environment: tuple[int, int, dict[str, list[ServiceInstance]]] = (-1, -1, {})
+        """Known service instances by environment: (generation, how many, the index)."""
 
     # -- reading ------------------------------------------------------------------------
 
     def report(self, environment: str) -> BackupReport:
         """What is known now; never fetches."""
         state = self._state(environment)
+        self._adopt_known_list(environment, state)
         instances = self._instances(environment)
         summary = None
         answered = False
         if state.backups is not None:
-            summary = summarise(environment, state.backups, self._sibs(), self._instance_map())
-            answered = _answered(summary, instances, state.sib_errors)
+            summary = summarise(environment, state.backups, self._sibs(), self._instance_map(),
+                                unreadable=state.sib_errors,
+                                complete_services=state.complete_services)
+            answered = summary.answers(instance.key for instance in instances)
         return BackupReport(
             environment=environment,
             backups=state.backups,
@@ -170,8 +187,24 @@ class BackupBook:
                     self.session.known_of_kind("service_instance"))
 
     def _instances(self, environment: str) -> list[ServiceInstance]:
-        return [instance for instance in self._instance_map().values()
-                if instance.environment == environment]
+        known = self._instance_map()
+        generation, size, index = self._by_environment
+        if generation != self.session.generation or size != len(known):
+            index = {}
+            for instance in known.values():
+                if instance.environment is not None:
+                    index.setdefault(instance.environment, []).append(instance)
+            self._by_environment = (self.session.generation, len(known), index)
+        return list(index.get(environment, []))
+
+    def _adopt_known_list(self, environment: str, state: _Progress) -> None:
+        """Take the environment's backups from what the session read in full already (a
+        whole collection, or the tree's list), so that `report` needs no fetch."""
+        if state.backups is not None:
+            return
+        known = self.session.known_children("backup", {"environment": environment})
+        if known is not None:
+            state.backups = _newest_first(cast(list[Backup], known))
 
     async def _run(self, environment: str, on_change: Listener | None, *, totals: bool,
                    background: bool) -> None:
@@ -186,9 +219,17 @@ class BackupBook:
             pending = [uuid for backup in backups for uuid in backup.service_instance_backups
                        if uuid not in sibs and uuid not in state.sib_errors]
             batch = max(1, getattr(self.session.client, "concurrency", 6))
+            rounds = 0
             while pending and not self.report(environment).answered:
+                if rounds == 1 and await self._read_open_services(environment, state):
+                    sibs = self._sibs()
+                    pending = [uuid for uuid in pending if uuid not in sibs]
+                    _notify(on_change)
+                    rounds += 1
+                    continue
                 await self._fetch(pending[:batch], state, background=False)
                 pending = pending[batch:]
+                rounds += 1
                 _notify(on_change)
             while totals and pending:
                 await self._fetch(pending[:TOTALS_BATCH], state, background=background)
@@ -211,9 +252,7 @@ class BackupBook:
             self.session.children("backup", "environment", environment),
             self._read_instances(environment),
         )
-        backups = cast(list[Backup], models)
-        # Newest first whatever order the server used: the answer is read from the top.
-        state.backups = sorted(backups, key=KINDS["backup"].sort_key, reverse=True)
+        state.backups = _newest_first(cast(list[Backup], models))
         _notify(on_change)
         return state.backups
 
@@ -224,6 +263,43 @@ class BackupBook:
             # Only names are lost: services are then told apart by their SIBs' service type.
             log.info("service instances of %s: %s", environment, error.message)
 
+    async def _read_open_services(self, environment: str, state: _Progress) -> bool:
+        """List the SIBs of each service whose answer is still open (see the module
+        docstring); False when the server ignores that filter (nothing was learnt)."""
+        if self.session.ignores_filter(SERVICE_FILTER):
+            return False
+        report = self.report(environment)
+        if report.summary is None:
+            return False
+        services = report.summary.open_services(instance.key for instance in report.instances)
+        if not services:
+            return False
+        results = await asyncio.gather(*(self._read_service(uuid) for uuid in services))
+        for uuid, complete in zip(services, results, strict=True):
+            if complete:
+                state.complete_services.add(uuid)
+        return any(results)
+
+    async def _read_service(self, service_instance: str) -> bool:
+        """Every SIB of one service instance, from the filtered list; False if the server
+        ignored the filter (then noted for the session)."""
+        kind = KINDS["service_instance_backup"]
+        found: list[ServiceInstanceBackup] = []
+        try:
+            async with aclosing(self.session.client.iter_pages(
+                    kind, {"service_instance": service_instance})) as pages:
+                async for page in pages:
+                    if any(sib.service_instance != service_instance for sib in page.results):
+                        self.session.note_ignored_filter(SERVICE_FILTER)
+                        return False
+                    found.extend(page.results)
+        except ApiError as error:
+            # Only a shortcut is lost: the SIBs are fetched by uuid instead.
+            log.info("SIBs of service instance %s: %s", service_instance, error.message)
+            return False
+        self.session.remember("service_instance_backup", found)
+        return True
+
     async def _fetch(self, uuids: list[str], state: _Progress, *, background: bool) -> None:
         results = await self.session.get_many("service_instance_backup", uuids,
                                               background=background)
@@ -232,16 +308,9 @@ class BackupBook:
                 state.sib_errors[uuid] = result
 
 
-def _answered(summary: EnvironmentBackupSummary, instances: list[ServiceInstance],
-              failed: Mapping[str, ApiError]) -> bool:
-    """Every service instance (known, or seen in a SIB) has a latest success, or no SIB is
-    left to read (those that failed aside)."""
-    if not summary.missing_sibs - set(failed):
-        return True
-    have = {status.service_instance for status in summary.services if status.latest_success}
-    wanted = {instance.key for instance in instances}
-    wanted |= {status.service_instance for status in summary.services}
-    return wanted <= have
+def _newest_first(backups: list[Backup]) -> list[Backup]:
+    # Whatever order the server used: the answer is read from the top.
+    return sorted(backups, key=KINDS["backup"].sort_key, reverse=True)
 
 
 def _notify(listener: Listener | None) -> None:

@@ -13,6 +13,9 @@ Both reads have a budget, like the tree's `load more`: `children` reads at most
 whatever `count` the server claims (a billion backups, two a page). Past the budget the read
 stops and says so (`partial_children`, `partial_collection`: what was read of how many), so
 the environment summary can tell "the newest 5,000 of 200,000" instead of reading for ever.
+
+Once a whole collection has been read (the backup health of a large account reads
+backups and service instances whole), every parent's children come from it without a request.
 """
 
 from __future__ import annotations
@@ -52,12 +55,14 @@ class Session:
         self._known: dict[str, dict[str, ApiModel]] = {}
         self._in_flight: dict[tuple[str, str], asyncio.Task[ApiModel]] = {}
         self._environments_read: dict[str, asyncio.Task[None]] = {}
-        self._collections: dict[str, asyncio.Task[list[ApiModel]]] = {}
+        self._collections: dict[str, asyncio.Future[list[ApiModel]]] = {}
         self._ignored_filters: set[str] = set()
         self._children: dict[tuple[str, str, str], asyncio.Task[list[ApiModel]]] = {}
         self._indexes: dict[tuple[str, str], tuple[list[ApiModel], dict[str, list[ApiModel]]]] = {}
         self._partial: dict[tuple[str, ...], PartialRead] = {}
         self._newest_deployments: dict[str, ApiModel] = {}
+        self._refreshed: set[tuple[str, str, str]] = set()
+        """Parents whose children were forgotten: read again, not taken from a collection."""
         self.generation = 0
         """Counts `clear` calls: state kept elsewhere about this session's data compares it."""
         self.me: User | None = None
@@ -78,6 +83,7 @@ class Session:
         self._indexes.clear()
         self._partial.clear()
         self._newest_deployments.clear()
+        self._refreshed.clear()
         self.generation += 1
 
     def use(self, client: Any) -> None:
@@ -197,6 +203,37 @@ class Session:
             self._collections[kind] = task
         return await asyncio.shield(task)
 
+    def adopt_collection(self, kind: str, models: list[ApiModel]) -> None:
+        """Record a whole collection read elsewhere (the backup health reads its own, so
+        that closing it stops the requests): from now on it serves like `collection`."""
+        future: asyncio.Future[list[ApiModel]] = asyncio.get_running_loop().create_future()
+        future.set_result(models)
+        self._collections[kind] = future
+        self.remember(kind, models)
+
+    def collection_read(self, kind: str) -> bool:
+        """The whole collection of `kind` has been read this session (no request needed)."""
+        task = self._collections.get(kind)
+        return task is not None and task.done() and not _failed(task)
+
+    def _complete_index(self, kind: str, field: str) -> dict[str, list[ApiModel]] | None:
+        """The read collection of `kind` grouped by `field`, or None if it was not read."""
+        if not self.collection_read(kind):
+            return None
+        return self._grouped(kind, field, self._collections[kind].result())
+
+    def _grouped(self, kind: str, field: str, models: list[ApiModel]) -> dict[str, list[ApiModel]]:
+        cached = self._indexes.get((kind, field))
+        if cached is not None and cached[0] is models:
+            return cached[1]
+        index: dict[str, list[ApiModel]] = {}
+        for model in models:
+            value = getattr(model, field, None)
+            if isinstance(value, str):
+                index.setdefault(value, []).append(model)
+        self._indexes[(kind, field)] = (models, index)
+        return index
+
     async def _read_collection(self, kind: str) -> list[ApiModel]:
         models: list[ApiModel] = []
         pages = self._read_pages(kind, {}, COLLECTION_MAX_PAGES, (kind,))
@@ -258,18 +295,26 @@ class Session:
         ((field, parent),) = params.items()
         task = self._children.get((kind, field, parent))
         if task is None or not task.done() or _failed(task):
-            return None
+            if (kind, field, parent) in self._refreshed:
+                return None
+            if self.partial_collection(kind) is not None:
+                return None
+            index = self._complete_index(kind, field)
+            return list(index.get(parent, [])) if index is not None else None
         if self.partial_children(kind, field, parent) is not None:
             return None  # only part of it: the tree reads the list itself, batch by batch
         return task.result()
 
     def forget_children(self, kind: str, field: str, parent: str) -> None:
-        """Read `children(kind, field, parent)` again next time (a reload)."""
+        """Read `children(kind, field, parent)` again next time (a reload), from the server
+        even when the whole collection was read."""
         self._children.pop((kind, field, parent), None)
         self._partial.pop((kind, field, parent), None)
+        self._refreshed.add((kind, field, parent))
 
     async def _read_children(self, kind: str, field: str, parent: str) -> list[ApiModel]:
-        if not self.ignores_filter(kind):
+        whole = self.collection_read(kind) and (kind, field, parent) not in self._refreshed
+        if not self.ignores_filter(kind) and not whole:
             found: list[ApiModel] = []
             pages = self._read_pages(kind, {field: parent}, CHILDREN_MAX_PAGES,
                                      (kind, field, parent))
@@ -287,20 +332,12 @@ class Session:
 
     async def _index(self, kind: str, field: str) -> dict[str, list[ApiModel]]:
         """The session's copy of a whole collection, grouped by `field` (built once)."""
-        models = await self.collection(kind)
-        cached = self._indexes.get((kind, field))
-        if cached is not None and cached[0] is models:
-            return cached[1]
-        index: dict[str, list[ApiModel]] = {}
-        for model in models:
-            value = getattr(model, field, None)
-            if isinstance(value, str):
-                index.setdefault(value, []).append(model)
-        self._indexes[(kind, field)] = (models, index)
-        return index
+        return self._grouped(kind, field, await self.collection(kind))
 
     async def read_service_instances(self, environment: str) -> None:
         """Cache the service instances of one environment (once per session)."""
+        if self.collection_read("service_instance"):
+            return  # every one is known already
         task = self._environments_read.get(environment)
         if task is None or _failed(task):
             task = asyncio.create_task(self._read_instances(environment))
@@ -320,6 +357,6 @@ class Session:
         self.remember("service_instance", found)
 
 
-def _failed(task: asyncio.Task[Any]) -> bool:
+def _failed(task: asyncio.Future[Any]) -> bool:
     """A finished task that did not succeed (so the next caller tries again)."""
     return task.done() and (task.cancelled() or task.exception() is not None)

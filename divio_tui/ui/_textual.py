@@ -16,7 +16,8 @@ what to re-read in Textual's source:
   `TreeNode._expanded`, `TOGGLE_STYLE` (textual.widgets._tree);
 - `CommandPalette._search_for`, `CommandPalette._refresh_command_list`, `Command`
   (textual.command);
-- `DataTable._get_row_style`.
+- `DataTable._get_row_style`, `DataTable._update_dimensions` (and Rich's `Console._width`,
+  `Console._height`, which that override pins for the length of one call).
 """
 
 from __future__ import annotations
@@ -254,3 +255,16 @@ class RowTintedTable(DataTable[CellT], Generic[CellT]):
         if old.row != new.row:
             self.refresh_row(old.row)
             self.refresh_row(new.row)
+
+    def _update_dimensions(self, new_rows: Any) -> None:
+        # DataTable measures every new cell, and each measurement asks the console for its
+        # size: three get_terminal_size system calls per cell, most of the time it takes to
+        # show thousands of rows (the backup health of a large account). The size cannot
+        # change during the loop, so it is read once and pinned while it runs.
+        console = self.app.console
+        saved = (console._width, console._height)
+        console.size = console.size
+        try:
+            super()._update_dimensions(new_rows)
+        finally:
+            console._width, console._height = saved

@@ -61,6 +61,7 @@ EXPLORER_BINDINGS: list[Binding] = [
     Binding("s", "save", "Save", show=False, id="save"),
     Binding("L", "logs", "Logs", id="logs"),
     Binding("A", "auto_refresh", "Auto refresh", show=False, id="auto-refresh"),
+    Binding("H", "backup_health", "Health", show=False, id="backup-health"),
 ]
 """What can be done with the highlighted resource (the explorer screen's keys: a screen on
 top of it silences them)."""
@@ -185,6 +186,27 @@ LOG_VIEW_BINDINGS: list[Binding] = [
 """Moving in the log: the cursor line, pages, the ends (`End` also follows again)."""
 
 
+HEALTH_VIEW_BINDINGS: list[Binding] = [
+    Binding("b", "backups", "Backups", id="health-backups"),
+    Binding("c", "copy_uuid", "Copy ID", id="health-copy-uuid"),
+    Binding("s", "sort", "Sort", id="health-sort"),
+    Binding("S", "reverse", "Reverse", show=False, id="health-reverse"),
+    Binding("slash", "filter", "Filter", id="health-filter", key_display="/"),
+    Binding("e", "export", "Export", id="health-export"),
+    Binding("x", "stop", "Stop", id="health-stop"),
+    Binding("r", "reload", "Refresh", id="health-reload"),
+    Binding("escape,q", "close", "Close", id="health-close"),
+]
+"""The backup health view (`H`): what its cursor's row and column can do."""
+
+HEALTH_TABLE_BINDINGS: list[Binding] = [
+    Binding("enter", "select_cursor", "Show", id="health-show-in-tree"),
+    # The same movement keys as the backups table (one remap moves both).
+    *(binding for binding in BACKUPS_TABLE_BINDINGS if binding.action != "select_cursor"),
+]
+"""Enter on the health table, and the backups table's vi keys."""
+
+
 @dataclass(frozen=True)
 class HelpEntry:
     """One line of the help screen: the binding id to look keys up by, and what it does."""
@@ -241,6 +263,20 @@ HELP_SECTIONS: list[tuple[str, list[HelpEntry]]] = [
         HelpEntry("request-log", "the request log"),
         HelpEntry("quit", "quit"),
     ]),
+    ("Backup health", [
+        HelpEntry("backup-health", "backup health of the highlighted organisation or "
+                  "application (the Organisations group: every one)"),
+        HelpEntry("health-show-in-tree", "show the environment in the tree"),
+        HelpEntry("health-backups", "the environment's backups table"),
+        HelpEntry("health-copy-uuid", "copy the backup's UUID (on a service: its SIB's)"),
+        HelpEntry("health-sort", "sort by the cursor's column (again: reverse)"),
+        HelpEntry("health-filter", "filter the rows by text"),
+        HelpEntry("health-export", "export the rows shown as CSV or JSON"),
+        HelpEntry("health-stop", "stop loading"),
+        HelpEntry("health-reload", "go on after a stop, retry what failed (what is known "
+                  "is not read again)"),
+        HelpEntry("health-close", "back to the tree"),
+    ]),
     ("Backups table", [
         HelpEntry("backups-show-in-tree", "show the backup (or service backup) in the tree"),
         HelpEntry("backups-copy-uuid", "copy the backup's UUID (on a service column: that "
@@ -295,7 +331,8 @@ ALL_BINDINGS: dict[str, Binding] = {
                     *BACKUPS_VIEW_BINDINGS, *BACKUPS_TABLE_BINDINGS,
                     *COMPARE_VIEW_BINDINGS, *COMPARE_TABLE_BINDINGS, *COMPARE_SAVE_BINDINGS,
                     *REQUEST_LOG_BINDINGS, *REQUEST_TABLE_BINDINGS, *REQUEST_BODY_BINDINGS,
-                    *LOGS_BINDINGS, *LOG_VIEW_BINDINGS]
+                    *LOGS_BINDINGS, *LOG_VIEW_BINDINGS,
+                    *HEALTH_VIEW_BINDINGS, *HEALTH_TABLE_BINDINGS]
     if binding.id is not None
 }
 """Every binding by id, for the help screen and for validating user key overrides."""

@@ -170,6 +170,17 @@ async def _deploy_log(pilot: Pilot[Any]) -> None:
                 "down", "L", "d")
 
 
+async def _backup_health(pilot: Pilot[Any]) -> None:
+    # H on Organisations: every environment; the cursor on a failing service.
+    await press(pilot, "H", "down", "down", "down", "right", "right", "right")
+
+
+async def _application_environments(pilot: Pilot[Any]) -> None:
+    # Tiny Robots > Robot Parts Store (tinyrobots-store), the detail pane made wider.
+    await press(pilot, "down", "down", "down", "l", *["down"] * 5,
+                *["less_than_sign"] * 4)
+
+
 def _failing_api() -> FakeDivioAPI:
     api = FakeDivioAPI(now=FIXED_NOW)
     api.fail_next("deployments", 503, times=40)  # the summaries read deployments too
@@ -240,6 +251,10 @@ SCENES: list[Scene] = [
           _logs),
     Scene("deploy-log", "d: the last deployment's log, a build failing at step 9/12",
           (120, 36), _deploy_log),
+    Scene("backup-health", "H: every environment's backups, worst first; a failing service "
+          "under the cursor", (120, 36), _backup_health),
+    Scene("application-environments", "An application at a glance: its environments, their "
+          "backups and deployments", (120, 36), _application_environments),
 ]
 """Every picture, in README order."""
 

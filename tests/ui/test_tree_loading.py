@@ -56,7 +56,9 @@ async def test_expanding_an_application_fetches_its_environments_and_repository_
                         resource("application", slug="acme-shop"))
         fetched = [path.split("?")[0] for path in paths(api)]
         assert "/apps/v3/environments/" in fetched
-        assert not any("backups" in path or "deployments" in path for path in fetched)
+        assert not any("deployments" in path for path in fetched)
+        # Backups only as the application's environments table asks: per environment.
+        assert all("environment=" in path for path in paths(api) if "/backups/?" in path)
         labels = visible_labels(app)
         assert any(label.startswith("repository git@") for label in labels)
         assert any(label.startswith("live · main") for label in labels)
@@ -96,10 +98,11 @@ async def test_first_page_is_shown_before_the_other_pages_arrive() -> None:
     app = make_app(api, page_size=20, transport=gate)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await open_path(pilot, resource("organisation", name="Northwind Digital"),
-                        resource("application", slug="acme-shop"))
-        # Opened without the cursor resting on it: the environment summary would read the
-        # same (held) pages for its backup answer.
+        await open_path(pilot, resource("organisation", name="Northwind Digital"))
+        # Opened without the cursor resting on them: the environment summary and the
+        # application's environments table would read the same (held) pages.
+        find_node(app, resource("application", slug="acme-shop")).expand()
+        await settle(pilot)
         find_node(app, resource("environment", uuid=env["uuid"])).expand()
         await settle(pilot)
         backups = find_node(app, group("backup"))

@@ -4,7 +4,10 @@ Built from a `BackupReport` (see state/backups.py) as (field, `Text`) rows for t
 pane: how many backups, the oldest, the total size (marked "so far" while it loads), then one
 row per service instance with its latest successful backup — when it was taken (UTC and how
 long ago), its size, trigger and state — and, below it, a newer attempt that failed or is
-still running. Every API value goes through `untrusted.visible`; colours are roles.
+still running. A service's good part of a backup that is still running, or that partly
+failed, is its latest backup all the same (`backup_summary`'s rule): its state then reads
+"backup running" or PARTIAL. Every API value goes through `untrusted.visible`; colours are
+roles.
 """
 
 from __future__ import annotations
@@ -114,11 +117,15 @@ def _service_text(status: ServiceBackupStatus, report: BackupReport, now: dateti
 
 
 def _facts(attempt: BackupAttempt) -> Text:
-    """`1.2 GB · scheduled · SUCCESS`."""
+    """`1.2 GB · scheduled · SUCCESS` (`· backup running` while the rest of it runs)."""
     sib, backup = attempt.sib, attempt.backup
     text = Text(format_size(sib.size))
     text.append(SEP, "muted")
     text.append(trigger_text(backup.trigger))
+    if backup.is_running:
+        text.append(SEP, "muted")
+        text.append("backup running", "running")
+        return text
     state = backup.success or backup.state
     if state:
         text.append(SEP, "muted")

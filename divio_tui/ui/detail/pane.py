@@ -24,6 +24,7 @@ from textual.widgets import Static
 from divio_tui.api.resources import KINDS
 from divio_tui.state.nodes import GroupData, NodeData, ResourceData, StatusData
 from divio_tui.state.secrets import secret_fields
+from divio_tui.ui.detail.environments import DetailTable, environments_table
 from divio_tui.ui.detail.json_view import json_view
 from divio_tui.ui.detail.references import (
     Link,
@@ -64,6 +65,8 @@ class DetailView:
     masked: Collection[str] = ()
     hint: str = ""
     """One muted line under the JSON heading (e.g. that secrets are masked)."""
+    table: DetailTable | None = None
+    """A table under the summary (an application's environments)."""
 
 
 def masked_fields(data: ResourceData) -> set[str]:
@@ -98,10 +101,12 @@ def build_view(
         hint = ""
         if masked_fields(data):
             hint = "revealed — v masks again" if reveal else f"sensitive value masked as {MASK} — v reveals"
+        table = (environments_table(ctx.environments, ctx.now, ctx.reload_key)
+                 if data.kind == "application" else None)
         return DetailView(
             title, resource_summary(data, ctx), data.raw,
             references=list(kind.references) if kind else [],
-            links=links_of(data, ctx.lookup), masked=masked, hint=hint,
+            links=links_of(data, ctx.lookup), masked=masked, hint=hint, table=table,
         )
     if isinstance(data, GroupData):
         rows = group_summary(data, children or [], ctx)
@@ -164,6 +169,7 @@ class DetailPane(VerticalScroll, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title")
         yield Static(id="detail-summary")
+        yield Static(id="detail-table")
         yield Static(id="detail-references-heading")
         yield ReferenceList(id="detail-references")
         yield Static(id="detail-json")
@@ -228,6 +234,27 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.reference_list.show_links(links, prompts)
         self._place_focus()
 
+    def _render_table(self, spec: DetailTable | None) -> None:
+        widget = self.query_one("#detail-table", Static)
+        widget.display = spec is not None
+        if spec is None:
+            return
+        parts: list[RenderableType] = [Text(spec.title.capitalize(), self._style("heading"))]
+        if spec.headers:
+            table = Table(box=None, padding=(0, 1), show_edge=False, expand=False,
+                          header_style=self._style("field"), pad_edge=False)
+            for index, header in enumerate(spec.headers):
+                widest = max([len(header), *(row[index].cell_len for row in spec.rows
+                                             if index < len(row))])
+                table.add_column(visible(header), no_wrap=True, overflow="ellipsis",
+                                 min_width=widest if index < spec.keep else None)
+            for row in spec.rows:
+                table.add_row(*(resolve(cell, self._style) for cell in row))
+            parts.append(table)
+        if spec.note is not None:
+            parts.append(resolve(spec.note, self._style))
+        widget.update(Group(*parts))
+
     def _render_view(self) -> None:
         if not self.is_mounted:
             return
@@ -235,6 +262,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.query_one("#detail-title", Static).update(resolve(view.title, self._style))
         self.query_one("#detail-summary", Static).update(
             summary_table(view.rows, self._style, self.scrollable_content_region.width))
+        self._render_table(view.table)
         self._render_links(view.links)
         json_part: RenderableType = Text("")
         if view.json is not None:

@@ -22,6 +22,7 @@ from divio_tui.state.live import moving, progress
 from divio_tui.state.nodes import GroupData, ResourceData, StatusData
 from divio_tui.state.session import PartialRead
 from divio_tui.ui.detail.backup_rows import backup_rows
+from divio_tui.ui.detail.environments import EnvironmentsOverview
 from divio_tui.ui.text.humanize import (
     as_datetime,
     format_duration,
@@ -83,6 +84,8 @@ class SummaryContext:
     """Environment uuid -> its newest deployment's record, when known (is one running?)."""
     updated: Callable[[str, str], datetime | None] | None = None
     """(kind, uuid) -> when a resource still moving was last read again (None: not yet)."""
+    environments: EnvironmentsOverview | None = None
+    """An application's environments and their backup health (environments.py renders it)."""
 
 
 def _value(value: object, role: str = "") -> Text:

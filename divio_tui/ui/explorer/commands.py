@@ -45,6 +45,7 @@ class Commandable(Protocol):
     def action_auto_refresh(self) -> None: ...
     @property
     def auto_refreshing(self) -> bool: ...
+    def action_backup_health(self) -> None: ...
 
 
 def commands_for(screen: Commandable) -> Iterator[PaletteCommand]:
@@ -101,6 +102,9 @@ def commands_for(screen: Commandable) -> Iterator[PaletteCommand]:
     yield PaletteCommand("Auto refresh off" if screen.auto_refreshing else "Auto refresh on",
                          "Read the lines on screen again every so often, pausing while you "
                          "move around", screen.action_auto_refresh)
+    yield PaletteCommand("Backup health", "Every environment's latest good backup and "
+                         "verdict, worst first (the highlighted organisation or application, "
+                         "else every organisation)", screen.action_backup_health)
     yield PaletteCommand("Keys", "Every key, as it is bound now",
                          partial(screen.app.run_action, "help"))
     yield from take_away_commands(screen)

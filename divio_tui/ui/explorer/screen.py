@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from datetime import timedelta
 from typing import ClassVar
 
 from rich.text import Text
@@ -35,7 +36,7 @@ from divio_tui.settings import Settings
 from divio_tui.state.live import MOVING_KINDS, moving
 from divio_tui.state.nodes import GroupData, NodeData, ResourceData, StatusData
 from divio_tui.state.session import Session
-from divio_tui.ui.backups.screen import BackupsScreen, Target
+from divio_tui.ui.backups.screen import BackupsScope, BackupsScreen, Target
 from divio_tui.ui.detail.pane import DetailPane, build_view
 from divio_tui.ui.detail.references import ReferenceList
 from divio_tui.ui.detail.summary import SummaryContext
@@ -48,6 +49,9 @@ from divio_tui.ui.explorer.host import ExplorerHost
 from divio_tui.ui.explorer.live_refresh import LiveRefresher
 from divio_tui.ui.explorer.reference_names import ReferenceNames
 from divio_tui.ui.explorer.taking import TakeAway
+from divio_tui.ui.explorer.overview_follow import OverviewFollower
+from divio_tui.ui.health.scope import health_scope
+from divio_tui.ui.health.screen import HealthScreen
 from divio_tui.ui.keys import EXPLORER_BINDINGS, keys_for
 from divio_tui.ui.logs.screen import LogScreen
 from divio_tui.ui.logs.target import log_target
@@ -111,6 +115,9 @@ class ExplorerScreen(Screen[None]):
         self.auto = AutoRefresher(self, lambda: self.resource_tree,
                                   seconds=host.settings.auto_refresh_seconds,
                                   busy=lambda: self.query_one(FilterBar).has_focus)
+        self.overview = OverviewFollower(
+            self, host.backups, lambda: self.highlighted, self.refresh_detail, host.now,
+            lambda: timedelta(hours=self.host.settings.backup_max_age_hours))
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -195,6 +202,7 @@ class ExplorerScreen(Screen[None]):
             self.auto.touch()
         if not message.refreshed:
             self.reference_names.follow(message.data)
+        self.overview.follow(message.data)
         self.refresh_detail(keep_scroll=message.refreshed)
         self.header.set_crumbs(_crumbs(message.data))
         self._refresh_footer()
@@ -268,7 +276,8 @@ class ExplorerScreen(Screen[None]):
                               reload_key=self.resource_tree.reload_key,
                               partial=self.session.partial_children,
                               newest_deployments=newest,
-                              updated=lambda kind, uuid: self.live.updated.get((kind, uuid)))
+                              updated=lambda kind, uuid: self.live.updated.get((kind, uuid)),
+                              environments=self.overview.overview(data))
 
     # -- live state -----------------------------------------------------------------------
 
@@ -442,6 +451,33 @@ class ExplorerScreen(Screen[None]):
         target = log_target(self.highlighted, self.session)
         if target is not None:
             self.app.push_screen(LogScreen(self.host, target))
+    # -- backup health ----------------------------------------------------------------------
+
+    def action_backup_health(self) -> None:
+        """The backup health of the highlighted organisation or application (elsewhere: of
+        the enclosing application, or of every organisation)."""
+        scope, environment = health_scope(self.highlighted)
+        max_age = timedelta(hours=self.host.settings.backup_max_age_hours)
+        self.app.push_screen(HealthScreen(self.host.backups, scope, host=self, now=self.host.now,
+                                          max_age=max_age, focus_environment=environment),
+                             callback=self._show_from_table)
+
+    def open_backups(self, environment: str, crumbs: list[str]) -> None:
+        """`b` in the health view: the environment's backups table on top of it; showing a
+        backup from there closes both."""
+        self.app.push_screen(BackupsScreen(self.host.backups, BackupsScope(environment, crumbs)),
+                             callback=self._show_from_nested_table)
+
+    def tell_refused(self, error: ApiError) -> None:
+        """The health view's requests were refused (`HealthHost`): the app tells it."""
+        self.host.tell_refused(error)
+
+    def _show_from_nested_table(self, target: Target | None) -> None:
+        if target is None:
+            return
+        if isinstance(self.app.screen, HealthScreen):
+            self.app.pop_screen()
+        self._show_from_table(target)
 
     # -- reload ---------------------------------------------------------------------------
 
@@ -451,6 +487,7 @@ class ExplorerScreen(Screen[None]):
             self.action_reload_all()
             return
         self.follower.retry(node.data)
+        self.overview.retry(node.data)
         self.resource_tree.reload_node(node)
         if isinstance(node.data, GroupData) and node.data.owner is None:
             self.host.refresh_account()  # a top line: who the token belongs to, again too
