@@ -15,8 +15,7 @@ import time
 from datetime import date
 from types import ModuleType
 
-from . import (backup_question, big_tree, cold_start, glance, health, hostile, logs, memory,
-               paging)
+from . import backup_question, big_tree, cold_start, glance, health, hostile, logs, memory, paging
 from .common import Result
 
 BENCHMARKS: list[ModuleType] = [cold_start, paging, memory, backup_question, health, hostile,

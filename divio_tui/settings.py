@@ -40,8 +40,8 @@ from pydantic import (
 from divio_tui.config_file import (
     AUTO_REFRESH_RANGE,
     LOG_LINE_CAP_RANGE,
-    MAX_BODY_MB,
     MAX_BACKUP_AGE_HOURS,
+    MAX_BODY_MB,
     MAX_CONCURRENCY,
     MAX_DEADLINE,
     MAX_PAGE_SIZE,

@@ -42,6 +42,7 @@ def pinned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("divio_tui.fake.dataset.default_now",
                         lambda: FIXED_NOW.replace(tzinfo=None))
     monkeypatch.setattr(backups_cmd, "now", lambda: FIXED_NOW)
+    monkeypatch.setattr("divio_tui.cli.clients.demo_clock", lambda: FIXED_NOW)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -8,6 +8,7 @@ factory. The scripting commands use the same clients.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from divio_tui.logs import log_request_event
@@ -15,6 +16,11 @@ from divio_tui.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     from divio_tui.api.client import DivioClient
+
+
+def demo_clock() -> datetime:
+    """The demo's clock: the wall clock (tests pin it to the dataset's fixed time)."""
+    return datetime.now(UTC)
 
 
 def build_client(
@@ -29,18 +35,13 @@ def build_client(
 
     transport = None
     if settings.demo:
-        from datetime import UTC, datetime
-
         from divio_tui.fake import FakeDivioAPI, FakeTransport
-
-        def wall_clock() -> datetime:
-            return datetime.now(UTC)
 
         try:
             # Time moves in the demo (fake/live.py): the account is generated as of now, then
             # the running deployment finishes and runtime logs grow as the wall clock goes on.
             fake = FakeDivioAPI(latency_ms=settings.demo_latency_ms, faults=settings.demo_faults,
-                                now=wall_clock().replace(microsecond=0), clock=wall_clock)
+                                now=demo_clock().replace(microsecond=0), clock=demo_clock)
         except ValueError as exc:  # a bad --demo-faults SPEC
             raise SettingsError(f"--demo-faults: {exc}") from None
         transport = FakeTransport(fake)

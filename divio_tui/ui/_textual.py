@@ -17,7 +17,8 @@ what to re-read in Textual's source:
 - `CommandPalette._search_for`, `CommandPalette._refresh_command_list`, `Command`
   (textual.command);
 - `DataTable._get_row_style`, `DataTable._update_dimensions` (and Rich's `Console._width`,
-  `Console._height`, which that override pins for the length of one call).
+  `Console._height`, which that override pins for the length of one call),
+  `DataTable._update_column_widths`, `DataTable._update_count` (the render caches' key).
 """
 
 from __future__ import annotations
@@ -264,7 +265,25 @@ class RowTintedTable(DataTable[CellT], Generic[CellT]):
         console = self.app.console
         saved = (console._width, console._height)
         console.size = console.size
+        widths = self._content_widths()
         try:
             super()._update_dimensions(new_rows)
         finally:
             console._width, console._height = saved
+        self._widths_changed(widths)
+
+    def _update_column_widths(self, updated_cells: Any) -> None:
+        widths = self._content_widths()
+        super()._update_column_widths(updated_cells)
+        self._widths_changed(widths)
+
+    def _content_widths(self) -> list[int]:
+        return [column.content_width for column in self.columns.values()]
+
+    def _widths_changed(self, before: list[int]) -> None:
+        # Columns are measured when the table is idle, after rows were added or cells updated;
+        # a line drawn in between is cached under the same key and would keep the old widths
+        # (cells cut short, which run showed it depended on timing). A new key redraws them.
+        if self._content_widths() != before:
+            self._update_count += 1
+            self.refresh()

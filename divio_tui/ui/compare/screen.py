@@ -85,7 +85,8 @@ class CompareScreen(Screen[Target | None]):
         self._shown: tuple[object, ...] | None = None
         """What the table was last built from (rebuilt only when that changes)."""
         self._sync_pending = False
-        self._cursor_placed = False
+        self._placed: str | None = None
+        """The row the view put the cursor on, while the user has not moved it."""
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -186,11 +187,13 @@ class CompareScreen(Screen[Target | None]):
                 self._rows[rkey] = row
                 table.add_row(*row_cells(row, self.comparison.words, sizes, reveal=self.reveal,
                                          now=now, lookup=lookup), key=rkey)
-        if not self._cursor_placed and self._rows:
-            # The first row of the first section that has one, on side A.
-            self._cursor_placed = True
-            first = next(iter(self._rows))
-            table.move_cursor(row=table.get_row_index(first), column=2, animate=False)
+        first = next(iter(self._rows), None)
+        if first is not None and (self._placed is None or keep in (None, self._placed)):
+            # The first row of the first section that has one, on side A; until the user
+            # moves, again as the sections arrive (the one read first need not be on top).
+            self._placed = first
+            column = cursor.column if keep is not None else 2
+            table.move_cursor(row=table.get_row_index(first), column=column, animate=False)
         elif keep is not None and (keep in self._rows or keep in self._section_of_key):
             table.move_cursor(row=table.get_row_index(keep), column=cursor.column, animate=False)
 
@@ -315,7 +318,7 @@ class CompareScreen(Screen[Target | None]):
         """Show `comparison` instead (another side picked, the sides swapped)."""
         self.comparison = comparison
         self._shown = None
-        self._cursor_placed = False
+        self._placed = None
         self._sync()
         self.load()
 

@@ -107,6 +107,8 @@ def environments_table(overview: EnvironmentsOverview | None, now: datetime,
         else:
             waiting = Text("loading…", "running")
         return DetailTable(title, [], [], waiting)
+    if not overview.environments:
+        return DetailTable(title, [], [], Text("none", "muted"))
     services = sorted({_key(service) for row in overview.rows.values()
                        for service in row.services}, key=_order)
     headers = ["env", "health", *(_header(key) for key in services), "deployed", "branch"]
@@ -136,7 +138,5 @@ def environments_table(overview: EnvironmentsOverview | None, now: datetime,
     elif pending and overview.loading:
         note = Text(f"reading the backups of {pending} environment"
                     f"{'s' if pending != 1 else ''}…", "running")
-    elif not overview.environments:
-        note = Text("no environments", "muted")
     # The branch shrinks first: everything before it keeps its width.
     return DetailTable(title, headers, rows, note, keep=len(headers) - 1)

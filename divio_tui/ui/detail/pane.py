@@ -44,7 +44,7 @@ from divio_tui.ui.detail.summary import (
 from divio_tui.ui.keys import DETAIL_BINDINGS, KeyDisplay, keys_for
 from divio_tui.ui.text.labels import MASK, plain_label
 from divio_tui.ui.text.roles import component_classes, resolve, role_style
-from divio_tui.untrusted import clip
+from divio_tui.untrusted import clip, visible
 
 NAME_MAX = 60
 """Field names in the summary are cut here (they may come from the server)."""

@@ -47,9 +47,9 @@ from divio_tui.ui.explorer.commands import commands_for
 from divio_tui.ui.explorer.comparing import Comparer, compare_scope
 from divio_tui.ui.explorer.host import ExplorerHost
 from divio_tui.ui.explorer.live_refresh import LiveRefresher
+from divio_tui.ui.explorer.overview_follow import OverviewFollower
 from divio_tui.ui.explorer.reference_names import ReferenceNames
 from divio_tui.ui.explorer.taking import TakeAway
-from divio_tui.ui.explorer.overview_follow import OverviewFollower
 from divio_tui.ui.health.scope import health_scope
 from divio_tui.ui.health.screen import HealthScreen
 from divio_tui.ui.keys import EXPLORER_BINDINGS, keys_for
