@@ -9,8 +9,8 @@ no permission) is shown in the prompt, which stays open to fix the name. The pro
 dismissed with the path written (None if cancelled); the caller says where it went.
 
 `write(path, overwrite)` does the writing (`divio_tui.saving.write_new` with the caller's
-text): the prompt knows nothing of what is saved. It runs when `Enter` is pressed, so it saves
-what is there then.
+text; `divio_tui.saving.write_lines` for a log): the prompt knows nothing of what is saved. It
+runs when `Enter` is pressed, so it saves what is there then.
 """
 
 from __future__ import annotations
