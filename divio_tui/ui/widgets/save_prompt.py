@@ -8,9 +8,9 @@ replaces the file; any other name is checked afresh. A failure to write (no such
 no permission) is shown in the prompt, which stays open to fix the name. The prompt is
 dismissed with the path written (None if cancelled); the caller says where it went.
 
-`write(path, overwrite)` does the writing (`divio_tui.saving.write_new` with the caller's
-text; `divio_tui.saving.write_lines` for a log): the prompt knows nothing of what is saved. It
-runs when `Enter` is pressed, so it saves what is there then.
+`write(path, overwrite)` does the writing (`writes(text)`: `divio_tui.saving.write_new` with
+the caller's text; or `divio_tui.saving.write_lines` for a log): the prompt knows nothing of
+what is saved. It runs when `Enter` is pressed, so it saves what is there then.
 """
 
 from __future__ import annotations
@@ -28,12 +28,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual.widgets.input import Selection
 
-from divio_tui.saving import resolve_path
+from divio_tui.saving import resolve_path, write_new
 from divio_tui.ui.widgets.header import tilde
 from divio_tui.untrusted import visible
 
 Writer = Callable[[Path, bool], object]
 """Writes the content to a path (the flag: replace an existing file); raises OSError."""
+
+
+def writes(text: str) -> Writer:
+    """The writer of a text made before the prompt opens."""
+    return lambda path, overwrite: write_new(path, text, overwrite=overwrite)
 
 
 class SavePrompt(ModalScreen[Path | None]):
