@@ -8,7 +8,7 @@ pick is compared with), so the pickers work from any screen.
 - Environments. Empty query: the anchor's application's other environments, the default
   counterpart first (test <-> live), then environments the session knows. A query: known
   environments by fuzzy match on "Application › env", applications whose slug is the query
-  or whose name or slug contains it (`state/addresses.py`: ``?slug=`` / ``?name_search=``,
+  or whose name or slug contains it (`state/resolve.py`: ``?slug=`` / ``?name_search=``,
   checked client-side) with their environments (one list each, at most `MAX_APPLICATIONS`
   applications per query), and a pasted environment UUID.
 - Deployments. The anchor's environment's deployments, newest first, marked `previous` /
@@ -35,13 +35,13 @@ from textual.markup import escape
 from divio_tui.api.errors import ApiError
 from divio_tui.api.models import Application, Deployment, Environment
 from divio_tui.api.resources import KINDS
-from divio_tui.state.addresses import UUID_RE, find_application, search_applications
 from divio_tui.state.comparison import (
     COUNTERPARTS,
     default_counterpart,
     deployments_of,
     previous_deployment,
 )
+from divio_tui.state.resolve import UUID_RE, application_by_slug, applications_by_name
 from divio_tui.state.session import Session
 from divio_tui.ui._textual import StreamingCommandPalette
 from divio_tui.ui.palette.commands import highlighted_text, match_style
@@ -195,10 +195,15 @@ class EnvironmentChoices(Provider):
         apps: list[Application] = []
         if SLUG_RE.fullmatch(query):
             # Not a slug? The name search may still find it.
-            with contextlib.suppress(ApiError, ValueError):
-                apps.append(await find_application(self.session, query))
+            with contextlib.suppress(ApiError):
+                app = await application_by_slug(self.session, query)
+                if app is not None:
+                    apps.append(app)
         if len(query) >= 2:
-            apps += await search_applications(self.session, query, MAX_APPLICATIONS)
+            async for app in applications_by_name(self.session, query):
+                apps.append(app)
+                if len(apps) > MAX_APPLICATIONS:
+                    break
         unique = list({app.uuid: app for app in apps}.values())[:MAX_APPLICATIONS]
         lists = await asyncio.gather(*(self._environments_of(app.uuid) for app in unique),
                                      return_exceptions=True)
