@@ -255,18 +255,8 @@ def update_config(path: Path, **changes: Any) -> None:
     :func:`write_config` (atomic, 0600).
     """
     data = _read_toml(path)
-    for key, value in changes.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
-    try:
-        ConfigFile.model_validate(data)
-    except ValidationError as exc:
-        raise SettingsError(
-            f"Refusing to write invalid settings to {path}: {describe_validation_error(exc)}."
-        ) from None
-    write_config(path, data)
+    _apply(data, changes)
+    _write_valid(path, data)
 
 
 def update_profile(path: Path, name: str, **changes: Any) -> None:
@@ -279,11 +269,21 @@ def update_profile(path: Path, name: str, **changes: Any) -> None:
     table = profiles.setdefault(name, {})
     if not isinstance(table, dict):
         raise SettingsError(f"The config file {path} has a profile {name!r} that is not a table.")
+    _apply(table, changes)
+    _write_valid(path, data)
+
+
+def _apply(table: dict[str, Any], changes: Mapping[str, Any]) -> None:
+    """Set each change in `table`; a ``None`` removes the key."""
     for key, value in changes.items():
         if value is None:
             table.pop(key, None)
         else:
             table[key] = value
+
+
+def _write_valid(path: Path, data: Mapping[str, Any]) -> None:
+    """Validate `data` as a config file the user wrote, then :func:`write_config` it."""
     try:
         ConfigFile.model_validate(data)
     except ValidationError as exc:

@@ -1,14 +1,15 @@
 """Writing what the explorer found to files: pretty JSON, CSV, and no overwrite by accident.
 
 Textual-free, so every screen that saves (the tree's `s`, the backups table, the request log,
-tables still to come) and any command shares one set of rules:
+the compare view, the log viewer) and any command shares one set of rules:
 
 - `json_text`: two-space indented JSON, UTF-8 as is, a newline at the end (what ``jq .`` prints);
 - `csv_text`: RFC 4180 CSV with a header row; a cell that a spreadsheet would run as a formula
   (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is prefixed with
   ``'`` (OWASP's advice against CSV injection), since API text is untrusted;
 - `write_new`: creates the file, refusing to replace one unless told to (`FileExistsError`);
-  files are created 0600 (they hold account data), a replacement is atomic;
+  files are created 0600 (they hold account data), a replacement is atomic; `write_lines`
+  does the same for lines streamed from an iterable (a 100,000-line log is never one string);
 - `file_name`: a safe default name from untrusted parts (`environment-acme-shop-live.json`).
 
 The token never reaches these functions: callers hand them API data (URLs and JSON bodies,
@@ -23,11 +24,13 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-__all__ = ["FORMULA_LEADS", "csv_text", "file_name", "json_text", "resolve_path", "write_new"]
+__all__ = ["FORMULA_LEADS", "csv_text", "file_name", "json_text", "resolve_path", "write_lines",
+           "write_new"]
 
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet treat a CSV cell as a formula."""
@@ -97,22 +100,49 @@ def write_new(path: Path, text: str, *, overwrite: bool = False) -> Path:
     content replaces the old atomically. The file is created 0600 (its parent must exist);
     other failures raise `OSError` with the system's reason.
     """
-    data = text.encode("utf-8")
-    if not overwrite:
+    with _new_file(path, overwrite) as fh:
+        fh.write(text.encode("utf-8"))
+    return path
+
+
+LINES_BATCH = 5_000
+"""Lines `write_lines` joins before each write."""
+
+
+def write_lines(path: Path, lines: Iterable[str], *, overwrite: bool = False) -> int:
+    """Write `lines` to `path`, each ending in a newline, as `write_new` writes text (0600,
+    no replacement unless `overwrite`); `lines` is read a batch at a time. Returns how many
+    lines were written."""
+    count = 0
+    with _new_file(path, overwrite) as fh:
+        batch: list[str] = []
+        for line in lines:
+            batch.append(line)
+            if len(batch) >= LINES_BATCH:
+                fh.write(("\n".join(batch) + "\n").encode("utf-8"))
+                count += len(batch)
+                batch = []
+        if batch:
+            fh.write(("\n".join(batch) + "\n").encode("utf-8"))
+            count += len(batch)
+    return count
+
+
+@contextmanager
+def _new_file(path: Path, overwrite: bool) -> Iterator[IO[bytes]]:
+    """A binary file to fill, 0600: `path` itself, created exclusively; or with `overwrite`, a
+    temporary file beside it that replaces it once filled. Nothing is left behind on failure."""
+    if overwrite:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        written = Path(tmp)
+    else:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
-        return path
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        written = path
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
+            yield fh
+        if overwrite:
+            os.replace(written, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        written.unlink(missing_ok=True)
         raise
-    return path

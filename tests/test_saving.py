@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from divio_tui.saving import csv_text, file_name, json_text, resolve_path, write_new
+from divio_tui.saving import (
+    csv_text,
+    file_name,
+    json_text,
+    resolve_path,
+    write_lines,
+    write_new,
+)
 
 
 def test_json_is_pretty_utf8_and_round_trips() -> None:
@@ -43,6 +50,21 @@ def test_write_new_refuses_to_replace_a_file_unless_told(tmp_path: Path) -> None
     write_new(path, "second\n", overwrite=True)
     assert path.read_text() == "second\n"
     assert [p.name for p in tmp_path.iterdir()] == ["backup.json"]  # no temporary left
+
+
+def test_write_lines_streams_lines_with_the_same_rules(tmp_path: Path) -> None:
+    path = tmp_path / "app.log"
+    lines = (f"line {n} ☕" for n in range(12_345))  # more than a batch, never one list
+    assert write_lines(path, lines) == 12_345
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("line 0 ☕\nline 1 ☕\n") and text.endswith("line 12344 ☕\n")
+    with pytest.raises(FileExistsError):
+        write_lines(path, ["other"])
+    assert write_lines(path, ["other"], overwrite=True) == 1
+    assert path.read_text() == "other\n"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["app.log"]
 
 
 def test_write_new_reports_a_missing_directory(tmp_path: Path) -> None:

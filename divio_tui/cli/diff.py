@@ -29,7 +29,6 @@ from divio_tui.api.models import Deployment
 from divio_tui.cli.clients import build_client
 from divio_tui.cli.common import plain, safe
 from divio_tui.settings import Settings
-from divio_tui.state.addresses import AddressError, find_environment
 from divio_tui.state.backups import BackupBook
 from divio_tui.state.compare import Cell, Row, Section, report_json
 from divio_tui.state.comparison import (
@@ -39,6 +38,7 @@ from divio_tui.state.comparison import (
     default_counterpart,
     previous_deployment,
 )
+from divio_tui.state.resolve import TargetNotFound, environment_by_address
 from divio_tui.state.session import Session
 from divio_tui.ui.text.humanize import format_time
 
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return TROUBLE
     try:
         report = asyncio.run(_compare(args, settings))
-    except (Trouble, AddressError) as error:
+    except (Trouble, TargetNotFound) as error:
         print(f"divio-tui diff: {plain(safe(str(error), settings))}", file=sys.stderr)
         return TROUBLE
     except ApiError as error:
@@ -117,9 +117,9 @@ async def _compare(args: argparse.Namespace, settings: Settings) -> _Report:
 
 
 async def _environments(session: Session, sides: Sequence[str]) -> EnvironmentComparison:
-    a = await find_environment(session, sides[0])
+    a = await environment_by_address(session, sides[0])
     if len(sides) > 1:
-        b = await find_environment(session, sides[1])
+        b = await environment_by_address(session, sides[1])
     else:
         other = await default_counterpart(session, a)
         if other is None:

@@ -1,5 +1,6 @@
 """Finding a resource from what a person types: an application's slug or name, `slug/env`, or
-any UUID. Shared by the palette's jumps (`ui/palette/jump.py`) and `divio-tui open`.
+any UUID. Shared by the palette's jumps and pickers (`ui/palette/`), `divio-tui open` and
+`divio-tui diff`.
 
 Every lookup goes through the session, so what one finds the next one knows:
 
@@ -14,8 +15,9 @@ Every lookup goes through the session, so what one finds the next one knows:
   the first 200. A 404 on one kind is the normal answer, never an error.
 
 `resolve_target` is the one entry point for a whole target; it raises `TargetNotFound` with
-one plain sentence when nothing fits. API failures (a refused token, a 503) are raised as the
-`ApiError` they are.
+one plain sentence when nothing fits. `environment_by_address` is the narrower one of the
+compare commands: only an environment, as `APP/ENV` (slugs or UUIDs) or its UUID. API
+failures (a refused token, a 503) are raised as the `ApiError` they are.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import logging
 import re
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from divio_tui.api.errors import ApiError, NotFound
 from divio_tui.api.models import ApiModel, Application, Environment
@@ -43,6 +45,7 @@ __all__ = [
     "TargetNotFound",
     "application_by_slug",
     "applications_by_name",
+    "environment_by_address",
     "fetch_parents",
     "known_by_uuid",
     "name_matches",
@@ -266,13 +269,19 @@ async def _environment(session: Session, app: Application, slug: str) -> Target:
     label = app.slug or app.uuid
     if not slug:
         return Target("application", app, "by slug")
-    environments = await session.children("environment", "application", app.uuid)
+    environments = await _environments_of(session, app)
     for env in environments:
-        if isinstance(env, Environment) and env.slug == slug:
+        if env.slug == slug:
             return Target("environment", env, "by slug")
-    have = ", ".join(env.slug or env.key for env in environments if isinstance(env, Environment))
+    have = ", ".join(env.slug or env.key for env in environments)
     raise TargetNotFound(f"The application {label} has no environment {slug!r}"
                          + (f" (it has {have})." if have else " (it has none)."))
+
+
+async def _environments_of(session: Session, app: Application) -> list[Environment]:
+    """The application's environments (`Session.children`: cached, filter checked)."""
+    return [env for env in await session.children("environment", "application", app.uuid)
+            if isinstance(env, Environment)]
 
 
 async def _by_uuid(session: Session, uuid: str) -> Target:
@@ -284,3 +293,42 @@ async def _by_uuid(session: Session, uuid: str) -> Target:
         raise TargetNotFound(f"Nothing has the UUID {uuid}: it is no kind of resource this "
                              "token can see.")
     return Target(found[0], found[1], "by UUID")
+
+
+# -- an environment, for the compare commands -----------------------------------------------
+
+
+async def environment_by_address(session: Session, address: str) -> Environment:
+    """The environment `address` names: `APP/ENV` (the application's slug or UUID, the
+    environment's slug or UUID) or the environment's UUID. Names are not searched: a script
+    gets what it wrote or a `TargetNotFound` saying what was not found."""
+    address = address.strip()
+    if UUID_RE.fullmatch(address):
+        try:
+            return cast(Environment, await session.get("environment", address))
+        except NotFound:
+            raise TargetNotFound(f"No environment with the UUID {address!r}.") from None
+    app_text, slash, env_text = address.partition("/")
+    if not slash or not app_text or not env_text or "/" in env_text:
+        raise TargetNotFound(f"{address!r} is not APP/ENV (e.g. my-app/live) or an "
+                             "environment's UUID.")
+    app = await _application_by_slug_or_uuid(session, app_text)
+    environments = await _environments_of(session, app)
+    for environment in environments:
+        if env_text in {environment.slug, environment.uuid}:
+            return environment
+    slugs = ", ".join(sorted(env.slug or env.uuid for env in environments)) or "none"
+    raise TargetNotFound(f"The application {app_text!r} has no environment {env_text!r} "
+                         f"(it has: {slugs}).")
+
+
+async def _application_by_slug_or_uuid(session: Session, text: str) -> Application:
+    if UUID_RE.fullmatch(text):
+        try:
+            return cast(Application, await session.get("application", text))
+        except NotFound:
+            pass  # a slug may look like a uuid: try it as one
+    app = await application_by_slug(session, text)
+    if app is None:
+        raise TargetNotFound(f"No application with the slug {text!r}.")
+    return app

@@ -149,11 +149,6 @@ COMPARE_TABLE_BINDINGS: list[Binding] = [
 ]
 """Enter, and vi keys beside the arrows, in the compare table."""
 
-COMPARE_SAVE_BINDINGS: list[Binding] = [
-    Binding("escape", "cancel", "Cancel", id="compare-save-cancel"),
-]
-"""The compare view's save prompt (enter saves)."""
-
 
 LOGS_BINDINGS: list[Binding] = [
     Binding("f", "follow", "Follow", id="logs-follow"),
@@ -329,7 +324,7 @@ ALL_BINDINGS: dict[str, Binding] = {
     for binding in [*TREE_BINDINGS, *DETAIL_BINDINGS, *REFERENCE_BINDINGS, *EXPLORER_BINDINGS,
                     *APP_BINDINGS,
                     *BACKUPS_VIEW_BINDINGS, *BACKUPS_TABLE_BINDINGS,
-                    *COMPARE_VIEW_BINDINGS, *COMPARE_TABLE_BINDINGS, *COMPARE_SAVE_BINDINGS,
+                    *COMPARE_VIEW_BINDINGS, *COMPARE_TABLE_BINDINGS,
                     *REQUEST_LOG_BINDINGS, *REQUEST_TABLE_BINDINGS, *REQUEST_BODY_BINDINGS,
                     *LOGS_BINDINGS, *LOG_VIEW_BINDINGS,
                     *HEALTH_VIEW_BINDINGS, *HEALTH_TABLE_BINDINGS]

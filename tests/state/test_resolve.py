@@ -12,7 +12,7 @@ from divio_tui.api.client import DivioClient
 from divio_tui.api.errors import Unauthorised
 from divio_tui.fake import Dataset, FakeDivioAPI, FakeTransport
 from divio_tui.settings import DEMO_API_URL
-from divio_tui.state.resolve import TargetNotFound, resolve_target
+from divio_tui.state.resolve import TargetNotFound, environment_by_address, resolve_target
 from divio_tui.state.session import Session
 
 
@@ -87,6 +87,30 @@ async def test_what_cannot_be_found_is_said_in_words(session: Session, text: str
     with pytest.raises(TargetNotFound) as caught:
         await resolve_target(session, text)
     assert caught.value.message.startswith(message)
+
+
+async def test_an_address_is_app_slash_env_by_slug_or_uuid_or_an_environments_uuid(
+        session: Session, demo_dataset: Dataset) -> None:
+    live = demo_dataset.environment("acme-shop", "live")
+    app_uuid = live["application"]
+    for address in ("acme-shop/live", f"{app_uuid}/live", f"acme-shop/{live['uuid']}",
+                    live["uuid"], " acme-shop/live "):
+        assert (await environment_by_address(session, address)).uuid == live["uuid"]
+
+
+@pytest.mark.parametrize(("address", "message"), [
+    ("nosuchapp/live", "No application with the slug 'nosuchapp'."),
+    ("ACME Shop/live", "No application with the slug 'ACME Shop'."),  # names are not searched
+    ("acme-shop/prod", "The application 'acme-shop' has no environment 'prod' (it has: live, "
+                       "staging, test)."),
+    ("acme-shop", "'acme-shop' is not APP/ENV (e.g. my-app/live) or an environment's UUID."),
+    ("aaaaaaaaaaaaaaaaaaaaaaaaaa", "No environment with the UUID 'aaaaaaaaaaaaaaaaaaaaaaaaaa'."),
+])
+async def test_an_address_that_names_no_environment_says_which_part(
+        session: Session, address: str, message: str) -> None:
+    with pytest.raises(TargetNotFound) as caught:
+        await environment_by_address(session, address)
+    assert caught.value.message == message
 
 
 async def test_a_refused_token_is_not_reported_as_a_missing_resource(

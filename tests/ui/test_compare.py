@@ -14,17 +14,18 @@ from typing import Any
 from rich.console import Console
 from rich.style import Style
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from divio_tui.fake import FIXED_NOW, FakeDivioAPI
 from divio_tui.fake.dataset import Dataset, generate
 from divio_tui.state.compare import ENVIRONMENT_WORDS, VARIABLES, Cell, Row, Status
 from divio_tui.state.nodes import ResourceData
 from divio_tui.ui.app import DivioApp
-from divio_tui.ui.compare.save import SavePrompt
 from divio_tui.ui.compare.screen import CompareScreen
 from divio_tui.ui.compare.table import CompareTable, row_cells
 from divio_tui.ui.screens.help import help_table
 from divio_tui.ui.text.labels import MASK
+from divio_tui.ui.widgets.save_prompt import SavePrompt
 from tests.ui.helpers import (
     TOKEN,
     group,
@@ -277,8 +278,7 @@ async def test_save_writes_masked_json_and_asks_before_replacing(tmp_path: Path)
         await press(pilot, "equals_sign", "s")
         assert isinstance(app.screen, SavePrompt)
         no_blink(pilot)
-        field = app.screen.query_one("#compare-save-path")
-        field.value = str(target)  # type: ignore[attr-defined]
+        app.screen.query_one("#save-path", Input).value = str(target)
         await press(pilot, "enter")
         assert isinstance(app.screen, CompareScreen)
         written = target.read_text()
@@ -289,8 +289,7 @@ async def test_save_writes_masked_json_and_asks_before_replacing(tmp_path: Path)
         assert "Saved" in messages(app)
 
         await press(pilot, "v", "s")  # revealed, and the same path again
-        field = app.screen.query_one("#compare-save-path")
-        field.value = str(target)  # type: ignore[attr-defined]
+        app.screen.query_one("#save-path", Input).value = str(target)
         await press(pilot, "enter")
         assert isinstance(app.screen, SavePrompt)  # it exists: asked first
         assert "exists" in screen_text(app)

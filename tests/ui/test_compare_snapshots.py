@@ -7,8 +7,10 @@ then look at the SVGs.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from tests.ui.helpers import group, make_app, no_blink, open_path, press, resource, settle
@@ -73,8 +75,12 @@ class TestCompare:
 
         assert snap_compare(make_app(), terminal_size=WIDE, run_before=run_before)
 
-    def test_save_prompt(self, snap_compare: Any) -> None:
-        """s: where to save the JSON, and that secrets stay masked in it."""
+    def test_save_prompt(self, snap_compare: Any, tmp_path: Path,
+                         monkeypatch: pytest.MonkeyPatch) -> None:
+        """s: where to save the JSON, and that secrets stay masked in it (the current
+        directory is the home directory, shown as ~ whoever runs the test)."""
+        monkeypatch.setenv("HOME", str(tmp_path))
+        monkeypatch.chdir(tmp_path)
 
         async def run_before(pilot: Pilot[Any]) -> None:
             await fleet_test_against_live(pilot)

@@ -12,7 +12,7 @@ from textual.widgets import Input
 from divio_tui.fake.dataset import FIXED_NOW, generate
 from divio_tui.fake.server import FakeDivioAPI
 from divio_tui.fake.transport import FakeTransport
-from divio_tui.ui.palette.jump import UUID_RE
+from divio_tui.state.resolve import UUID_RE
 from divio_tui.ui.widgets.filter_bar import FilterBar
 from tests.ui.helpers import (
     GatedTransport,

@@ -7,12 +7,14 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from divio_tui.fake.dataset import FIXED_NOW
 from divio_tui.fake.server import FakeDivioAPI
 from divio_tui.ui.app import DivioApp
 from divio_tui.ui.logs.screen import LogScreen
 from divio_tui.ui.logs.view import LogView
+from divio_tui.ui.widgets.save_prompt import SavePrompt
 from tests.ui.helpers import (
     TOKEN,
     MovingClock,
@@ -203,8 +205,11 @@ async def test_hostile_log_text_is_shown_as_marks_and_a_huge_line_is_cut_for_dis
         copied = app.clipboard
         assert len(copied) > 100_000 and copied.endswith("0]}")
         await press(pilot, "s")
-        path_input = app.screen.query_one("#logs-save-path")
-        assert str(tmp_path) in path_input.value  # type: ignore[attr-defined]
+        prompt = app.screen
+        assert isinstance(prompt, SavePrompt)
+        path_input = prompt.query_one("#save-path", Input)
+        assert path_input.value.endswith(".log") and "/" not in path_input.value
+        assert str(tmp_path) in str(prompt.query_one("#save-where").render())
         await press(pilot, "enter")
         saved = list(tmp_path.glob("*.log"))
         assert len(saved) == 1 and saved[0].read_text().count("\n") == 1
@@ -219,14 +224,15 @@ async def test_saving_never_replaces_a_file_without_asking(tmp_path: Path) -> No
     async with app.run_test(size=(120, 36)) as pilot:
         await open_runtime_logs(pilot)
         await press(pilot, "s")
-        field = app.screen.query_one("#logs-save-path")
-        field.value = str(target)  # type: ignore[attr-defined]
-        await press(pilot, "enter")
-        await press(pilot, "n")  # keep it
+        app.screen.query_one("#save-path", Input).value = str(target)
+        await press(pilot, "enter")  # it exists: the prompt asks
+        assert "already exists" in str(app.screen.query_one("#save-status").render())
         assert target.read_text() == "mine\n"
+        await press(pilot, "escape")  # keep it
+        assert isinstance(app.screen, LogScreen) and target.read_text() == "mine\n"
         await press(pilot, "s")
-        app.screen.query_one("#logs-save-path").value = str(target)  # type: ignore[attr-defined]
-        await press(pilot, "enter", "y")
+        app.screen.query_one("#save-path", Input).value = str(target)
+        await press(pilot, "enter", "enter")  # asked, and yes: replace it
         await settle(pilot)
         assert target.read_text().count("\n") > 100
 

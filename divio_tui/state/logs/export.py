@@ -3,20 +3,18 @@
 A line reads as it does on screen, whole: runtime lines start with their time (ISO-8601 UTC,
 every digit the API gave up to microseconds) and service, deployment lines are the text alone;
 control characters stay the visible marks of the buffer, so what is copied or saved can never
-act on a terminal later. `write_lines` creates a file (0600: logs can hold secrets) and refuses
-to replace one unless told to.
+act on a terminal later. Files are written by `divio_tui.saving.write_lines` (0600: logs can
+hold secrets; never replacing a file unasked).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from .buffer import LogBuffer
 
-__all__ = ["ClipText", "clip_text", "export_line", "export_lines", "write_lines"]
+__all__ = ["ClipText", "clip_text", "export_line", "export_lines"]
 
 COPY_LINES = 10_000
 """Lines a copy of what is shown takes at most (the clipboard goes through the terminal)."""
@@ -65,22 +63,3 @@ def clip_text(buffer: LogBuffer, seqs: list[int] | range, *, timed: bool = True,
         size += len(line) + 1
     chosen.reverse()
     return ClipText("\n".join(chosen), len(chosen), len(seqs) - len(chosen))
-
-
-def write_lines(path: Path, lines: Iterable[str], *, overwrite: bool = False) -> int:
-    """Write `lines` to `path` (created 0600; an existing file only with `overwrite`, else
-    `FileExistsError`); returns the number of lines written."""
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if overwrite else os.O_EXCL)
-    fd = os.open(path, flags, 0o600)
-    count = 0
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-        batch: list[str] = []
-        for line in lines:
-            batch.append(line)
-            count += 1
-            if len(batch) >= 5_000:
-                handle.write("\n".join(batch) + "\n")
-                batch = []
-        if batch:
-            handle.write("\n".join(batch) + "\n")
-    return count

@@ -35,7 +35,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from divio_tui.api.errors import ApiError
 from divio_tui.api.models import Backup, ServiceInstance, ServiceInstanceBackup
-from divio_tui.saving import csv_text, file_name, write_new
+from divio_tui.saving import csv_text, file_name
 from divio_tui.state.backups import BackupBook, BackupReport
 from divio_tui.ui.backups import export
 from divio_tui.ui.backups.cells import (
@@ -55,7 +55,7 @@ from divio_tui.ui.text.labels import (
     error_summary,
     service_name,
 )
-from divio_tui.ui.widgets.save_prompt import SavePrompt
+from divio_tui.ui.widgets.save_prompt import SavePrompt, writes
 from divio_tui.untrusted import visible
 
 log = logging.getLogger(__name__)
@@ -387,14 +387,11 @@ class BackupsScreen(Screen[Target | None]):
         if self.report.pending:
             what += " (service backups still being read)"
 
-        def write(path: Path, overwrite: bool) -> None:
-            write_new(path, text, overwrite=overwrite)
-
         def saved(path: Path | None) -> None:
             if path is not None:
                 self.notify(f"Saved {what} as CSV\n{visible(path)}", markup=False)
 
-        self.app.push_screen(SavePrompt(what, self._file_name(), write), saved)
+        self.app.push_screen(SavePrompt(what, self._file_name(), writes(text)), saved)
 
     def _file_name(self) -> str:
         """`backups-acme-shop-live.csv`: the application's and the environment's slugs."""

@@ -16,7 +16,6 @@ close. Failures show on their section's line and in the summary, with `r` to ret
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -31,10 +30,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
+from divio_tui.saving import json_text, write_new
 from divio_tui.state.compare import Row, Section, report_json
 from divio_tui.state.comparison import Comparison, DeploymentComparison, EnvironmentComparison
 from divio_tui.ui.compare import lines
-from divio_tui.ui.compare.save import SavePrompt, write_private
 from divio_tui.ui.compare.table import (
     COLUMNS,
     CompareTable,
@@ -46,6 +45,7 @@ from divio_tui.ui.compare.table import (
 )
 from divio_tui.ui.keys import COMPARE_VIEW_BINDINGS, KeyDisplay, keys_for
 from divio_tui.ui.text.labels import MASK, SEP
+from divio_tui.ui.widgets.save_prompt import SavePrompt
 from divio_tui.untrusted import shorten, visible
 
 log = logging.getLogger(__name__)
@@ -331,21 +331,21 @@ class CompareScreen(Screen[Target | None]):
     def action_save(self) -> None:
         default = lines.file_name(self.comparison)
         reveal_key = keys_for(self.keys, "compare-reveal")[0]
-        what = ("Sensitive values are in clear (revealed): the file is readable by you only."
+        note = ("Sensitive values are in clear (revealed): the file is readable by you only."
                 if self.reveal else f"Sensitive values are masked ({reveal_key} reveals them "
                 "first).")
-        self.app.push_screen(SavePrompt(default, self._write, what), callback=self._saved)
+        self.app.push_screen(SavePrompt("the comparison as JSON", default, self._write,
+                                        note=note), callback=self._saved)
 
-    def _write(self, path: Path, overwrite: bool) -> str | None:
+    def _write(self, path: Path, overwrite: bool) -> None:
         comparison = self.comparison
         document = report_json(comparison.compared,
                                (comparison.side_json(0), comparison.side_json(1)),
                                comparison.sections(self.clock()), comparison.words,
                                reveal=self.reveal, mask=MASK)
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-        return write_private(path, text, overwrite=overwrite)
+        write_new(path, json_text(document), overwrite=overwrite)
 
-    def _saved(self, path: str | None) -> None:
+    def _saved(self, path: Path | None) -> None:
         if path is None:
             return
         rows = sum(len(section.rows) for section in self._sections)

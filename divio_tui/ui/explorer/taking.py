@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from textual.app import App
 
 from divio_tui.api.resources import KINDS
-from divio_tui.saving import file_name, json_text, write_new
+from divio_tui.saving import file_name, json_text
 from divio_tui.shell import UnsafeValue, curl_command
 from divio_tui.state.nodes import GroupData, NodeData, ResourceData
 from divio_tui.ui.explorer import copying
@@ -30,7 +30,7 @@ from divio_tui.ui.explorer.divio_commands import (
 from divio_tui.ui.explorer.documents import Saved, document_of
 from divio_tui.ui.explorer.host import ExplorerHost
 from divio_tui.ui.tree.widget import ResourceTree
-from divio_tui.ui.widgets.save_prompt import SavePrompt
+from divio_tui.ui.widgets.save_prompt import SavePrompt, writes
 from divio_tui.untrusted import visible
 
 DEMO_CURL_NOTE = "(demo: this API lives inside divio-tui; `divio-tui fake-api` serves it over HTTP)"
@@ -129,9 +129,6 @@ class TakeAway:
         text = json_text(saved.document)
         what = describe_saved(data, saved)
 
-        def write(path: Path, overwrite: bool) -> None:
-            write_new(path, text, overwrite=overwrite)
-
         def done(path: Path | None) -> None:
             if path is None:
                 return
@@ -144,7 +141,7 @@ class TakeAway:
             screen.notify(f"Saved {what} as JSON\n{visible(path)}"
                           + "".join(f"\n({note})" for note in notes), markup=False, timeout=8)
 
-        screen.app.push_screen(SavePrompt(what, default_file_name(data), write), done)
+        screen.app.push_screen(SavePrompt(what, default_file_name(data), writes(text)), done)
 
 
 def describe_saved(data: NodeData | None, saved: Saved) -> str:

@@ -26,7 +26,6 @@ is shown, `s` saves what is shown to a file.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -45,6 +44,7 @@ from textual.widgets import Footer, Static
 
 from divio_tui.api.errors import ApiError, Unauthorised
 from divio_tui.api.models import Deployment
+from divio_tui.saving import write_lines
 from divio_tui.state.live import Backoff, moving, outcome, progress
 from divio_tui.state.logs import (
     DeploymentLogReader,
@@ -53,10 +53,9 @@ from divio_tui.state.logs import (
     LogQuery,
     RuntimeLogReader,
 )
-from divio_tui.state.logs.export import clip_text, export_line, export_lines, write_lines
+from divio_tui.state.logs.export import clip_text, export_line, export_lines
 from divio_tui.state.logs.readers import LogChange
 from divio_tui.ui.keys import LOGS_BINDINGS, keys_for
-from divio_tui.ui.logs.save import ConfirmOverwrite, SavePrompt
 from divio_tui.ui.logs.target import LogHost, LogTarget, last_deployment_target
 from divio_tui.ui.logs.view import (
     KNOWN_SERVICES,
@@ -68,6 +67,7 @@ from divio_tui.ui.logs.view import (
 from divio_tui.ui.text.humanize import format_duration, format_time
 from divio_tui.ui.text.labels import SEP, error_summary
 from divio_tui.ui.widgets.filter_bar import FilterBar
+from divio_tui.ui.widgets.save_prompt import SavePrompt
 from divio_tui.untrusted import visible
 
 log = logging.getLogger(__name__)
@@ -457,45 +457,29 @@ class LogScreen(Screen[None]):
                     markup=False, timeout=5)
 
     def action_save(self) -> None:
-        rows = self.filtered.rows
-        if not len(rows):
+        if not len(self.filtered.rows):
             self.notify("Nothing to save yet.", markup=False, timeout=3)
             return
         stamp = self.host.now().strftime("%Y%m%d-%H%M%S")
-        default = Path.cwd() / f"{self.target.file_stem}-{stamp}.log"
-        what = (f"the {len(rows):,} lines the filter shows" if self.filtered.active
-                else f"{len(rows):,} lines")
-        self.app.push_screen(SavePrompt(default, what), callback=self._save_to)
+        default = f"{self.target.file_stem}-{stamp}.log"
+        count = len(self.filtered.rows)
+        what = (f"the {count:,} lines the filter shows" if self.filtered.active
+                else f"{count:,} lines")
+        written = 0
 
-    def _save_to(self, path: Path | None) -> None:
-        if path is None:
-            return
-        if path.exists():
-            self.app.push_screen(ConfirmOverwrite(path),
-                                 callback=lambda replace: self._write(path, bool(replace)))
-            return
-        self._write(path, False)
+        def write(path: Path, overwrite: bool) -> None:
+            # The lines shown when enter is pressed (following may have added some), streamed
+            # to the file from the buffer.
+            nonlocal written
+            lines = export_lines(self.buffer, list(self.filtered.rows), timed=self.runtime)
+            written = write_lines(path, lines, overwrite=overwrite)
 
-    def _write(self, path: Path, overwrite: bool) -> None:
-        if path.exists() and not overwrite:
-            self.notify(f"Kept {visible(path)}: nothing saved.", markup=False, timeout=4)
-            return
-        rows = list(self.filtered.rows)
-        lines = list(export_lines(self.buffer, rows, timed=self.runtime))
-        self.run_worker(self._write_file(path, lines, overwrite), group="logs-save",
-                        exit_on_error=False, description="save the log")
+        def saved(path: Path | None) -> None:
+            if path is not None:
+                self.notify(f"Saved {written:,} lines to {visible(path)}", markup=False,
+                            timeout=5)
 
-    async def _write_file(self, path: Path, lines: list[str], overwrite: bool) -> None:
-        try:
-            count = await asyncio.to_thread(write_lines, path, lines, overwrite=overwrite)
-        except FileExistsError:
-            self.notify(f"{visible(path)} appeared meanwhile: nothing saved.", markup=False,
-                        severity="warning")
-        except OSError as error:
-            self.notify(f"Could not save to {visible(path)}: {visible(error.strerror or error)}",
-                        title="Not saved", severity="error", markup=False, timeout=8)
-        else:
-            self.notify(f"Saved {count:,} lines to {visible(path)}", markup=False, timeout=5)
+        self.app.push_screen(SavePrompt(what, default, write), saved)
 
     # -- other actions ----------------------------------------------------------------------
 

@@ -24,14 +24,16 @@ requests are dropped with its task), and API sources wait `API_DEBOUNCE` seconds
 typing does not send a request per key.
 
 The lookups themselves are Textual-free and shared with `divio-tui open`: they live in
-`divio_tui.state.resolve` (re-exported here: `UUID_RE`, `probe_uuid`, …).
+`divio_tui.state.resolve`. What the compare pickers (`pickers.py`) share with the jumps lives
+here: `Found`, `merged`, `search_hits` (one search: sources merged, each resource once, a hit
+per find) and `application_sources` (the API's answers on which applications a query names).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -44,11 +46,7 @@ from divio_tui.api.errors import ApiError
 from divio_tui.api.models import ApiModel, Application
 from divio_tui.api.resources import KINDS
 from divio_tui.state.resolve import (
-    NAME_FILTER,
-    SLUG_FILTER,
     SLUG_RE,
-    UUID_PROBE_ORDER,
-    UUID_PROBES_AT_ONCE,
     UUID_RE,
     application_by_slug,
     applications_by_name,
@@ -57,14 +55,13 @@ from divio_tui.state.resolve import (
     name_matches,
     probe_uuid,
 )
+from divio_tui.state.session import Session
 from divio_tui.ui.palette.commands import highlighted_text, host_of, match_style
 from divio_tui.ui.text.labels import plain_label
 from divio_tui.untrusted import visible
 
-__all__ = [
-    "NAME_FILTER", "SLUG_FILTER", "SLUG_RE", "UUID_PROBES_AT_ONCE", "UUID_PROBE_ORDER",
-    "UUID_RE", "Found", "JumpCommands", "merged", "name_matches", "probe_uuid",
-]
+__all__ = ["API_DEBOUNCE", "EXACT", "Found", "JumpCommands", "application_sources", "merged",
+           "search_hits"]
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +85,8 @@ class Found:
     kind: str
     model: ApiModel
     how: str
-    """"loaded", "by slug", "by name", "by UUID"."""
+    """"loaded", "by slug", "by name", "by UUID" (a picker's own sources: a note for the hit,
+    such as "previous")."""
     score: float | None = None
     """None: score the prompt with the fuzzy matcher."""
 
@@ -101,20 +99,8 @@ class JumpCommands(Provider):
         yield  # an async generator that yields nothing: commands are ExplorerCommands'
 
     async def search(self, query: str) -> Hits:
-        query = query.strip()
-        if not query:
-            return
-        matcher = self.matcher(query)
-        style = match_style(self)
-        seen: set[tuple[str, str]] = set()
-        async for found in merged(self._sources(query)):
-            key = (found.kind, found.model.key)
-            if key in seen:
-                continue
-            hit = self._hit(found, matcher, style)
-            if hit is not None:  # a loaded node the query does not match may come back
-                seen.add(key)    # from the API, matched on its slug
-                yield hit
+        async for hit in search_hits(self, query, self._sources, self._hit):
+            yield hit
 
     def _sources(self, query: str) -> list[AsyncIterator[Found]]:
         sources = [self._loaded(query)]
@@ -123,11 +109,7 @@ class JumpCommands(Provider):
             sources.append(self._by_uuid(uuid))
             return sources
         sources.append(self._known_applications(query))
-        if SLUG_RE.fullmatch(query):
-            sources.append(self._by_slug(query))
-        if len(query) >= 2:
-            sources.append(self._by_name(query))
-        return sources
+        return sources + application_sources(host_of(self).session, query)
 
     # -- hits ---------------------------------------------------------------------------
 
@@ -181,21 +163,6 @@ class JumpCommands(Provider):
             if isinstance(model, Application) and name_matches(model, query):
                 yield Found("application", model, "by name", _name_score(model, query))
 
-    async def _by_slug(self, slug: str) -> AsyncIterator[Found]:
-        await asyncio.sleep(API_DEBOUNCE)
-        model = await application_by_slug(host_of(self).session, slug)
-        if model is not None:
-            yield Found("application", model, "by slug", EXACT)
-
-    async def _by_name(self, needle: str) -> AsyncIterator[Found]:
-        await asyncio.sleep(API_DEBOUNCE)
-        count = 0
-        async for model in applications_by_name(host_of(self).session, needle):
-            yield Found("application", model, "by name", _name_score(model, needle))
-            count += 1
-            if count >= MAX_NAME_HITS:
-                return
-
     async def _by_uuid(self, uuid: str) -> AsyncIterator[Found]:
         session = host_of(self).session
         known = known_by_uuid(session, uuid)
@@ -210,12 +177,64 @@ class JumpCommands(Provider):
             yield Found(found[0], found[1], "by UUID", EXACT)
 
 
+def application_sources(session: Session, query: str) -> list[AsyncIterator[Found]]:
+    """The API's answers on which applications `query` names, each source waiting
+    `API_DEBOUNCE` first: the application whose slug it is (a slug-looking query; scored
+    `EXACT`), and those whose name or slug holds it (two characters or more; an exact name
+    scored `EXACT / 2`, the rest left to the fuzzy matcher)."""
+    sources = []
+    if SLUG_RE.fullmatch(query):
+        sources.append(_by_slug(session, query))
+    if len(query) >= 2:
+        sources.append(_by_name(session, query))
+    return sources
+
+
+async def _by_slug(session: Session, slug: str) -> AsyncIterator[Found]:
+    await asyncio.sleep(API_DEBOUNCE)
+    model = await application_by_slug(session, slug)
+    if model is not None:
+        yield Found("application", model, "by slug", EXACT)
+
+
+async def _by_name(session: Session, needle: str) -> AsyncIterator[Found]:
+    await asyncio.sleep(API_DEBOUNCE)
+    count = 0
+    async for model in applications_by_name(session, needle):
+        yield Found("application", model, "by name", _name_score(model, needle))
+        count += 1
+        if count >= MAX_NAME_HITS:
+            return
+
+
 def _name_score(model: Application, needle: str) -> float | None:
     """Exact name or slug first; otherwise let the fuzzy matcher score the prompt."""
     folded = needle.casefold()
     if folded in {(model.name or "").casefold(), (model.slug or "").casefold()}:
         return EXACT / 2
     return None
+
+
+async def search_hits(provider: Provider, query: str,
+                      sources: Callable[[str], list[AsyncIterator[Found]]],
+                      hit: Callable[[Found, Matcher, Style], Hit | None]) -> Hits:
+    """One palette search: what `sources(query)` find, merged as it comes, made a hit each by
+    `hit` (None: not a hit; the same resource may come back from another source, matched on
+    a field the prompt does not show) and yielded once per resource."""
+    query = query.strip()
+    if not query:
+        return
+    matcher = provider.matcher(query)
+    style = match_style(provider)
+    seen: set[tuple[str, str]] = set()
+    async for found in merged(sources(query)):
+        key = (found.kind, found.model.key)
+        if key in seen:
+            continue
+        made = hit(found, matcher, style)
+        if made is not None:
+            seen.add(key)
+            yield made
 
 
 async def merged(sources: list[AsyncIterator[Found]]) -> AsyncIterator[Found]:

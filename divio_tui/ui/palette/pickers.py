@@ -8,7 +8,7 @@ pick is compared with), so the pickers work from any screen.
 - Environments. Empty query: the anchor's application's other environments, the default
   counterpart first (test <-> live), then environments the session knows. A query: known
   environments by fuzzy match on "Application › env", applications whose slug is the query
-  or whose name or slug contains it (`state/addresses.py`: ``?slug=`` / ``?name_search=``,
+  or whose name or slug contains it (`state/resolve.py`: ``?slug=`` / ``?name_search=``,
   checked client-side) with their environments (one list each, at most `MAX_APPLICATIONS`
   applications per query), and a pasted environment UUID.
 - Deployments. The anchor's environment's deployments, newest first, marked `previous` /
@@ -28,24 +28,33 @@ from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar, cast
 
+from rich.style import Style
 from rich.text import Text
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.fuzzy import Matcher
 from textual.markup import escape
 
 from divio_tui.api.errors import ApiError
 from divio_tui.api.models import Application, Deployment, Environment
 from divio_tui.api.resources import KINDS
-from divio_tui.state.addresses import UUID_RE, find_application, search_applications
 from divio_tui.state.comparison import (
     COUNTERPARTS,
     default_counterpart,
     deployments_of,
     previous_deployment,
 )
+from divio_tui.state.resolve import UUID_RE
 from divio_tui.state.session import Session
 from divio_tui.ui._textual import StreamingCommandPalette
-from divio_tui.ui.palette.commands import highlighted_text, match_style
-from divio_tui.ui.palette.jump import API_DEBOUNCE, SLUG_RE, Found, merged
+from divio_tui.ui.palette.commands import highlighted_text
+from divio_tui.ui.palette.jump import (
+    API_DEBOUNCE,
+    EXACT,
+    Found,
+    application_sources,
+    merged,
+    search_hits,
+)
 from divio_tui.ui.text.humanize import format_time
 from divio_tui.ui.text.labels import SEP
 from divio_tui.untrusted import shorten, visible
@@ -58,8 +67,6 @@ MAX_APPLICATIONS = 8
 MAX_KNOWN = 200
 """Environments the session knows, offered per search."""
 
-BEST = 1000.0
-"""Score of the default counterpart and of a pasted UUID: above any fuzzy score."""
 
 
 @dataclass(frozen=True)
@@ -157,26 +164,22 @@ class EnvironmentChoices(Provider):
             "environment", "application", application))
 
     async def search(self, query: str) -> Hits:
-        query = query.strip()
-        if not query:
-            return
-        matcher = self.matcher(query)
-        style = match_style(self)
-        seen: set[str] = set()
-        async for found in merged(self._sources(query)):
-            environment = cast(Environment, found.model)
-            if environment.uuid in seen or environment.uuid == self.request.anchor:
-                continue
-            name = self._name(environment)
-            score = found.score
-            if score is None:
-                score = matcher.match(f"{name} {environment.slug or ''}")
-                if score <= 0:
-                    continue
-            seen.add(environment.uuid)
-            yield Hit(score, highlighted_text(matcher, name, style),
-                      partial(self.request.on_pick, environment.uuid), text=name,
-                      help=escape(self._help(environment, found.how)))
+        async for hit in search_hits(self, query, self._sources, self._hit):
+            yield hit
+
+    def _hit(self, found: Found, matcher: Matcher, style: Style) -> Hit | None:
+        environment = cast(Environment, found.model)
+        if environment.uuid == self.request.anchor:
+            return None
+        name = self._name(environment)
+        score = found.score
+        if score is None:
+            score = matcher.match(f"{name} {environment.slug or ''}")
+            if score <= 0:
+                return None
+        return Hit(score, highlighted_text(matcher, name, style),
+                   partial(self.request.on_pick, environment.uuid), text=name,
+                   help=escape(self._help(environment, found.how)))
 
     def _sources(self, query: str) -> list[AsyncIterator[Found]]:
         if UUID_RE.fullmatch(query.lower()):
@@ -189,28 +192,25 @@ class EnvironmentChoices(Provider):
             if isinstance(model, Environment):
                 yield Found("environment", model, "seen")
 
-    async def _by_application(self, query: str
-                              ) -> AsyncIterator[Found]:
-        await asyncio.sleep(API_DEBOUNCE)
-        apps: list[Application] = []
-        if SLUG_RE.fullmatch(query):
-            # Not a slug? The name search may still find it.
-            with contextlib.suppress(ApiError, ValueError):
-                apps.append(await find_application(self.session, query))
-        if len(query) >= 2:
-            apps += await search_applications(self.session, query, MAX_APPLICATIONS)
-        unique = list({app.uuid: app for app in apps}.values())[:MAX_APPLICATIONS]
-        lists = await asyncio.gather(*(self._environments_of(app.uuid) for app in unique),
+    async def _by_application(self, query: str) -> AsyncIterator[Found]:
+        """The environments of the applications the query names (the palette's jump finds
+        them the same way), the best-named applications first."""
+        apps: dict[str, Found] = {}
+        async for found in merged(application_sources(self.session, query)):
+            apps.setdefault(found.model.key, found)
+        best = sorted(apps.values(), key=lambda found: -(found.score or 0.0))[:MAX_APPLICATIONS]
+        lists = await asyncio.gather(*(self._environments_of(found.model.key) for found in best),
                                      return_exceptions=True)
-        for app, envs in zip(unique, lists, strict=True):
+        for found, envs in zip(best, lists, strict=True):
             if isinstance(envs, BaseException):
                 if not isinstance(envs, ApiError):
                     raise envs
-                log.info("environments of %s: %s", app.slug, envs.message)
+                log.info("environments of %s: %s", cast(Application, found.model).slug,
+                         envs.message)
                 continue
-            exact = query in {app.slug, app.name}
+            exact = found.score is not None
             for env in envs:
-                yield Found("environment", env, "by application", BEST / 2 if exact else 1.0)
+                yield Found("environment", env, "by application", EXACT / 2 if exact else 1.0)
 
     async def _by_uuid(self, uuid: str) -> AsyncIterator[Found]:
         known = self.session.known("environment", uuid)
@@ -226,7 +226,7 @@ class EnvironmentChoices(Provider):
                 "application", environment.application) is None:
             with contextlib.suppress(ApiError):  # its application's name, for the prompt
                 await self.session.get("application", environment.application)
-        yield Found("environment", environment, "by UUID", BEST)
+        yield Found("environment", environment, "by UUID", EXACT)
 
     def _name(self, environment: Environment) -> str:
         return environment_name(self.session, environment)
@@ -282,29 +282,33 @@ class DeploymentChoices(Provider):
                                help=escape(self._help(deployment, note)))
 
     async def search(self, query: str) -> Hits:
-        query = query.strip()
-        if not query:
-            return
-        matcher = self.matcher(query)
-        style = match_style(self)
+        async for hit in search_hits(self, query, self._sources, self._hit):
+            yield hit
+
+    def _sources(self, query: str) -> list[AsyncIterator[Found]]:
         if UUID_RE.fullmatch(query.lower()):
-            try:
-                found = await self.session.get("deployment", query.lower())
-            except ApiError as error:
-                log.info("deployment %s: %s", query, error.message)
-                return
-            deployment = cast(Deployment, found)
-            name = self._name(deployment)
-            yield Hit(BEST, Text(name), partial(self.request.on_pick, deployment), text=name,
-                      help=escape(self._help(deployment, "by UUID")))
-            return
+            return [self._by_uuid(query.lower())]
+        return [self._from_list()]
+
+    async def _by_uuid(self, uuid: str) -> AsyncIterator[Found]:
+        yield Found("deployment", await self.session.get("deployment", uuid), "by UUID", EXACT)
+
+    async def _from_list(self) -> AsyncIterator[Found]:
         for deployment, note in await self._listed():
-            name = self._name(deployment)
-            score = matcher.match(f"{name} {note}")
-            if score > 0:
-                yield Hit(score, highlighted_text(matcher, name, style),
-                          partial(self.request.on_pick, deployment), text=name,
-                          help=escape(self._help(deployment, note)))
+            yield Found("deployment", deployment, note)
+
+    def _hit(self, found: Found, matcher: Matcher, style: Style) -> Hit | None:
+        deployment = cast(Deployment, found.model)
+        name = self._name(deployment)
+        if found.score is not None:  # by UUID
+            return Hit(found.score, Text(name), partial(self.request.on_pick, deployment),
+                       text=name, help=escape(self._help(deployment, found.how)))
+        score = matcher.match(f"{name} {found.how}")
+        if score <= 0:
+            return None
+        return Hit(score, highlighted_text(matcher, name, style),
+                   partial(self.request.on_pick, deployment), text=name,
+                   help=escape(self._help(deployment, found.how)))
 
     @staticmethod
     def _name(deployment: Deployment) -> str:

@@ -26,13 +26,13 @@ from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from divio_tui.saving import csv_text, file_name, write_new
+from divio_tui.saving import csv_text, file_name
 from divio_tui.state.requests import LoggedRequest, RequestLog
 from divio_tui.ui.keys import REQUEST_LOG_BINDINGS, REQUEST_TABLE_BINDINGS
 from divio_tui.ui.requests.body import RequestBodyScreen, copy_curl
 from divio_tui.ui.text.humanize import format_size
 from divio_tui.ui.text.roles import component_classes, resolve
-from divio_tui.ui.widgets.save_prompt import SavePrompt
+from divio_tui.ui.widgets.save_prompt import SavePrompt, writes
 from divio_tui.untrusted import shorten, visible
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -289,16 +289,13 @@ class RequestLogScreen(Screen[None]):
         text = csv_text(CSV_HEADERS, csv_rows(entries))
         what = f"{len(entries):,} logged requests"
 
-        def write(path: Path, overwrite: bool) -> None:
-            write_new(path, text, overwrite=overwrite)
-
         def saved(path: Path | None) -> None:
             if path is not None:
                 self.notify(f"Saved {what} as CSV\n{visible(path)}", markup=False)
 
         stamp = entries[0].at.strftime("%Y%m%d-%H%M%S")
         self.app.push_screen(SavePrompt(what, file_name("requests", stamp, extension="csv"),
-                                        write), saved)
+                                        writes(text)), saved)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,14 +1,16 @@
 """The path prompt every save goes through: a default name, no overwrite without asking.
 
 `SavePrompt(what, default_name, write)` is a modal: an input holding the default file name
-(relative names land in the current directory; ``~`` works), `Enter` saves, `Esc` cancels.
+(relative names land in the current directory; ``~`` works), `Enter` saves, `Esc` cancels;
+`note` adds a line on what the file will hold (that sensitive values are masked, say).
 When the file exists it says so and saves only on a second `Enter` with the same name, which
 replaces the file; any other name is checked afresh. A failure to write (no such directory,
 no permission) is shown in the prompt, which stays open to fix the name. The prompt is
 dismissed with the path written (None if cancelled); the caller says where it went.
 
-`write(path, overwrite)` does the writing (`divio_tui.saving.write_new` with the caller's
-text): the prompt knows nothing of what is saved.
+`write(path, overwrite)` does the writing (`writes(text)`: `divio_tui.saving.write_new` with
+the caller's text; or `divio_tui.saving.write_lines` for a log): the prompt knows nothing of
+what is saved. It runs when `Enter` is pressed, so it saves what is there then.
 """
 
 from __future__ import annotations
@@ -26,12 +28,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual.widgets.input import Selection
 
-from divio_tui.saving import resolve_path
+from divio_tui.saving import resolve_path, write_new
 from divio_tui.ui.widgets.header import tilde
 from divio_tui.untrusted import visible
 
 Writer = Callable[[Path, bool], object]
 """Writes the content to a path (the flag: replace an existing file); raises OSError."""
+
+
+def writes(text: str) -> Writer:
+    """The writer of a text made before the prompt opens."""
+    return lambda path, overwrite: write_new(path, text, overwrite=overwrite)
 
 
 class SavePrompt(ModalScreen[Path | None]):
@@ -41,10 +48,11 @@ class SavePrompt(ModalScreen[Path | None]):
         Binding("escape", "cancel", "Cancel", id="save-cancel"),
     ]
 
-    def __init__(self, what: str, default_name: str, write: Writer, *,
+    def __init__(self, what: str, default_name: str, write: Writer, *, note: str = "",
                  cwd: Path | None = None) -> None:
         super().__init__(id="save-prompt")
         self.what = what
+        self.note = note
         self.default_name = default_name
         self.write = write
         self.cwd = cwd
@@ -56,6 +64,8 @@ class SavePrompt(ModalScreen[Path | None]):
             card.border_title = "Save"
             card.border_subtitle = "enter saves · esc cancels"
             yield Static(Text(f"Save {self.what} to:"), id="save-what")
+            if self.note:
+                yield Static(Text(self.note), id="save-note")
             yield Input(self.default_name, id="save-path", select_on_focus=False)
             yield Static(Text(f"in {visible(tilde(self.cwd or Path.cwd()))} unless the name "
                               "says otherwise", "dim"), id="save-where")
