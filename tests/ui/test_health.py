@@ -18,8 +18,8 @@ from divio_tui.state.health_plan import Plan
 from divio_tui.state.nodes import ResourceData
 from divio_tui.ui.backups.screen import BackupsScreen
 from divio_tui.ui.health.cells import HealthText
-from divio_tui.ui.health.export import ExportScreen
 from divio_tui.ui.health.screen import HealthScreen
+from divio_tui.ui.widgets.save_prompt import SavePrompt
 from tests.ui.helpers import (
     TOKEN,
     GatedTransport,
@@ -208,7 +208,7 @@ async def test_e_exports_the_rows_shown_as_csv_or_json(
         screen = await open_on(pilot)
         await press(pilot, "slash", *"tinyrobots-store", "enter")
         await press(pilot, "e")
-        assert isinstance(app.screen, ExportScreen)
+        assert isinstance(app.screen, SavePrompt)
         await press(pilot, "enter")
         (written,) = tmp_path.glob("backup-health-*.csv")
         assert written.name == "backup-health-every-organisation-20261125-1200.csv"
@@ -217,17 +217,17 @@ async def test_e_exports_the_rows_shown_as_csv_or_json(
         assert [line["environment_verdict"] for line in lines][:2] == ["never", "never"]
 
         await press(pilot, "e")
-        path = app.screen.query_one("#export-path")
+        path = app.screen.query_one("#save-path")
         path.value = "health.json"  # type: ignore[attr-defined]
         await press(pilot, "enter")
         body = json.loads((tmp_path / "health.json").read_text())
         assert [row["verdict"] for row in body["environments"]] == ["never", "failing", "stale"]
         assert body["generated_at"] == "2026-11-25T12:00:00Z"
         await press(pilot, "e")
-        app.screen.query_one("#export-path").value = "health.json"  # type: ignore[attr-defined]
+        app.screen.query_one("#save-path").value = "health.json"  # type: ignore[attr-defined]
         await press(pilot, "enter")  # it exists: a second enter replaces it
-        assert isinstance(app.screen, ExportScreen)
-        assert "exists" in str(app.screen.query_one("#export-error").render())
+        assert isinstance(app.screen, SavePrompt)
+        assert "exists" in str(app.screen.query_one("#save-status").render())
         await press(pilot, "enter")
         assert isinstance(app.screen, HealthScreen) and screen.filter_text == "tinyrobots-store"
 

@@ -41,13 +41,14 @@ from divio_tui.state.health import HealthRow
 from divio_tui.state.health_scan import HealthScan, health_document
 from divio_tui.state.health_targets import Scope
 from divio_tui.ui.health.cells import HealthText, service_label, service_of
-from divio_tui.ui.health.export import ExportScreen, default_path, write_export
+from divio_tui.ui.health.export import default_name, write_export
 from divio_tui.ui.health.lines import crumbs, describe, stage_text, summary_text
 from divio_tui.ui.health.table import HealthTable
 from divio_tui.ui.keys import HEALTH_VIEW_BINDINGS
 from divio_tui.ui.text.humanize import format_time
 from divio_tui.ui.text.labels import SEP, error_summary
 from divio_tui.ui.widgets.filter_bar import FilterBar
+from divio_tui.ui.widgets.save_prompt import SavePrompt
 from divio_tui.untrusted import visible
 
 log = logging.getLogger(__name__)
@@ -365,8 +366,16 @@ class HealthScreen(Screen[Target | None]):
         if not rows:
             self.notify("Nothing to export yet", markup=False, timeout=3)
             return
-        self.app.push_screen(ExportScreen(default_path(self.scope.title, self.now()),
-                                          len(rows)), callback=self._export)
+        document = health_document(rows, self.scope, generated_at=self.now(),
+                                   max_age=self.max_age, plan=self.scan.progress.plan)
+        noun = "environment" if len(rows) == 1 else "environments"
+        self.app.push_screen(
+            SavePrompt(f"the {len(rows):,} {noun} shown",
+                       default_name(self.scope.title, self.now()),
+                       lambda path, overwrite: write_export(path, rows, document,
+                                                            overwrite=overwrite),
+                       note="A name ending in .json writes JSON, any other CSV."),
+            callback=lambda path: self._exported(path, len(rows)))
 
     def shown_rows(self) -> list[HealthRow]:
         """The rows the table shows, in its order (what an export writes)."""
@@ -376,19 +385,9 @@ class HealthScreen(Screen[Target | None]):
     def filter_text(self) -> str:
         return self.table.filter_text
 
-    def _export(self, path: Path | None) -> None:
-        if path is None:
-            return
-        rows = self.shown_rows()
-        document = health_document(rows, self.scope, generated_at=self.now(),
-                                   max_age=self.max_age, plan=self.scan.progress.plan)
-        try:
-            write_export(path, rows, document)
-        except OSError as error:
-            self.notify(f"Could not write {path}: {error.strerror or error}",
-                        title="Export failed", severity="error", markup=False, timeout=8)
-            return
-        self.notify(f"Wrote {len(rows):,} environments to\n{path}", markup=False)
+    def _exported(self, path: Path | None, count: int) -> None:
+        if path is not None:
+            self.notify(f"Wrote {count:,} environments to\n{visible(str(path))}", markup=False)
 
     def action_close(self) -> None:
         if self.table.filter_text or self.query_one(FilterBar).display:
