@@ -70,6 +70,15 @@ AUTO_REFRESH_RANGE = (0, 3_600)
 """``auto_refresh_seconds``: 0 is off; otherwise at least AUTO_REFRESH_MIN seconds apart."""
 
 AUTO_REFRESH_MIN = 5
+"""The shortest auto refresh period: each one reads every list on screen again."""
+
+
+def check_auto_refresh(value: int | None) -> int | None:
+    """``auto_refresh_seconds`` is 0 (off) or at least `AUTO_REFRESH_MIN`."""
+    if value is not None and 0 < value < AUTO_REFRESH_MIN:
+        raise ValueError(f"must be 0 (off) or at least {AUTO_REFRESH_MIN} seconds: each "
+                         "refresh reads every list on screen again")
+    return value
 
 _PRIVATE_MODE_MASK = stat.S_IRWXG | stat.S_IRWXO
 """Permission bits that must be clear on a file holding the token (i.e. it must be 0600 or 0400)."""
@@ -154,6 +163,11 @@ class ConfigFile(BaseModel):
     keys: dict[str, str] = Field(default_factory=dict)
     backups: BackupsSection = Field(default_factory=BackupsSection)
     profiles: dict[str, ProfileConfig] = Field(default_factory=dict)
+
+    @field_validator("auto_refresh_seconds")
+    @classmethod
+    def _check_auto_refresh(cls, value: int | None) -> int | None:
+        return check_auto_refresh(value)
 
     @field_validator("profiles")
     @classmethod

@@ -50,6 +50,7 @@ from divio_tui.config_file import (
     PROFILE_NAME,
     ConfigFile,
     ProfileConfig,
+    check_auto_refresh,
     check_private,
     describe_validation_error,
     read_config,
@@ -204,6 +205,11 @@ class Settings(BaseModel):
     @classmethod
     def _check_zone(cls, value: str) -> str:
         return check_zone(value)
+
+    @field_validator("auto_refresh_seconds")
+    @classmethod
+    def _check_auto_refresh(cls, value: int) -> int:
+        return check_auto_refresh(value) or 0
 
     @property
     def config_dir(self) -> Path:

@@ -494,3 +494,18 @@ def test_writing_the_config_keeps_the_backups_table(env: dict[str, str]) -> None
     update_config(path, theme="nord")
     settings = load_settings(env=env)
     assert (settings.theme, settings.backup_max_age_hours) == ("nord", 30)
+
+
+@pytest.mark.parametrize("seconds", [1, 4])
+def test_an_auto_refresh_faster_than_every_five_seconds_is_refused(
+        env: dict[str, str], seconds: int) -> None:
+    write_config_file(env, f"auto_refresh_seconds = {seconds}\n")
+    with pytest.raises(SettingsError, match="at least 5 seconds"):
+        load_settings(env=env)
+
+
+@pytest.mark.parametrize(("seconds", "period"), [(0, 0), (5, 5), (3_600, 3_600)])
+def test_an_auto_refresh_off_or_from_five_seconds_is_taken(
+        env: dict[str, str], seconds: int, period: int) -> None:
+    write_config_file(env, f"auto_refresh_seconds = {seconds}\n")
+    assert load_settings(env=env).auto_refresh_seconds == period

@@ -256,7 +256,7 @@ SCENES: list[Scene] = [
     Scene("application-environments", "An application at a glance: its environments, their "
           "backups and deployments", (120, 36), _application_environments),
 ]
-"""Every picture, in README order."""
+"""Every picture `make screenshots` draws (README.md shows each in its section)."""
 
 
 async def capture(scene: Scene) -> str:
