@@ -35,14 +35,16 @@ REGIONS: tuple[Region, ...] = (
     Region("nyc", "New York (us-east-1)", "us", "us-east-1"),
 )
 
-# (identifier, name, type): one service of each per region. Identifiers are INFERRED from the
-# CLI wizard ("postgres-15" shape); names and types are invented.
-SERVICES: tuple[tuple[str, str, str], ...] = (
-    ("postgres-13", "PostgreSQL 13", "DATABASE"),
-    ("postgres-15", "PostgreSQL 15", "DATABASE"),
-    ("postgres-16", "PostgreSQL 16", "DATABASE"),
-    ("mysql-8.0", "MySQL 8.0", "DATABASE"),
-    ("s3", "S3 object storage", "STORAGE"),
+# (identifier, name, type, description): one service of each per region. Identifiers are
+# INFERRED from the CLI wizard ("postgres-15" shape); that a service has a name, a type and a
+# description is INFERRED from divio-cli 4.0.5's `services list`, which prints those fields;
+# the values are invented.
+SERVICES: tuple[tuple[str, str, str, str], ...] = (
+    ("postgres-13", "PostgreSQL 13", "DATABASE", "Managed PostgreSQL 13 database"),
+    ("postgres-15", "PostgreSQL 15", "DATABASE", "Managed PostgreSQL 15 database"),
+    ("postgres-16", "PostgreSQL 16", "DATABASE", "Managed PostgreSQL 16 database"),
+    ("mysql-8.0", "MySQL 8.0", "DATABASE", "Managed MySQL 8.0 database"),
+    ("s3", "S3 object storage", "STORAGE", "S3-compatible object storage for media files"),
 )
 
 

@@ -106,11 +106,12 @@ def build_structure(seed: int, now: datetime, orgs: list[OrgSpec], apps: list[Ap
         region_id = new_id(rng)
         regions[region.key] = (region, region_id)
         col["regions"].append({"uuid": region_id, "name": region.name})
-        for identifier, name, kind in SERVICES:
+        for identifier, name, kind, description in SERVICES:
             service_id = new_id(rng)
             services[(region.key, identifier)] = service_id
             col["services"].append({"uuid": service_id, "identifier": identifier, "name": name,
-                                    "type": kind, "region": region_id})
+                                    "type": kind, "description": description,
+                                    "region": region_id})
 
     rng = rng_for(seed, "me")
     draft.me = {"uuid": new_id(rng), "email": "alex.morgan@northwind.digital",

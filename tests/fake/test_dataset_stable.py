@@ -26,6 +26,13 @@ NEW_APPS: frozenset[str] = frozenset({
     "tinyrobots-fleet", "tinyrobots-telemetry", "tinyrobots-store", "tinyrobots-academy"})
 
 
+# Fields added to existing records after the digests were pinned: left out of the digest (a new
+# field changes no value a client already read). Nothing else may be added here.
+ADDED_FIELDS: dict[str, frozenset[str]] = {
+    "services": frozenset({"description"}),  # divio-cli's `services list` prints it
+}
+
+
 def _dump(value: object) -> bytes:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
@@ -45,8 +52,13 @@ def existing_records(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
         "service-instance-backups": lambda r: r["backup"] not in new_backups,
     }
     by_env = lambda r: r.get("environment") not in new_envs  # noqa: E731
-    return {route: [rec for rec in records if keep.get(route, by_env)(rec)]
+    return {route: [_pinned_fields(route, rec) for rec in records if keep.get(route, by_env)(rec)]
             for route, records in sorted(col.items())}
+
+
+def _pinned_fields(route: str, record: dict[str, Any]) -> dict[str, Any]:
+    added = ADDED_FIELDS.get(route)
+    return {k: v for k, v in record.items() if k not in added} if added else record
 
 
 def digest(ds: Dataset, *, derived: bool) -> tuple[str, dict[str, int]]:
