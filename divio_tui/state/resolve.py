@@ -50,13 +50,13 @@ __all__ = [
     "applications_by_name",
     "environment_by_address",
     "environments_at",
-    "known_environments_at",
-    "split_address",
     "fetch_parents",
     "known_by_uuid",
+    "known_environments_at",
     "name_matches",
     "probe_uuid",
     "resolve_target",
+    "split_address",
 ]
 
 log = logging.getLogger(__name__)

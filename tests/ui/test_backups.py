@@ -353,7 +353,9 @@ async def test_o_on_a_backup_row_opens_its_application_in_the_control_panel(
         fake_api: FakeDivioAPI) -> None:
     dataset = fake_api.dataset
     env = dataset.environment("acme-shop", "live")
+    assert env is not None
     application = dataset.by_id("applications", env["application"])
+    assert application is not None
     app = make_app(fake_api, demo=False, api_url="https://api.divio.com/apps/v3/",
                    zone="divio.com")
     opened: list[str] = []

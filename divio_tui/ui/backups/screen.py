@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import ClassVar, Protocol, cast
 
 import httpx
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
