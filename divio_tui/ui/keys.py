@@ -249,8 +249,9 @@ HELP_SECTIONS: list[tuple[str, list[HelpEntry]]] = [
         HelpEntry("follow-reference", "go to the highlighted reference (detail pane: tab, "
                   "then ↑ ↓)"),
         HelpEntry("history-back", "back to where you were before the last jump"),
-        HelpEntry("command-palette", "palette: jump to an application by slug or name, to "
-                  "any UUID; run a command", also=("command-palette-colon",)),
+        HelpEntry("command-palette", "palette: jump to an application by slug or name, an "
+                  "environment as APP ENV (acme-shop live), any UUID, a loaded backup by its date; "
+                  "run a command", also=("command-palette-colon",)),
     ]),
     ("View", [
         HelpEntry("filter", "filter the loaded tree by text"),

@@ -217,12 +217,12 @@ class JumpCommands(Provider):
         session = host_of(self).session
         known = known_environments_at(session, app_text, env_text)
         for env in known:
-            yield Found("environment", env, "by address", _address_score(env, env_text))
+            yield Found("environment", env, "by app/env", _address_score(env, env_text))
         if known:
             return
         await asyncio.sleep(API_DEBOUNCE)
         async for env in environments_at(session, app_text, env_text):
-            yield Found("environment", env, "by address", _address_score(env, env_text))
+            yield Found("environment", env, "by app/env", _address_score(env, env_text))
 
     async def _by_uuid(self, uuid: str) -> AsyncIterator[Found]:
         session = host_of(self).session
