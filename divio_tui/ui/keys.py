@@ -250,8 +250,8 @@ HELP_SECTIONS: list[tuple[str, list[HelpEntry]]] = [
                   "then ↑ ↓)"),
         HelpEntry("history-back", "back to where you were before the last jump"),
         HelpEntry("command-palette", "palette: jump to an application by slug or name, an "
-                  "environment as APP ENV (acme-shop live), any UUID, a loaded backup by its date; "
-                  "run a command", also=("command-palette-colon",)),
+                  "environment as APP ENV (acme-shop live), any UUID, a loaded backup by its "
+                  "date; run a command", also=("command-palette-colon",)),
     ]),
     ("View", [
         HelpEntry("filter", "filter the loaded tree by text"),
