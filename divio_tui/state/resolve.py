@@ -8,8 +8,11 @@ Every lookup goes through the session, so what one finds the next one knows:
   applications with another slug the server ignored the filter, and the session reads every
   application once (pages concurrently) and matches in memory from then on;
 - a name fragment: ``applications/?name_search=<fragment>``, checked client-side the same way;
-- `slug/env`: the application, then its environments (`Session.children`: the filtered list,
-  or the whole collection once when the server ignores the filter), matched on their slug;
+- `slug/env` (or `slug env`, as typed in the palette): the application, then its
+  environments (`Session.children`: the filtered list, or the whole collection once when the
+  server ignores the filter), matched on their slug; `environments_at` is the palette's
+  form of it (an environment slug being typed matches by its start, what the session knows
+  comes first without a request, at most `MAX_ADDRESS_APPLICATIONS` applications looked up);
 - a UUID (26 lowercase base32 characters): the kinds the session already holds it under
   first, then each kind's detail route in `UUID_PROBE_ORDER`, a few at a time, stopping at
   the first 200. A 404 on one kind is the normal answer, never an error.
@@ -46,11 +49,14 @@ __all__ = [
     "application_by_slug",
     "applications_by_name",
     "environment_by_address",
+    "environments_at",
     "fetch_parents",
     "known_by_uuid",
+    "known_environments_at",
     "name_matches",
     "probe_uuid",
     "resolve_target",
+    "split_address",
 ]
 
 log = logging.getLogger(__name__)
@@ -78,6 +84,9 @@ SLUG_FILTER = "application?slug"
 
 MAX_NAMES_LISTED = 5
 """Applications named in a "several match" message."""
+
+MAX_ADDRESS_APPLICATIONS = 3
+"""Applications whose environments one `APP ENV` query lists (one request each at most)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,12 +225,85 @@ async def fetch_parents(session: Session, kind: str, model: ApiModel) -> None:
         kind = info.parent_kind
 
 
+# -- APP ENV, APP/ENV ----------------------------------------------------------------------
+
+
+def split_address(text: str) -> tuple[str, str] | None:
+    """`acme-shop/live` or `acme-shop live` (`ACME Shop live`: the last word is the
+    environment) as (application, environment); None when `text` is one word. The
+    environment part may be empty (`acme-shop/`: every environment of it)."""
+    text = text.strip()
+    if "/" in text:
+        app_text, _, env_text = text.partition("/")
+        return (app_text.strip(), env_text.strip().strip("/")) if app_text.strip() else None
+    parts = text.rsplit(None, 1)
+    return (parts[0], parts[1]) if len(parts) == 2 else None
+
+
+def _application_fits(app: Application, text: str) -> int:
+    """2: `text` is the application's slug or name; 1: its name or slug holds it; 0: no."""
+    folded = text.casefold()
+    if folded in {(app.slug or "").casefold(), (app.name or "").casefold()}:
+        return 2
+    return 1 if name_matches(app, text) else 0
+
+
+def _environments_fitting(environments: Iterable[ApiModel], env_text: str) -> list[Environment]:
+    """The environments whose slug is `env_text`, then those whose slug starts with it."""
+    folded = env_text.casefold()
+    fitting = [env for env in environments if isinstance(env, Environment)
+               and (env.slug or "").casefold().startswith(folded)]
+    return sorted(fitting, key=lambda env: (env.slug or "").casefold() != folded)
+
+
+def known_environments_at(session: Session, app_text: str,
+                          env_text: str) -> list[Environment]:
+    """What `environments_at` would find among what the session already holds (no
+    request): the applications it knows that fit `app_text` (exact slug or name first), and
+    their known environments whose slug is or starts with `env_text`."""
+    apps = [app for app in session.known_of_kind("application").values()
+            if isinstance(app, Application) and _application_fits(app, app_text)]
+    apps.sort(key=lambda app: -_application_fits(app, app_text))
+    by_app: dict[str, list[ApiModel]] = {}
+    for env in session.known_of_kind("environment").values():
+        if isinstance(env, Environment) and env.application:
+            by_app.setdefault(env.application, []).append(env)
+    out: list[Environment] = []
+    for app in apps[:MAX_ADDRESS_APPLICATIONS]:
+        out += _environments_fitting(by_app.get(app.uuid, []), env_text)
+    return out
+
+
+async def environments_at(session: Session, app_text: str,
+                          env_text: str) -> AsyncIterator[Environment]:
+    """The environments `app_text env_text` names, looked up through the API whether the
+    tree loaded them or not: the application (its slug: one ``?slug=`` request; else the
+    applications whose name or slug holds `app_text`, exact ones first, at most
+    `MAX_ADDRESS_APPLICATIONS`), then each one's environments (one cached list each), whose
+    slug is `env_text` or starts with it."""
+    apps: list[Application] = []
+    if SLUG_RE.fullmatch(app_text):
+        app = await application_by_slug(session, app_text)
+        if app is not None:
+            apps.append(app)
+    if not apps:
+        async for app in applications_by_name(session, app_text):
+            apps.append(app)
+            if len(apps) >= 50:
+                break
+        apps.sort(key=lambda app: -_application_fits(app, app_text))
+    for app in apps[:MAX_ADDRESS_APPLICATIONS]:
+        for env in _environments_fitting(await _environments_of(session, app), env_text):
+            yield env
+
+
 # -- a whole target -------------------------------------------------------------------------
 
 
 async def resolve_target(session: Session, text: str) -> Target:
     """What `text` names: an application slug (or its exact name, or a fragment only one
-    application's name holds), ``slug/env`` (or ``<app uuid>/env``), or any UUID. Raises
+    application's name holds), ``slug/env`` (or ``<app uuid>/env``, or ``slug env`` when no
+    application has that whole name), or any UUID. Raises
     `TargetNotFound` when nothing fits, and the `ApiError` of a failed request."""
     target = text.strip()
     if not target:
@@ -232,7 +314,19 @@ async def resolve_target(session: Session, text: str) -> Target:
         return await _environment(session, app, env_slug.strip().strip("/"))
     if UUID_RE.fullmatch(target.lower()):
         return await _by_uuid(session, target.lower())
-    return Target("application", await _application(session, target), "by slug")
+    try:
+        return Target("application", await _application(session, target), "by slug")
+    except TargetNotFound:
+        address = split_address(target)
+        if address is None:
+            raise
+        # `acme-shop live`, as the palette takes it: the application, then its environment.
+        try:
+            app = await _application(session, address[0])
+        except TargetNotFound:
+            raise TargetNotFound(f"No application has the slug or name {target!r} (nor "
+                                 f"{address[0]!r}, for an environment {address[1]!r}).") from None
+        return await _environment(session, app, address[1])
 
 
 async def _application(session: Session, text: str) -> Application:

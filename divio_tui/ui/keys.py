@@ -79,6 +79,9 @@ APP_BINDINGS: list[Binding] = [
 
 BACKUPS_VIEW_BINDINGS: list[Binding] = [
     Binding("c", "copy_uuid", "Copy ID", id="backups-copy-uuid"),
+    Binding("y", "copy_json", "JSON", show=False, id="backups-copy-json"),
+    Binding("u", "copy_url", "URL", show=False, id="backups-copy-url"),
+    Binding("o", "open_control_panel", "Open", show=False, id="backups-open-control-panel"),
     Binding("s", "sort", "Sort", id="backups-sort"),
     Binding("S", "reverse", "Reverse", id="backups-reverse"),
     Binding("r", "reload", "Reload", id="backups-reload"),
@@ -246,8 +249,9 @@ HELP_SECTIONS: list[tuple[str, list[HelpEntry]]] = [
         HelpEntry("follow-reference", "go to the highlighted reference (detail pane: tab, "
                   "then ↑ ↓)"),
         HelpEntry("history-back", "back to where you were before the last jump"),
-        HelpEntry("command-palette", "palette: jump to an application by slug or name, to "
-                  "any UUID; run a command", also=("command-palette-colon",)),
+        HelpEntry("command-palette", "palette: jump to an application by slug or name, an "
+                  "environment as APP ENV (acme-shop live), any UUID, a loaded backup by its "
+                  "date; run a command", also=("command-palette-colon",)),
     ]),
     ("View", [
         HelpEntry("filter", "filter the loaded tree by text"),
@@ -277,6 +281,10 @@ HELP_SECTIONS: list[tuple[str, list[HelpEntry]]] = [
         HelpEntry("backups-show-in-tree", "show the backup (or service backup) in the tree"),
         HelpEntry("backups-copy-uuid", "copy the backup's UUID (on a service column: that "
                   "service's backup's)"),
+        HelpEntry("backups-copy-json", "copy its JSON (the same: the backup, or the "
+                  "service's)"),
+        HelpEntry("backups-copy-url", "copy its API URL"),
+        HelpEntry("backups-open-control-panel", "open its application in the Control Panel"),
         HelpEntry("backups-sort", "sort by the cursor's column (again: reverse)"),
         HelpEntry("backups-reverse", "reverse the order"),
         HelpEntry("backups-reload", "read the backups again"),

@@ -121,3 +121,26 @@ async def test_a_refused_token_is_not_reported_as_a_missing_resource(
             await resolve_target(Session(client), demo_dataset.collections["backups"][0]["uuid"])
         with pytest.raises(Unauthorised):
             await resolve_target(Session(client), "acme-shop")
+
+
+async def test_app_space_env_is_the_environment_as_the_palette_takes_it(
+        session: Session, fake_api: FakeDivioAPI, demo_dataset: Dataset) -> None:
+    live = demo_dataset.environment("harbour-museum", "live")["uuid"]
+    assert (await resolve_target(session, "harbour-museum live")).uuid == live
+    assert (await resolve_target(session, "Harbour Museum live")).uuid == live
+    with pytest.raises(TargetNotFound, match="has no environment 'nowhere'"):
+        await resolve_target(session, "harbour-museum nowhere")
+
+
+async def test_environments_at_matches_the_start_of_a_slug_with_few_requests(
+        session: Session, fake_api: FakeDivioAPI, demo_dataset: Dataset) -> None:
+    from divio_tui.state.resolve import environments_at, known_environments_at
+
+    assert not known_environments_at(session, "acme-shop", "li")  # nothing known: no guess
+    found = [env.slug async for env in environments_at(session, "acme-shop", "li")]
+    assert found == ["live"]
+    assert len(paths(fake_api)) == 2  # the slug, then its environments
+    every = [env.slug async for env in environments_at(session, "acme-shop", "")]
+    assert set(every) == {"test", "live", "staging"}
+    assert len(paths(fake_api)) == 3  # the slug asked again; the list was read once
+    assert [env.slug for env in known_environments_at(session, "ACME Shop", "live")] == ["live"]

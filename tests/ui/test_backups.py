@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -319,3 +320,49 @@ async def test_the_summary_s_total_carries_on_after_the_backups_table_closes(
         follower._changed = redraw
         await press(pilot, "escape")
         assert "so far" not in summary(app)["backups"]
+
+
+async def test_y_u_and_o_act_on_the_row_as_c_does(fake_api: FakeDivioAPI) -> None:
+    dataset = fake_api.dataset
+    env = dataset.special_environment("backup_newest_failed")
+    previous = dataset.where("backups", "environment", env["uuid"])[1]
+    sibs = [dataset.by_id("service-instance-backups", uuid)
+            for uuid in previous["service_instance_backups"]]
+    database = next(sib for sib in sibs if sib is not None and sib["service_type"] == "DATABASE")
+    app = make_app(fake_api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_environment(pilot, dataset, env)
+        await press(pilot, "b", "down")  # the second backup
+        await press(pilot, "y")
+        assert json.loads(app.clipboard) == previous
+        await press(pilot, "u")
+        assert app.clipboard.endswith(f"/apps/v3/backups/{previous['uuid']}/")
+        await press(pilot, "o")  # the demo has no Control Panel: it says so
+        assert "no Control Panel" in list(app._notifications)[-1].message
+        await press(pilot, "right", "right", "right")  # its database column: that SIB
+        await press(pilot, "y")
+        assert json.loads(app.clipboard)["uuid"] == database["uuid"]
+        assert "the database backup of" in list(app._notifications)[-1].message
+        await press(pilot, "u")
+        assert app.clipboard.endswith(f"/service-instance-backups/{database['uuid']}/")
+        assert isinstance(app.screen, BackupsScreen)  # none of them closed the table
+
+
+async def test_o_on_a_backup_row_opens_its_application_in_the_control_panel(
+        fake_api: FakeDivioAPI) -> None:
+    dataset = fake_api.dataset
+    env = dataset.environment("acme-shop", "live")
+    assert env is not None
+    application = dataset.by_id("applications", env["application"])
+    assert application is not None
+    app = make_app(fake_api, demo=False, api_url="https://api.divio.com/apps/v3/",
+                   zone="divio.com")
+    opened: list[str] = []
+    app.open_url = lambda url, **_: opened.append(url)  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_environment(pilot, dataset, env)
+        await press(pilot, "b", "o")
+        assert opened == [f"https://control.divio.com/o/{application['organisation']}"
+                          f"/app/{application['uuid']}"]

@@ -208,3 +208,82 @@ async def test_the_palette_lists_one_keys_and_one_theme_command() -> None:
         names = [hit.strip() for hit in shown_hits(pilot)]
         assert names.count("Keys") == 1 and names.count("Theme") == 1
         assert not any("dark / light" in name for name in names)
+
+
+async def test_words_leave_loaded_backups_out_and_dates_and_uuid_pieces_bring_them() -> None:
+    dataset = generate("demo", now=FIXED_NOW)
+    environment = dataset.environment("acme-shop", "live")
+    assert environment is not None
+    backup = dataset.where("backups", "environment", environment["uuid"])[1]
+    app = make_app(FakeDivioAPI(dataset))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        # Its backups and their service-instance backups are loaded in the tree now.
+        await tree(app).reveal("service_instance_backup",
+                               backup["service_instance_backups"][0]).wait()
+        await settle(pilot)
+        hits = await search(pilot, "intranet")
+        assert hits == ["Go to application: Northwind Digital › ACME Intranet (acme-intranet)"]
+        await press(pilot, "escape")
+        hits = await search(pilot, "acme")
+        assert hits[:2] == ["Go to application: Northwind Digital › ACME Shop (acme-shop)",
+                            "Go to application: Northwind Digital › ACME Intranet "
+                            "(acme-intranet)"]
+        assert not [hit for hit in hits if "backup" in hit]
+        assert not [hit for hit in hits if "Legacy" in hit]  # a, c, m, e scattered: no hit
+        await press(pilot, "escape")
+        hits = await search(pilot, "2026-11-24")
+        assert hits and all(hit.startswith(("Go to backup:", "Go to service instance backup:"))
+                            and "2026-11-24" in hit for hit in hits)
+        await press(pilot, "escape")
+        hits = await search(pilot, backup["uuid"][:8])
+        assert len(hits) == 1 and hits[0].startswith("Go to backup:")
+        await press(pilot, "enter")
+        assert cursor_data(app).uuid == backup["uuid"]
+
+
+async def test_an_exact_name_comes_before_names_that_start_with_it() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_path(pilot, resource("organisation", name="Northwind Digital"))
+        hits = await search(pilot, "ACME Shop")
+        assert hits[0] == "Go to application: Northwind Digital › ACME Shop (acme-shop)"
+        await press(pilot, "escape")
+        hits = await search(pilot, "backup health")  # a command's whole name: first
+        assert hits[0] == "Backup health"
+
+
+async def test_app_env_finds_an_environment_the_tree_never_loaded() -> None:
+    api = FakeDivioAPI(now=FIXED_NOW)
+    app = make_app(api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        api.reset_stats()
+        hits = await search(pilot, "harbour-museum live")
+        assert hits[0] == ("Go to environment: Northwind Digital › Harbour Museum "
+                           "(harbour-museum) › live · main")
+        # Bounded: the application by its slug, its environments, a name search at most.
+        assert len(requests(api)) <= 4
+        await press(pilot, "enter")
+        data = cursor_data(app)
+        assert (data.kind, data.raw["slug"]) == ("environment", "live")
+        assert data.parent.raw["slug"] == "harbour-museum"
+        await press(pilot, "escape")
+        hits = await search(pilot, "ACME Shop/sta")  # a name, a slash, a slug being typed
+        assert hits[0] == ("Go to environment: Northwind Digital › ACME Shop (acme-shop) › "
+                           "staging · release")
+
+
+async def test_app_env_of_a_loaded_application_sends_no_request() -> None:
+    api = FakeDivioAPI(now=FIXED_NOW)
+    app = make_app(api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_path(pilot, resource("organisation", name="Northwind Digital"),
+                        resource("application", slug="acme-shop"))
+        api.reset_stats()
+        hits = await search(pilot, "acme-shop/live")
+        assert hits[0] == ("Go to environment: Northwind Digital › ACME Shop (acme-shop) › "
+                           "live · main")
+        assert requests(api) == []

@@ -185,6 +185,15 @@ class TestScreens:
 
         assert snap_compare(make_app(), terminal_size=WIDE, run_before=run_before)
 
+    def test_help_screen_at_80x24_scrolled_to_the_end(self, snap_compare: Any) -> None:
+        """F1 at 80x24, then end: one column, the last note on screen, how to scroll said."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await settle(pilot)
+            await press(pilot, "f1", "end")
+
+        assert snap_compare(make_app(), terminal_size=NARROW, run_before=run_before)
+
     def test_palette(self, snap_compare: Any) -> None:
         """ctrl+p: commands for the highlighted node and loaded resources, fuzzy matched."""
 

@@ -11,7 +11,9 @@ and what the summary or the tree already fetched is not fetched again.
 
 Keys (ids in keys.py): a cell cursor, so that the column says what a key acts on. `enter`
 closes the table and shows the backup in the tree — or, on a service column, that service's
-backup; `c` copies the backup's UUID, or on a service column the SIB's; `s` sorts by the
+backup; `c` copies the backup's UUID, or on a service column the SIB's; `y` its JSON, `u` its
+API URL and `o` opens its Control Panel page, on the same row and column (the tree's keys,
+meaning the same); `s` sorts by the
 cursor's column (pressed again: the other way round), `S` reverses; clicking a column header
 sorts by it too; `r` reads the backups again; `w` saves the table as CSV (`export.py`);
 `escape` / `q` close. The row under the cursor is tinted so the whole backup stays in view
@@ -20,12 +22,14 @@ while the cursor moves along it.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Protocol, cast
 
+import httpx
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -34,8 +38,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from divio_tui.api.errors import ApiError
-from divio_tui.api.models import Backup, ServiceInstance, ServiceInstanceBackup
+from divio_tui.api.models import ApiModel, Backup, ServiceInstance, ServiceInstanceBackup
+from divio_tui.api.resources import KINDS
+from divio_tui.api.urls import is_api_id, is_web_url
 from divio_tui.saving import csv_text, file_name
+from divio_tui.settings import Settings
 from divio_tui.state.backups import BackupBook, BackupReport
 from divio_tui.ui.backups import export
 from divio_tui.ui.backups.cells import (
@@ -56,12 +63,20 @@ from divio_tui.ui.text.labels import (
     service_name,
 )
 from divio_tui.ui.widgets.save_prompt import SavePrompt, writes
-from divio_tui.untrusted import visible
+from divio_tui.untrusted import json_escaped, visible
 
 log = logging.getLogger(__name__)
 
 Target = tuple[str, str]
 """What `enter` asks the tree to show: (kind, uuid)."""
+
+class BackupsHost(Protocol):
+    """What the table needs of the app: where the Control Panel is (the zone; the demo has
+    none)."""
+
+    @property
+    def settings(self) -> Settings: ...
+
 
 @dataclass(frozen=True)
 class BackupsScope:
@@ -322,6 +337,84 @@ class BackupsScreen(Screen[Target | None]):
                                          f"backup's UUID ({when})")
         else:
             self._copy_text(backup.uuid, f"Copied the UUID of the backup of {when}")
+
+    def _row_resource(self) -> tuple[str, ApiModel, str] | None:
+        """What `y`, `u` and `o` act on, as `c` does: the backup, or on a service column
+        that service's backup (the backup itself when it has none, and the words say so);
+        with the words for a toast."""
+        target = self._cursor_target()
+        if target is None:
+            return None
+        backup, sib, service = target
+        when = format_time(backup.when)
+        if sib is not None:
+            return ("service_instance_backup", sib,
+                    f"the {self._service_header(service or '')} backup of {when}")
+        if service is not None:
+            return ("backup", backup, f"the backup of {when} (it does not include "
+                                      f"{self._service_header(service)})")
+        return "backup", backup, f"the backup of {when}"
+
+    def action_copy_json(self) -> None:
+        row = self._row_resource()
+        if row is None:
+            return
+        _kind, model, what = row
+        try:
+            text = json.dumps(dict(model.raw), indent=2, ensure_ascii=False)
+        except (RecursionError, ValueError):
+            self.notify("Not copied: the record is nested too deep to write out.",
+                        severity="warning", markup=False)
+            return
+        self.app.copy_to_clipboard(json_escaped(text))
+        self.notify(f"Copied the JSON of {what}", markup=False)
+
+    def action_copy_url(self) -> None:
+        row = self._row_resource()
+        if row is None:
+            return
+        kind, model, what = row
+        try:
+            url: str | None = str(self.book.session.client.url_for(KINDS[kind], model.key))
+        except (ApiError, httpx.InvalidURL, ValueError):
+            url = None
+        if url is None or not is_web_url(url):
+            self.notify("Not copied: its UUID holds characters no URL may carry.",
+                        severity="warning", markup=False)
+            return
+        self.app.copy_to_clipboard(url)
+        self.notify(f"Copied the API URL of {what}\n{visible(url)}", markup=False)
+
+    def action_open_control_panel(self) -> None:
+        row = self._row_resource()
+        if row is None:
+            return
+        kind, model, what = row
+        settings = cast(BackupsHost, self.app).settings
+        url = self._control_panel_url(kind, model, None if settings.demo else settings.zone)
+        if url is None:
+            why = ("the demo data has no Control Panel" if settings.demo
+                   else "no Control Panel page is known for it (or its ids are not API ids)")
+            self.notify(f"Nothing to open: {why}.", markup=False)
+            return
+        self.app.open_url(url)
+        self.notify(f"Opening the Control Panel page of {what}\n{visible(url)}", markup=False)
+
+    def _control_panel_url(self, kind: str, model: ApiModel, zone: str | None) -> str | None:
+        """The application's page the backup belongs to (as the tree's `o`), every id in it
+        an API id."""
+        session = self.book.session
+        environment = session.known("environment", self.scope.environment)
+        app_uuid = getattr(environment, "application", None)
+        app = session.known("application", app_uuid) if isinstance(app_uuid, str) else None
+        ancestors = {name: value for name, value in
+                     (("environment", environment), ("application", app)) if value is not None}
+        url = KINDS[kind].control_panel_url(model, ancestors, zone)
+        if url is None or not is_web_url(url):
+            return None
+        parts = [part for part in httpx.URL(url).path.split("/")
+                 if part and part not in ("o", "app")]
+        return url if all(is_api_id(part) for part in parts) else None
 
     def _copy_text(self, uuid: str, message: str) -> None:
         self.app.copy_to_clipboard(uuid)

@@ -6,6 +6,9 @@ on a group line); jumps to resources (loaded, by slug, by name, by UUID) are
 concrete screen. Resource names are untrusted, and Textual's `Matcher.highlight` and
 `Hit.help` parse markup, so prompts are built as Rich `Text` (which the palette takes
 literally) and help lines are escaped.
+
+Every provider ranks its hits in the same tiers (`rank`): a name that is the query, then one
+that starts with it, then fuzzy matches.
 """
 
 from __future__ import annotations
@@ -22,6 +25,25 @@ from textual.markup import escape
 
 from divio_tui.state.nodes import ResourceData
 from divio_tui.state.session import Session
+
+EXACT = 1000.0
+"""Score of an exact slug, name or UUID hit: above any other, so it comes first."""
+
+PREFIX = EXACT / 2
+"""Score of a name, slug or UUID that starts with the query: above any fuzzy score."""
+
+
+def rank(query: str, names: list[str], fuzzy: float) -> float:
+    """The tiers: a name that is the query, one that starts with it, then the fuzzy score
+    (`fuzzy`, kept below `PREFIX`; within a tier it orders the hits)."""
+    folded = query.strip().casefold()
+    within = min(fuzzy, PREFIX - 1) / PREFIX
+    folded_names = [name.casefold() for name in names]
+    if folded in folded_names:
+        return EXACT + within
+    if any(name.startswith(folded) for name in folded_names):
+        return PREFIX + within
+    return min(fuzzy, PREFIX - 1)
 
 
 @dataclass(frozen=True)
@@ -89,5 +111,6 @@ class ExplorerCommands(Provider):
         for command in host_of(self).palette_commands():
             score = matcher.match(command.name)
             if score > 0:
+                score = rank(query, [command.name], score)
                 yield Hit(score, highlighted_text(matcher, command.name, style),
                           command.run, text=command.name, help=escape(command.help))

@@ -5,7 +5,14 @@ any resource by UUID — even ones the tree has never loaded.
 yields each hit as soon as its source finds it, so a slow request never holds back what is
 already known:
 
-- the resources loaded in the tree (fuzzy match, no request);
+- the resources loaded in the tree (no request). Backups, service-instance backups,
+  deployments and builds, which are many and named by when they ran, only for a query that
+  looks like a UUID fragment their UUID holds, or a date (`2026-11`, `2026-11-25 02`) their
+  line shows: a word never lists dozens of them;
+- `APP ENV` or `APP/ENV` (`acme-shop live`, `ACME Shop/live`): that environment, resolved by
+  `state.resolve` (`known_environments_at`: what the session holds, no request; only when it
+  holds nothing that fits, `environments_at`: the application's slug or name, then its
+  environments, a few requests at most);
 - applications the session knows whose name or slug contains the query (no request);
 - a slug-looking query: ``applications/?slug=<query>``, checked client-side (exact slug);
 - a name fragment: ``applications/?name_search=<query>``, checked client-side. The real API
@@ -15,6 +22,9 @@ already known:
 - a UUID (26 lowercase base32 characters): kinds the session already holds it under first,
   then each kind's detail route in `UUID_PROBE_ORDER`, a few at a time, stopping at the first
   200. A 404 on one kind is the normal answer, never an error.
+
+Hits are ranked in tiers (`rank`): a name or slug that is the query (`EXACT`), then one that
+starts with it (`PREFIX`), then the fuzzy matcher's score on the line shown (below `PREFIX`).
 
 Choosing a hit calls the host screen's `jump_to(kind, uuid)`, which reveals it in the tree
 (loading its ancestors) and remembers where the cursor was for `backspace`.
@@ -33,6 +43,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from functools import partial
@@ -50,18 +61,28 @@ from divio_tui.state.resolve import (
     UUID_RE,
     application_by_slug,
     applications_by_name,
+    environments_at,
     fetch_parents,
     known_by_uuid,
+    known_environments_at,
     name_matches,
     probe_uuid,
+    split_address,
 )
 from divio_tui.state.session import Session
-from divio_tui.ui.palette.commands import highlighted_text, host_of, match_style
+from divio_tui.ui.palette.commands import (
+    EXACT,
+    PREFIX,
+    highlighted_text,
+    host_of,
+    match_style,
+    rank,
+)
 from divio_tui.ui.text.labels import plain_label
 from divio_tui.untrusted import visible
 
-__all__ = ["API_DEBOUNCE", "EXACT", "Found", "JumpCommands", "application_sources", "merged",
-           "search_hits"]
+__all__ = ["API_DEBOUNCE", "EXACT", "PREFIX", "Found", "JumpCommands", "application_sources",
+           "looks_like_date", "looks_like_uuid_fragment", "merged", "rank", "search_hits"]
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +95,29 @@ MAX_RESOURCE_HITS = 5000
 MAX_NAME_HITS = 50
 """Applications offered per name search."""
 
-EXACT = 1000.0
-"""Score of an exact slug or UUID hit: above any fuzzy score, so it comes first."""
+TIME_NAMED = frozenset({"backup", "service_instance_backup", "deployment", "build"})
+"""Kinds there are many of, named by when they ran: offered from the tree only for a query
+that looks like a UUID fragment or a date."""
+
+UUID_FRAGMENT_RE = re.compile(r"[a-z2-7]{6,26}")
+"""Six base32 characters or more: a piece of a UUID (a word that is one is not in any)."""
+
+DATE_RE = re.compile(r"\d{4}-\d[\d:T -]*Z?")
+"""`2026-11`, `2026-11-25`, `2026-11-25 02:58`, `2026-11-25T02`: a date being typed."""
+
+
+def looks_like_uuid_fragment(query: str) -> bool:
+    return bool(UUID_FRAGMENT_RE.fullmatch(query.lower()))
+
+
+def looks_like_date(query: str) -> bool:
+    return bool(DATE_RE.fullmatch(query.strip()))
+
+
+def names_of(model: ApiModel) -> list[str]:
+    """What a resource is called (its slug, name, domain): what an exact hit is."""
+    return [value for field in ("slug", "name", "domain")
+            if isinstance(value := getattr(model, field, None), str) and value]
 
 
 @dataclass(frozen=True)
@@ -108,8 +150,14 @@ class JumpCommands(Provider):
         if UUID_RE.fullmatch(uuid):
             sources.append(self._by_uuid(uuid))
             return sources
+        session = host_of(self).session
         sources.append(self._known_applications(query))
-        return sources + application_sources(host_of(self).session, query)
+        address = split_address(query)
+        if address is not None:
+            sources.append(self._at_address(*address))
+        if "/" in query:
+            return sources  # no application's name or slug holds a slash
+        return sources + application_sources(session, query)
 
     # -- hits ---------------------------------------------------------------------------
 
@@ -134,16 +182,16 @@ class JumpCommands(Provider):
     def _hit(self, found: Found, matcher: Matcher, style: Style) -> Hit | None:
         kind = KINDS[found.kind]
         name = f"Go to {kind.singular}: {' › '.join(self._path(found.kind, found.model))}"
-        score = found.score if found.score is not None else matcher.match(name)
-        if score <= 0:
-            if found.how == "loaded":
+        score = found.score
+        if score is None:
+            score = _score(found, matcher.query, name, matcher.match(name))
+            if score is None:
                 return None
-            score = 1.0  # matched on a field the prompt does not show (the slug)
         prompt = highlighted_text(matcher, name, style)
         uuid = found.model.key
         help_text = escape(visible(f"{uuid} · {found.how}" if found.how != "loaded" else uuid))
-        return Hit(score * (0.95 if found.how == "loaded" else 1.0), prompt,
-                   partial(host_of(self).jump_to, found.kind, uuid), text=name, help=help_text)
+        return Hit(score, prompt, partial(host_of(self).jump_to, found.kind, uuid),
+                   text=name, help=help_text)
 
     # -- sources ------------------------------------------------------------------------
 
@@ -162,6 +210,19 @@ class JumpCommands(Provider):
         for model in known[:5000]:
             if isinstance(model, Application) and name_matches(model, query):
                 yield Found("application", model, "by name", _name_score(model, query))
+
+    async def _at_address(self, app_text: str, env_text: str) -> AsyncIterator[Found]:
+        """`APP ENV`: what the session holds first (no request); the API only when that is
+        nothing (`state.resolve.environments_at`: a few requests at most)."""
+        session = host_of(self).session
+        known = known_environments_at(session, app_text, env_text)
+        for env in known:
+            yield Found("environment", env, "by app/env", _address_score(env, env_text))
+        if known:
+            return
+        await asyncio.sleep(API_DEBOUNCE)
+        async for env in environments_at(session, app_text, env_text):
+            yield Found("environment", env, "by app/env", _address_score(env, env_text))
 
     async def _by_uuid(self, uuid: str) -> AsyncIterator[Found]:
         session = host_of(self).session
@@ -208,11 +269,43 @@ async def _by_name(session: Session, needle: str) -> AsyncIterator[Found]:
 
 
 def _name_score(model: Application, needle: str) -> float | None:
-    """Exact name or slug first; otherwise let the fuzzy matcher score the prompt."""
-    folded = needle.casefold()
-    if folded in {(model.name or "").casefold(), (model.slug or "").casefold()}:
-        return EXACT / 2
-    return None
+    """An exact name or slug `EXACT`, one that starts with `needle` `PREFIX`; otherwise None
+    (the fuzzy matcher scores the prompt)."""
+    score = rank(needle, names_of(model), 0.0)
+    return score if score >= PREFIX else None
+
+
+def _address_score(env: ApiModel, env_text: str) -> float:
+    """An `APP ENV` hit: above every other hit when the slug is the one typed."""
+    slug = (getattr(env, "slug", None) or "").casefold()
+    return EXACT + 1 if slug == env_text.casefold() else PREFIX + 1
+
+
+def _score(found: Found, query: str, line: str, fuzzy: float) -> float | None:
+    """The rank of a hit its source did not score (None: not a hit). A resource the tree
+    holds and a time-named one (see `TIME_NAMED`) only for a UUID fragment or a date."""
+    model = found.model
+    if found.how == "loaded" and looks_like_uuid_fragment(query) and query.lower() in model.key:
+        return PREFIX + (0.5 if model.key.startswith(query.lower()) else 0.0)
+    if found.kind in TIME_NAMED and found.how == "loaded":
+        if not looks_like_date(query):
+            return None
+        date = query.strip()
+        shown = date in line or any(isinstance(value, str) and value.startswith(date)
+                                    for value in model.raw.values())
+        return min(fuzzy, PREFIX - 1) or 1.0 if shown else None
+    score = rank(query, names_of(model), fuzzy)
+    if found.how == "loaded" and score < PREFIX:
+        # Below the name tiers, every word typed must be on the line: `acme` is not "Legacy
+        # CMS" because a, c, m and e appear in that order in "Go to application: …".
+        folded = line.casefold()
+        if not all(word in folded for word in query.casefold().split()):
+            return None
+    if score > 0:
+        return score
+    # Found by the API on a field the line does not show (the slug): still a hit; a loaded
+    # resource the fuzzy matcher does not match is not.
+    return None if found.how == "loaded" else 1.0
 
 
 async def search_hits(provider: Provider, query: str,

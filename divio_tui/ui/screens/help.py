@@ -47,8 +47,12 @@ def help_table(app: KeyDisplay, *, columns: int = 1) -> Group | Table:
                          for entry in entries])
         for title, entries in HELP_SECTIONS
     ]
-    notes = Group(Text("Good to know", style="bold underline"),
-                  *(Text(f"• {note}") for note in NOTES))
+    bullets = Table.grid(padding=(0, 1))
+    bullets.add_column(no_wrap=True)
+    bullets.add_column()  # a note that wraps keeps to the right of its bullet
+    for note in NOTES:
+        bullets.add_row("•", note)
+    notes = Group(Text("Good to know", style="bold underline"), bullets)
     if columns < 2:
         return Group(*sections, notes)
     grid = Table.grid(padding=(0, 4), expand=True)
@@ -76,7 +80,7 @@ class HelpScreen(ModalScreen[None]):
         wide = self.app.size.width >= WIDE_HELP_COLUMNS
         with VerticalScroll(id="help-body", classes="-wide" if wide else "") as body:
             body.border_title = "Keys"
-            body.border_subtitle = "esc closes"
+            body.border_subtitle = "↑ ↓ pgup pgdn scroll · esc closes"
             yield Static(help_table(self.keys, columns=2 if wide else 1),
                          id="help-table")
 
