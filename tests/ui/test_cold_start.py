@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NOT_ON_THE_FIRST_SCREEN = (
     "divio_tui.fake.loopback",
     "http.server",
+    "tomli_w",
     "divio_tui.ui.compare.screen",
     "divio_tui.ui.health.screen",
     "divio_tui.ui.logs.screen",
