@@ -45,7 +45,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 MAX_CONCURRENCY = 32
@@ -238,6 +237,8 @@ def render_config(data: Mapping[str, Any]) -> str:
         for key in ordered
         if data[key] is not None and not (isinstance(data[key], Mapping) and not data[key])
     }
+    import tomli_w  # only a save writes the file: not imported with the settings (issue 14)
+
     return "# divio-tui configuration (see `divio-tui config path`).\n\n" + tomli_w.dumps(table)
 
 

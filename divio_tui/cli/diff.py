@@ -23,6 +23,7 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from divio_tui.api.errors import ApiError
 from divio_tui.api.models import Deployment
@@ -30,17 +31,19 @@ from divio_tui.cli.clients import build_client
 from divio_tui.cli.common import plain, safe
 from divio_tui.settings import Settings
 from divio_tui.state.backups import BackupBook
-from divio_tui.state.compare import Cell, Row, Section, report_json
-from divio_tui.state.comparison import (
-    Comparison,
-    DeploymentComparison,
-    EnvironmentComparison,
-    default_counterpart,
-    previous_deployment,
-)
 from divio_tui.state.resolve import TargetNotFound, environment_by_address
 from divio_tui.state.session import Session
 from divio_tui.ui.text.humanize import format_time
+
+if TYPE_CHECKING:
+    # Imported by `diff` when it runs: every command line parses this module's parser, and
+    # the explorer does not compare before `=` (issue 14, cold start).
+    from divio_tui.state.compare import Cell, Row, Section
+    from divio_tui.state.comparison import (
+        Comparison,
+        DeploymentComparison,
+        EnvironmentComparison,
+    )
 
 SAME, DIFFER, TROUBLE = 0, 1, 2
 """The exit statuses, as `diff` has them."""
@@ -93,6 +96,8 @@ class _Report:
 
 
 async def _compare(args: argparse.Namespace, settings: Settings) -> _Report:
+    from divio_tui.state.compare import report_json
+
     async with build_client(settings) as client:
         session = Session(client)
         comparison = await (_deployments(session, args.sides) if args.deployments
@@ -117,6 +122,8 @@ async def _compare(args: argparse.Namespace, settings: Settings) -> _Report:
 
 
 async def _environments(session: Session, sides: Sequence[str]) -> EnvironmentComparison:
+    from divio_tui.state.comparison import EnvironmentComparison, default_counterpart
+
     a = await environment_by_address(session, sides[0])
     if len(sides) > 1:
         b = await environment_by_address(session, sides[1])
@@ -129,6 +136,8 @@ async def _environments(session: Session, sides: Sequence[str]) -> EnvironmentCo
 
 
 async def _deployments(session: Session, sides: Sequence[str]) -> DeploymentComparison:
+    from divio_tui.state.comparison import DeploymentComparison, previous_deployment
+
     if len(sides) > 1:
         return DeploymentComparison(session, sides[0], sides[1])
     later = await session.get("deployment", sides[0])
@@ -163,6 +172,8 @@ def _text(comparison: Comparison, sections: list[Section], *, reveal: bool,
 
 
 def _side_line(comparison: Comparison, side: int) -> str:
+    from divio_tui.state.comparison import EnvironmentComparison
+
     if isinstance(comparison, EnvironmentComparison):
         env, app = comparison.environment(side), comparison.application(side)
         slug = app.slug if app is not None and app.slug else (env.application if env else "?")

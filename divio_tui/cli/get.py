@@ -18,7 +18,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterable
 from contextlib import aclosing
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from divio_tui.api.errors import ApiError, NotFound
 from divio_tui.api.models import ApiModel
@@ -28,11 +28,15 @@ from divio_tui.cli.common import api_failure, no_token_message, non_negative_int
 from divio_tui.logs import setup_logging
 from divio_tui.redaction import MASK
 from divio_tui.settings import Settings
-from divio_tui.state.query import FieldFilter, Selection, parse_filter
 from divio_tui.state.resolve import UUID_PROBE_ORDER, UUID_RE, probe_uuid
 from divio_tui.state.secrets import mask_secrets
 from divio_tui.state.session import Session
 from divio_tui.untrusted import shorten, visible
+
+if TYPE_CHECKING:
+    # Imported when `get` runs or a --filter is parsed: every command line builds this
+    # module's parser, the explorer included (issue 14, cold start).
+    from divio_tui.state.query import FieldFilter, Selection
 
 __all__ = ["KIND_NAMES", "add_parser", "kind_name", "run"]
 
@@ -115,6 +119,8 @@ def kind_name(text: str) -> str:
 
 
 def _filter(text: str) -> FieldFilter:
+    from divio_tui.state.query import parse_filter
+
     try:
         return parse_filter(text)
     except ValueError as error:
@@ -192,6 +198,8 @@ async def _get(args: argparse.Namespace, settings: Settings, kind: str, writer: 
                     print(f"divio-tui: {await _not_found(session, kind, uuid)}", file=err)
                     return 1
             else:
+                from divio_tui.state.query import Selection
+
                 selection = Selection(session, kind, args.filters, args.limit)
                 async with aclosing(selection.items()) as items:
                     async for model in items:

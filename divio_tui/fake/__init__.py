@@ -11,14 +11,33 @@ dicts, the wire format, so a client-side model bug cannot be mirrored here.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from divio_tui.hosts import is_loopback
 
 from .dataset import FIXED_NOW, Dataset, generate
 from .faults import FAULT_KINDS, FaultSpec
-from .loopback import NonLoopbackError, serve_forever, serve_in_thread
 from .server import ROOT_KEYS, FakeDivioAPI, FakeResponse
 from .transport import FakeTransport
+
+if TYPE_CHECKING:
+    from .loopback import NonLoopbackError, serve_forever, serve_in_thread
+
+_LAZY = {"NonLoopbackError": ".loopback", "serve_forever": ".loopback",
+         "serve_in_thread": ".loopback"}
+"""Names imported on first use: the demo mounts the fake in-process and needs no HTTP server
+(`http.server`, sockets, threads), so `loopback` is not imported with the package."""
 
 __all__ = ["FAULT_KINDS", "FIXED_NOW", "ROOT_KEYS", "Dataset", "FakeDivioAPI", "FakeResponse",
            "FakeTransport", "FaultSpec", "NonLoopbackError", "generate", "is_loopback",
            "serve_forever", "serve_in_thread"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value

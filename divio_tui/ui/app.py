@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
@@ -47,8 +48,6 @@ from divio_tui.ui.explorer.screen import ExplorerScreen
 from divio_tui.ui.explorer.start import open_target
 from divio_tui.ui.keys import ALL_BINDINGS, APP_BINDINGS, KEY_NAMES, keys_for
 from divio_tui.ui.requests.origin import worker_origin
-from divio_tui.ui.requests.screen import RequestLogScreen
-from divio_tui.ui.screens.help import HelpScreen
 from divio_tui.ui.screens.signin import (
     ClientFactory,
     SignedIn,
@@ -60,6 +59,10 @@ from divio_tui.ui.text.labels import error_summary
 from divio_tui.untrusted import clip, visible
 
 log = logging.getLogger(__name__)
+
+REQUEST_LOG_MODULE = "divio_tui.ui.requests.screen"
+"""The request log screen's module, imported when the screen first opens (like the help):
+the first screen needs neither (issue 14, cold start)."""
 
 Clock = Callable[[], datetime]
 
@@ -349,7 +352,7 @@ class DivioApp(App[None]):
             # nothing, and it holds a token being typed.
             return not isinstance(self.screen, SignInScreen)
         if action == "request_log":
-            return not isinstance(self.screen, SignInScreen | RequestLogScreen)
+            return not isinstance(self.screen, SignInScreen) and not _is_request_log(self.screen)
         return True
 
     def action_command_palette(self) -> None:
@@ -366,11 +369,15 @@ class DivioApp(App[None]):
                 yield command
 
     def action_help(self) -> None:
+        from divio_tui.ui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self))
 
     def action_request_log(self) -> None:
         """The request log screen: every request the explorer made."""
+        from divio_tui.ui.requests.screen import RequestLogScreen
+
         if not isinstance(self.screen, RequestLogScreen):
             self.push_screen(RequestLogScreen(self.request_log,
                                               lambda: self.settings.token_value))
@@ -439,6 +446,12 @@ class DivioApp(App[None]):
                         markup=False, timeout=10)
             return
         self.use_client(client, settings, me=me)
+
+
+def _is_request_log(screen: Screen[Any]) -> bool:
+    """`screen` is the request log (which cannot be before its module is imported)."""
+    module = sys.modules.get(REQUEST_LOG_MODULE)
+    return module is not None and isinstance(screen, module.RequestLogScreen)
 
 
 def _env_of(settings: Settings) -> dict[str, str]:

@@ -12,33 +12,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.widget import Widget
 
 from divio_tui.api.errors import ApiError, Unauthorised
 from divio_tui.api.models import ApiModel, Deployment, Environment
 from divio_tui.api.resources import KINDS
-from divio_tui.state.comparison import (
-    Comparison,
-    DeploymentComparison,
-    EnvironmentComparison,
-    default_counterpart,
-    previous_deployment,
-)
 from divio_tui.state.nodes import GroupData, NodeData, ResourceData, StatusData
-from divio_tui.ui.compare.screen import CompareScreen, Target
 from divio_tui.ui.explorer.host import ExplorerHost
 from divio_tui.ui.keys import keys_for
-from divio_tui.ui.palette.pickers import (
-    DeploymentPick,
-    EnvironmentPick,
-    deployment_picker,
-    environment_name,
-    environment_picker,
-)
 from divio_tui.ui.text.labels import error_summary
 from divio_tui.untrusted import visible
+
+if TYPE_CHECKING:
+    # The comparisons, the compare view and the palette's pickers are imported when a
+    # comparison starts, not with the explorer: the first screen needs none of them.
+    from divio_tui.state.comparison import Comparison
+    from divio_tui.ui.compare.screen import Target
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +91,14 @@ class Comparer:
                               exit_on_error=False, description="compare")
 
     async def _start(self, kind: str, model: ApiModel) -> None:
+        from divio_tui.state.comparison import (
+            DeploymentComparison,
+            EnvironmentComparison,
+            default_counterpart,
+            previous_deployment,
+        )
+        from divio_tui.ui.palette.pickers import environment_name
+
         try:
             if kind == "environment":
                 environment = cast(Environment, model)
@@ -134,6 +133,8 @@ class Comparer:
                           markup=False, timeout=8)
 
     def open(self, comparison: Comparison) -> None:
+        from divio_tui.ui.compare.screen import CompareScreen
+
         self.owner.app.push_screen(
             CompareScreen(comparison, clock=self.host.now, keys=self.host, other_side=self,
                           reveal=self.reveal()),
@@ -148,6 +149,8 @@ class Comparer:
         if environment is not None and environment.uuid is not None:
             self.pick_environment(environment.uuid)
             return
+        from divio_tui.ui.palette.pickers import EnvironmentPick, environment_picker
+
         first = EnvironmentPick(self.session, self.pick_environment,
                                 placeholder="Compare which environment? (an application's slug "
                                 "or name, or an environment UUID)")
@@ -155,6 +158,9 @@ class Comparer:
 
     def pick_environment(self, anchor: str) -> None:
         """Pick the environment to compare `anchor` with, then open the view."""
+        from divio_tui.state.comparison import EnvironmentComparison
+        from divio_tui.ui.palette.pickers import EnvironmentPick, environment_picker
+
         def chosen(uuid: str) -> None:
             self.open(EnvironmentComparison(self.session, self.host.backups, anchor, uuid))
 
@@ -164,6 +170,9 @@ class Comparer:
     def pick_other(self, comparison: Comparison,
                    on_pick: Callable[[Comparison], None]) -> None:
         """`p` in the compare view: another B for environments, another A for deployments."""
+        from divio_tui.state.comparison import EnvironmentComparison
+        from divio_tui.ui.palette.pickers import EnvironmentPick, environment_picker
+
         if isinstance(comparison, EnvironmentComparison):
             anchor = comparison.uuids[0]
 
@@ -182,6 +191,9 @@ class Comparer:
 
     def _pick_deployment(self, deployment: Deployment,
                          on_pick: Callable[[Comparison], None]) -> None:
+        from divio_tui.state.comparison import DeploymentComparison
+        from divio_tui.ui.palette.pickers import DeploymentPick, deployment_picker
+
         if not deployment.environment:
             self._say("This deployment names no environment: nothing to pick from.")
             return

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events, on
@@ -36,7 +36,6 @@ from divio_tui.settings import Settings
 from divio_tui.state.live import MOVING_KINDS, moving
 from divio_tui.state.nodes import GroupData, NodeData, ResourceData, StatusData
 from divio_tui.state.session import Session
-from divio_tui.ui.backups.screen import BackupsScope, BackupsScreen, Target
 from divio_tui.ui.detail.pane import DetailPane, build_view
 from divio_tui.ui.detail.references import ReferenceList
 from divio_tui.ui.detail.summary import SummaryContext
@@ -51,13 +50,8 @@ from divio_tui.ui.explorer.overview_follow import OverviewFollower
 from divio_tui.ui.explorer.reference_names import ReferenceNames
 from divio_tui.ui.explorer.taking import TakeAway
 from divio_tui.ui.health.scope import health_scope
-from divio_tui.ui.health.screen import HealthScreen
 from divio_tui.ui.keys import EXPLORER_BINDINGS, keys_for
-from divio_tui.ui.logs.screen import LogScreen
 from divio_tui.ui.logs.target import log_target
-from divio_tui.ui.palette.commands import ExplorerCommands, PaletteCommand
-from divio_tui.ui.palette.jump import JumpCommands
-from divio_tui.ui.screens.full_value import FullValueScreen
 from divio_tui.ui.text.labels import breadcrumb, error_summary
 from divio_tui.ui.tree import messages
 from divio_tui.ui.tree.messages import Node
@@ -65,6 +59,26 @@ from divio_tui.ui.tree.widget import ResourceTree
 from divio_tui.ui.widgets.filter_bar import FilterBar
 from divio_tui.ui.widgets.header import HeaderBar, header_source
 from divio_tui.untrusted import visible
+
+if TYPE_CHECKING:
+    from divio_tui.ui.backups.screen import Target
+    from divio_tui.ui.palette.commands import PaletteCommand
+
+# The screens this one opens, and the palette's providers, are imported when first opened
+# (inside the actions below): the first screen needs none of them (issue 14, cold start).
+
+
+def _explorer_commands() -> type[Provider]:
+    from divio_tui.ui.palette.commands import ExplorerCommands
+
+    return ExplorerCommands
+
+
+def _jump_commands() -> type[Provider]:
+    from divio_tui.ui.palette.jump import JumpCommands
+
+    return JumpCommands
+
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +103,7 @@ class ExplorerScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = list(EXPLORER_BINDINGS)
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
-        ExplorerCommands, JumpCommands}
+        _explorer_commands, _jump_commands}
 
     tree_width: reactive[int] = reactive(DEFAULT_TREE_WIDTH, init=False)
     """Width of the tree pane, in percent of the screen."""
@@ -418,6 +432,8 @@ class ExplorerScreen(Screen[None]):
             self.notify("Nothing more to show: the detail pane has all of it.", markup=False,
                         timeout=3)
             return
+        from divio_tui.ui.screens.full_value import FullValueScreen
+
         self.app.push_screen(FullValueScreen(*whole))
 
     # -- the backups table ----------------------------------------------------------------
@@ -426,6 +442,8 @@ class ExplorerScreen(Screen[None]):
         scope = backups_scope(self.highlighted)
         if scope is None:
             return
+        from divio_tui.ui.backups.screen import BackupsScreen
+
         self.app.push_screen(BackupsScreen(self.host.backups, scope),
                              callback=self._show_from_table)
 
@@ -450,12 +468,16 @@ class ExplorerScreen(Screen[None]):
         """`L`: an environment's runtime logs, a deployment's (or a build's) log."""
         target = log_target(self.highlighted, self.session)
         if target is not None:
+            from divio_tui.ui.logs.screen import LogScreen
+
             self.app.push_screen(LogScreen(self.host, target))
     # -- backup health ----------------------------------------------------------------------
 
     def action_backup_health(self) -> None:
         """The backup health of the highlighted organisation or application (elsewhere: of
         the enclosing application, or of every organisation)."""
+        from divio_tui.ui.health.screen import HealthScreen
+
         scope, environment = health_scope(self.highlighted)
         max_age = timedelta(hours=self.host.settings.backup_max_age_hours)
         self.app.push_screen(HealthScreen(self.host.backups, scope, host=self, now=self.host.now,
@@ -465,6 +487,8 @@ class ExplorerScreen(Screen[None]):
     def open_backups(self, environment: str, crumbs: list[str]) -> None:
         """`b` in the health view: the environment's backups table on top of it; showing a
         backup from there closes both."""
+        from divio_tui.ui.backups.screen import BackupsScope, BackupsScreen
+
         self.app.push_screen(BackupsScreen(self.host.backups, BackupsScope(environment, crumbs)),
                              callback=self._show_from_nested_table)
 
@@ -475,6 +499,8 @@ class ExplorerScreen(Screen[None]):
     def _show_from_nested_table(self, target: Target | None) -> None:
         if target is None:
             return
+        from divio_tui.ui.health.screen import HealthScreen
+
         if isinstance(self.app.screen, HealthScreen):
             self.app.pop_screen()
         self._show_from_table(target)
