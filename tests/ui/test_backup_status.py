@@ -71,6 +71,27 @@ async def test_complete_reads_every_sib_once_and_a_second_ask_costs_nothing(
     assert fake_api.requests == []
 
 
+async def test_the_total_size_comes_from_whole_collections_read_already(
+        fake_api: FakeDivioAPI, client: DivioClient) -> None:
+    env = fake_api.dataset.environment("acme-shop", "live")
+    assert env is not None
+    session = Session(client)
+    book = BackupBook(session)
+    # What the backup health reads for a large account: every backup, every SIB.
+    for kind in ("backup", "service_instance_backup", "service_instance"):
+        await session.collection(kind)
+    fake_api.reset_stats()
+
+    report = book.report(env["uuid"])
+    mine = fake_api.dataset.where("backups", "environment", env["uuid"])
+    sizes = [fake_api.dataset.by_id("service-instance-backups", uuid)["size"] or 0  # type: ignore[index]
+             for backup in mine for uuid in backup["service_instance_backups"]]
+    assert report.answered and report.sized and not report.totalling
+    assert report.summary is not None and report.summary.totals.total_size == sum(sizes)
+    await book.complete(env["uuid"])  # what T does: nothing left to read
+    assert fake_api.requests == []
+
+
 async def test_an_ignored_filter_reads_the_whole_collection_once_for_every_environment(
         fake_api: FakeDivioAPI, client: DivioClient) -> None:
     fake_api.ignore_filters = True
