@@ -347,8 +347,12 @@ class Session:
             task = self._collections.get(kind)
             if task is None or _failed(task):
                 cursor.max_pages = limit  # the collection's own budget applies from here
-                self._collections[kind] = asyncio.create_task(
-                    self._read_collection(kind, cursor, read))
+                task = asyncio.create_task(self._read_collection(kind, cursor, read))
+                self._collections[kind] = task
+            # Awaited here, not through `collection`: a failure is this read's, not retried
+            # at once from page 1.
+            models = await asyncio.shield(task)
+            return list(self._grouped(kind, field, models).get(parent, []))
         index = await self._index(kind, field)
         return list(index.get(parent, []))
 
