@@ -187,6 +187,9 @@ class BackupFollower:
     def retry(self, data: NodeData | None) -> None:
         """`r` on an environment: its backups are read again (failures forgotten)."""
         if isinstance(data, ResourceData) and data.kind == "environment" and data.uuid:
+            if self.totalling() == data.uuid:  # it read the list `retry` forgets: T again
+                self._owner.workers.cancel_group(self._owner, TOTAL_GROUP)
+                self._totalling = None
             self.book.retry(data.uuid)
             self._followed = (None, 0)
 
