@@ -17,9 +17,11 @@ never fetch the same thing twice:
    take every SIB), each service still open has its own SIBs listed once
    (`service-instance-backups/?service_instance=`, checked item by item; a server that
    ignores the filter is noted and the SIBs are fetched by uuid as before).
-3. `complete`: the remaining SIBs, for the total size (and the table's cells). The summary
-   asks for them in the background, under the session's smaller limit for speculative work;
-   the table, which the user opened, at full speed.
+3. `complete`: the remaining SIBs, for the total size (and the table's cells). Only what the
+   user asked for reads them: the backups table, or the total size key on the summary (which
+   shows the total without a request when everything it needs is known: the table read it,
+   the health view's whole collections hold it, or it was asked for before). Resting on an
+   environment costs the answer's requests, not one per backup.
 
 Neither ever raises: failures are recorded per environment and shown by whoever renders the
 report; `retry` forgets them, the list and the SIBs that were still running. Nothing here
@@ -67,6 +69,8 @@ class _Progress:
     """SIBs that could not be fetched, by uuid (not asked for again until retry)."""
     active: int = 0
     """Fetch loops running for this environment."""
+    totalling: int = 0
+    """`complete` loops among them (reading every SIB, for the total size)."""
     complete_services: set[str] = field(default_factory=set)
     """Service instances whose own SIB list was read to the end."""
 
@@ -89,6 +93,8 @@ class BackupReport:
     sib_errors: dict[str, ApiError]
     filter_ignored: bool
     """The server ignored the environment filter: the backups came from the whole list."""
+    totalling: bool = False
+    """Every SIB is being read (`complete`: the total size, the table's cells)."""
 
     @property
     def pending(self) -> int:
@@ -96,6 +102,17 @@ class BackupReport:
         if self.summary is None:
             return 0
         return len(self.summary.missing_sibs - set(self.sib_errors))
+
+    @property
+    def sized(self) -> bool:
+        """The total size covers every backup (every SIB is known)."""
+        return self.summary is not None and (
+            self.summary.totals.sized_backups == self.summary.totals.count)
+
+    @property
+    def answer_settled(self) -> bool:
+        """The answer is known (or failed): resting on the environment reads no more."""
+        return self.error is not None or (self.backups is not None and self.answered)
 
     @property
     def settled(self) -> bool:
@@ -136,6 +153,7 @@ class BackupBook:
             error=state.error,
             sib_errors=dict(state.sib_errors),
             filter_ignored=self.session.ignores_filter("backup"),
+            totalling=state.totalling > 0,
         )
 
     def sib(self, uuid: str) -> ServiceInstanceBackup | None:
@@ -155,7 +173,9 @@ class BackupBook:
 
     async def complete(self, environment: str, on_change: Listener | None = None, *,
                        background: bool = True) -> None:
-        """Fetch the answer, then every remaining SIB (for the total size and the table)."""
+        """Fetch the answer, then every remaining SIB (for the total size and the table):
+        as many requests as SIBs not known yet, `TOTALS_BATCH` at a time, the listener told
+        after each batch; cancelling the caller stops it between two requests."""
         await self._run(environment, on_change, totals=True, background=background)
 
     def retry(self, environment: str) -> None:
@@ -212,6 +232,7 @@ class BackupBook:
         if state.error is not None:
             return  # shown with a retry hint; fetching again is the user's call
         state.active += 1
+        state.totalling += totals
         _notify(on_change)
         try:
             backups = await self._read_list(environment, state, on_change)
@@ -242,6 +263,7 @@ class BackupBook:
             state.error = error
         finally:
             state.active -= 1
+            state.totalling -= totals
             _notify(on_change)
 
     async def _read_list(self, environment: str, state: _Progress,

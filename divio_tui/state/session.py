@@ -234,21 +234,32 @@ class Session:
         self._indexes[(kind, field)] = (models, index)
         return index
 
-    async def _read_collection(self, kind: str) -> list[ApiModel]:
-        models: list[ApiModel] = []
-        pages = self._read_pages(kind, {}, COLLECTION_MAX_PAGES, (kind,))
+    async def _read_collection(self, kind: str, cursor: Any = None,
+                               read: list[ApiModel] | None = None) -> list[ApiModel]:
+        """Every item of `kind`; `cursor` (with the records of the pages it `read` already)
+        goes on from where a filtered read found the filter ignored: its pages are the whole
+        collection's, so page 1 is not asked for twice."""
+        models: list[ApiModel] = list(read or [])
+        if cursor is None:
+            cursor = self.client.cursor(KINDS[kind], {})
+        pages = self._read_pages(kind, cursor, COLLECTION_MAX_PAGES, (kind,))
         async with aclosing(pages):
             async for page in pages:
                 models.extend(page.results)
         self.remember(kind, models)
         return models
 
-    async def _read_pages(self, kind: str, params: dict[str, str], budget: int,
+    def _pages(self, kind: str, params: dict[str, str], budget: int,
+               key: tuple[str, ...]) -> AsyncGenerator[Any, None]:
+        """`_read_pages` over a new cursor of `kind` with `params`."""
+        return self._read_pages(kind, self.client.cursor(KINDS[kind], params), budget, key)
+
+    async def _read_pages(self, kind: str, cursor: Any, budget: int,
                           key: tuple[str, ...]) -> AsyncGenerator[Any, None]:
-        """The pages of one list, at most `budget` of them; a read the budget stopped is
-        recorded under `key` as a `PartialRead`."""
+        """The pages of one list that `cursor` has not read yet, at most `budget` pages in all
+        (those it read already count); a read the budget stopped is recorded under `key` as a
+        `PartialRead`."""
         self._partial.pop(key, None)
-        cursor = self.client.cursor(KINDS[kind], params)
         # The cursor's own page cap is the budget: it never even starts a page past it.
         cursor.max_pages = min(cursor.max_pages, budget)
         try:
@@ -316,10 +327,14 @@ class Session:
         whole = self.collection_read(kind) and (kind, field, parent) not in self._refreshed
         if not self.ignores_filter(kind) and not whole:
             found: list[ApiModel] = []
-            pages = self._read_pages(kind, {field: parent}, CHILDREN_MAX_PAGES,
-                                     (kind, field, parent))
+            read: list[ApiModel] = []
+            """Every record of the pages read, the foreign ones too."""
+            cursor = self.client.cursor(KINDS[kind], {field: parent})
+            limit = cursor.max_pages
+            pages = self._read_pages(kind, cursor, CHILDREN_MAX_PAGES, (kind, field, parent))
             async with aclosing(pages):
                 async for page in pages:
+                    read.extend(page.results)
                     if any(getattr(model, field, None) != parent for model in page.results):
                         self.note_ignored_filter(kind)
                         break
@@ -327,6 +342,17 @@ class Session:
                 else:
                     self.remember(kind, found)
                     return found
+            # The server ignored the filter: the pages read so far are the whole collection's
+            # first ones. Unless someone is reading that already, go on with the same cursor.
+            task = self._collections.get(kind)
+            if task is None or _failed(task):
+                cursor.max_pages = limit  # the collection's own budget applies from here
+                task = asyncio.create_task(self._read_collection(kind, cursor, read))
+                self._collections[kind] = task
+            # Awaited here, not through `collection`: a failure is this read's, not retried
+            # at once from page 1.
+            models = await asyncio.shield(task)
+            return list(self._grouped(kind, field, models).get(parent, []))
         index = await self._index(kind, field)
         return list(index.get(parent, []))
 
@@ -347,8 +373,8 @@ class Session:
     async def _read_instances(self, environment: str) -> None:
         kind = KINDS["service_instance"]
         found: list[ApiModel] = []
-        pages = self._read_pages(kind.name, {"environment": environment}, CHILDREN_MAX_PAGES,
-                                 (kind.name, "environment", environment))
+        pages = self._pages(kind.name, {"environment": environment}, CHILDREN_MAX_PAGES,
+                            (kind.name, "environment", environment))
         async with aclosing(pages):
             async for page in pages:
                 # The filter is a hint: keep only this environment's instances.

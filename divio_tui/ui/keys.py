@@ -62,6 +62,7 @@ EXPLORER_BINDINGS: list[Binding] = [
     Binding("L", "logs", "Logs", id="logs"),
     Binding("A", "auto_refresh", "Auto refresh", show=False, id="auto-refresh"),
     Binding("H", "backup_health", "Health", show=False, id="backup-health"),
+    Binding("T", "backup_total", "Total size", show=False, id="backup-total"),
 ]
 """What can be done with the highlighted resource (the explorer screen's keys: a screen on
 top of it silences them)."""
@@ -234,6 +235,8 @@ HELP_SECTIONS: list[tuple[str, list[HelpEntry]]] = [
         HelpEntry("copy-url", "copy its API URL"),
         HelpEntry("open-control-panel", "open it in the Divio Control Panel"),
         HelpEntry("backups-view", "an environment's backups as a table"),
+        HelpEntry("backup-total", "an environment's backups' total size: read every "
+                  "service backup (again: stop)"),
         HelpEntry("reload", "reload it, keeping what is expanded"),
         HelpEntry("reload-all", "reload everything"),
         HelpEntry("reveal-secrets", "reveal / mask sensitive values in the JSON"),

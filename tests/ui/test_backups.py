@@ -115,12 +115,17 @@ async def test_summary_shows_the_latest_good_backup_of_each_service(
                 assert "backup running" in text
             else:
                 assert "⟳ newer: running since" in text
-        count = len(dataset.where("backups", "environment", env["uuid"]))
-        assert rows["backups"].startswith(f"{count} · total ")
-        assert "so far" not in rows["backups"]  # the totals finished loading
+        # The total size is not read by resting on the environment: the summary says what
+        # reading it costs (every service-instance backup not read for the answer).
+        backups = dataset.where("backups", "environment", env["uuid"])
+        named = {uuid for backup in backups for uuid in backup["service_instance_backups"]}
+        unread = len(named - set(app.session.known_of_kind("service_instance_backup")))
+        assert 0 < unread < len(named)
+        assert rows["backups"].startswith(
+            f"{len(backups)} · total size: press T (reads {unread} service-instance backups)")
 
 
-async def test_an_ignored_filter_gives_the_same_answers_reading_backups_once(
+async def test_an_ignored_filter_gives_the_same_answers_reading_each_page_once(
         fake_api: FakeDivioAPI) -> None:
     fake_api.ignore_filters = True
     dataset = fake_api.dataset
@@ -134,12 +139,13 @@ async def test_an_ignored_filter_gives_the_same_answers_reading_backups_once(
             assert explorer_latest(app, env) == as_expected(expected_latest(dataset, env))
             assert "the server ignored the environment filter" in summary(app)["note"]
 
+        # The filtered read's page 1 (found to hold every environment's backups) is the
+        # whole collection's page 1: the collection goes on from page 2, never reading it again.
         pages: list[str] = []
         for _method, path, _status in fake_api.requests:
             parts = urlsplit(path)
-            query = parse_qs(parts.query)
-            if parts.path == "/apps/v3/backups/" and "environment" not in query:
-                pages.append(query.get("page", ["1"])[0])
+            if parts.path == "/apps/v3/backups/":
+                pages.append(parse_qs(parts.query).get("page", ["1"])[0])
         total = -(-len(dataset.collections["backups"]) // 100)
         assert sorted(pages, key=int) == [str(n) for n in range(1, total + 1)]
 
@@ -276,14 +282,134 @@ async def test_c_copies_the_backup_or_sib_uuid_and_enter_shows_it_in_the_tree(
         assert screen.table.cursor_row == 1
 
 
+def sib_requests(api: FakeDivioAPI) -> int:
+    """Service-instance backups asked for one by one, or listed."""
+    return sum(1 for _method, path, _status in api.requests
+               if urlsplit(path).path.startswith("/apps/v3/service-instance-backups/"))
+
+
+def dataset_total(dataset: Dataset, env: Record) -> int:
+    """The oracle: every SIB of every backup of `env`, summed from the dataset."""
+    total = 0
+    for backup in dataset.where("backups", "environment", env["uuid"]):
+        for uuid in backup["service_instance_backups"]:
+            sib = dataset.by_id("service-instance-backups", uuid)
+            assert sib is not None
+            total += sib["size"] or 0
+    return total
+
+
+async def test_resting_on_an_environment_sends_the_answer_s_requests_only(
+        fake_api: FakeDivioAPI) -> None:
+    dataset = fake_api.dataset
+    env = dataset.environment("acme-shop", "live")
+    assert env is not None
+    application = dataset.by_id("applications", env["application"])
+    assert application is not None
+    backups = dataset.where("backups", "environment", env["uuid"])
+    assert len(backups) > 20  # one request per SIB would be far more than the answer's
+    app = make_app(fake_api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_path(pilot, resource("organisation", uuid=application["organisation"]))
+        # The application opened with the cursor left on the organisation: the application's
+        # environments table (which reads every environment's answer) is never shown.
+        find_node(app, resource("application", uuid=application["uuid"])).expand()
+        await settle(pilot)
+        assert app.backups.report(env["uuid"]).backups is None  # nothing read for it yet
+        reached = len(fake_api.requests)
+        app.explorer.resource_tree.move_cursor(
+            find_node(app, resource("environment", uuid=env["uuid"])))
+        await settle(pilot)
+        assert explorer_latest(app, env) == as_expected(expected_latest(dataset, env))
+        assert len(fake_api.requests) - reached <= 12, fake_api.requests[reached:]
+        assert "press T" in summary(app)["backups"]
+
+
+async def test_t_reads_the_total_size_of_every_backup_then_knows_it(
+        fake_api: FakeDivioAPI) -> None:
+    dataset = fake_api.dataset
+    env = dataset.environment("acme-shop", "live")
+    assert env is not None
+    app = make_app(fake_api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_environment(pilot, dataset, env)
+        assert "press T" in summary(app)["backups"]
+
+        await press(pilot, "T")
+        count = len(dataset.where("backups", "environment", env["uuid"]))
+        assert summary(app)["backups"].split("\n")[0] == (
+            f"{count} · total {format_size(dataset_total(dataset, env))}")
+        report = app.backups.report(env["uuid"])
+        assert report.summary is not None
+        assert report.summary.totals.total_size == dataset_total(dataset, env)
+
+        before = len(fake_api.requests)
+        await press(pilot, "T")  # known: nothing is read again
+        assert len(fake_api.requests) == before
+
+
+async def test_the_total_size_comes_from_what_the_backups_table_read(
+        fake_api: FakeDivioAPI) -> None:
+    dataset = fake_api.dataset
+    env = dataset.environment("acme-shop", "live")
+    assert env is not None
+    app = make_app(fake_api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_environment(pilot, dataset, env)
+        await press(pilot, "b")
+        assert isinstance(app.screen, BackupsScreen)
+        await settle(pilot)
+        await press(pilot, "escape")
+        read = sib_requests(fake_api)
+        count = len(dataset.where("backups", "environment", env["uuid"]))
+        # The table read every SIB: the summary shows the total, T sends nothing.
+        assert summary(app)["backups"].split("\n")[0] == (
+            f"{count} · total {format_size(dataset_total(dataset, env))}")
+        await press(pilot, "T")
+        assert sib_requests(fake_api) == read
+
+
+async def test_t_again_stops_reading_the_total_size(fake_api: FakeDivioAPI) -> None:
+    dataset = fake_api.dataset
+    env = dataset.environment("acme-shop", "live")
+    assert env is not None
+    held: list[bool] = [False]
+
+    def hold(request: Any) -> bool:
+        return held[0] and "service-instance-backups" in request.url.path
+
+    gate = GatedTransport(FakeTransport(fake_api), hold)
+    app = make_app(fake_api, transport=gate)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await open_environment(pilot, dataset, env)
+        held[0] = True
+        await pilot.press("T")
+        for _ in range(200):  # not settle: the held requests keep the worker running
+            await pilot.pause(0.01)
+            if gate.held:
+                break
+        assert "to read…" in summary(app)["backups"]  # the progress, and how to stop
+        assert "T stops" in summary(app)["backups"]
+        await pilot.press("T")
+        await settle(pilot)
+        assert "press T" in summary(app)["backups"]  # stopped: what is left, on demand
+        assert app.explorer.follower.totalling() is None
+        held[0] = False
+        gate.release()
+        await settle(pilot)
+
+
 async def test_the_summary_s_total_carries_on_after_the_backups_table_closes(
         fake_api: FakeDivioAPI) -> None:
     dataset = fake_api.dataset
     env = dataset.environment("acme-shop", "live")
     assert env is not None
-    # The first service-instance backups get through (the answer shows), the rest wait at a
-    # gate: the total is still "so far" when `b` opens the table. (Counted from the moment
-    # the environment is highlighted: the application's environments table reads some first.)
+    # T on the environment: the first service-instance backups of the total get through, the
+    # rest wait at a gate: the total is still "so far" when `b` opens the table.
     passed: list[int | None] = [None]
 
     def hold(request: Any) -> bool:
@@ -302,9 +428,11 @@ async def test_the_summary_s_total_carries_on_after_the_backups_table_closes(
         await open_path(pilot, resource("organisation", uuid=application["organisation"]),
                         resource("application", uuid=application["uuid"]))
         node = find_node(app, resource("environment", uuid=env["uuid"]))
-        passed[0] = 0
         app.explorer.resource_tree.move_cursor(node)
-        for _ in range(200):  # until the answer is in and the total is under way
+        await settle(pilot)  # the answer
+        passed[0] = 0
+        await pilot.press("T")
+        for _ in range(200):  # until the total is under way
             await pilot.pause(0.01)
             if "so far" in summary(app).get("backups", "") and gate.held:
                 break

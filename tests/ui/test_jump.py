@@ -199,6 +199,22 @@ async def test_the_palette_runs_the_commands_too() -> None:
         assert type(app.screen).__name__ == "BackupsScreen"
 
 
+async def test_the_palette_reads_an_environment_s_backups_total_size() -> None:
+    dataset = generate("demo", now=FIXED_NOW)
+    environment = dataset.environment("acme-shop", "live")
+    assert environment is not None
+    app = make_app(FakeDivioAPI(dataset), theme="textual-dark")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await tree(app).reveal("environment", environment["uuid"]).wait()
+        await settle(pilot)
+        assert not app.backups.report(environment["uuid"]).sized  # not read by resting
+        hits = await search(pilot, "total size")
+        assert hits[0] == "Backups total size"
+        await press(pilot, "enter")
+        assert app.backups.report(environment["uuid"]).sized
+
+
 async def test_the_palette_lists_one_keys_and_one_theme_command() -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:

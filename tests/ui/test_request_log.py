@@ -57,10 +57,11 @@ async def test_after_a_navigation_it_lists_exactly_the_requests_the_fake_receive
         # The same requests (concurrent ones may finish in another order on either side).
         assert Counter((e.method, e.path, e.status) for e in entries) == Counter(api.requests)
         assert len(entries) > 20
-        # Each says who asked: the tree node, the environment's summary, the header…
+        # Each says who asked: the tree node, the application's environments table (which
+        # read live's backup answer: its summary then reads nothing), the header…
         origins = {entry.origin for entry in entries}
         assert None not in origins
-        assert {"account: who am I", "Organisations", "summary of live",
+        assert {"account: who am I", "Organisations", "environments of the application",
                 "Deployments of ACME Shop (acme-shop) › live · main"} <= origins
 
         await press(pilot, "ctrl+l")

@@ -1,7 +1,9 @@
 """The backup section of an environment's summary: per service, the latest good backup.
 
 Built from a `BackupReport` (see state/backups.py) as (field, `Text`) rows for the detail
-pane: how many backups, the oldest, the total size (marked "so far" while it loads), then one
+pane: how many backups, the oldest, the total size (when every service-instance backup is
+known; else what reading them would cost and the key that does, and "so far" while it
+loads), then one
 row per service instance with its latest successful backup — when it was taken (UTC and how
 long ago), its size, trigger and state — and, below it, a newer attempt that failed or is
 still running. A service's good part of a backup that is still running, or that partly
@@ -34,7 +36,8 @@ BackupRow = tuple[str, Text]
 ERROR_WIDTH = 100
 """A failed backup's first error is cut to this many characters in the summary."""
 
-def backup_rows(report: BackupReport | None, now: datetime, reload_key: str = "r") -> list[BackupRow]:
+def backup_rows(report: BackupReport | None, now: datetime, reload_key: str = "r",
+                total_key: str = "T") -> list[BackupRow]:
     """The rows for one environment (a `loading…` row until the list is in)."""
     if report is None or (report.backups is None and report.error is None):
         return [("backups", Text("loading…", "running"))]
@@ -44,7 +47,7 @@ def backup_rows(report: BackupReport | None, now: datetime, reload_key: str = "r
                                  f"press {reload_key} to retry", "bad"))]
     if not report.backups:
         return [("backups", Text("none", "muted"))]
-    rows: list[BackupRow] = [("backups", _overview(report, now))]
+    rows: list[BackupRow] = [("backups", _overview(report, now, total_key))]
     rows.extend(_service_rows(report, now))
     if report.error is not None or report.sib_errors:
         rows.append(("⚠", _failures(report, reload_key)))
@@ -54,20 +57,37 @@ def backup_rows(report: BackupReport | None, now: datetime, reload_key: str = "r
     return rows
 
 
-def _overview(report: BackupReport, now: datetime) -> Text:
+def _overview(report: BackupReport, now: datetime, total_key: str) -> Text:
     assert report.summary is not None
     totals = report.summary.totals
     text = Text(f"{totals.count:,}")
     text.append(SEP, "muted")
-    text.append("total ", "muted")
-    text.append(format_size(totals.total_size))
-    if totals.sized_backups < totals.count:
-        left = f" (so far {totals.sized_backups:,} of {totals.count:,} backups)"
-        text.append(left + ("…" if report.loading else ""), "running" if report.loading else "warn")
+    pending = report.pending
+    if totals.sized_backups == totals.count:
+        text.append("total ", "muted")
+        text.append(format_size(totals.total_size))
+    elif report.totalling:
+        text.append("total ", "muted")
+        text.append(format_size(totals.total_size))
+        text.append(f" (so far {totals.sized_backups:,} of {totals.count:,} backups, "
+                    f"{pending:,} service-instance {_noun(pending)} to read…)", "running")
+        text.append(f" {total_key} stops", "muted")
+    elif pending:
+        text.append("total size: ", "muted")
+        text.append(f"press {total_key}", "accent")
+        text.append(f" (reads {pending:,} service-instance {_noun(pending)})", "muted")
+    else:  # every SIB read or failed: the failures are listed below
+        text.append("total ", "muted")
+        text.append(format_size(totals.total_size))
+        text.append(f" (so far {totals.sized_backups:,} of {totals.count:,} backups)", "warn")
     if totals.oldest is not None:
         text.append("\noldest ", "muted")
         text.append(f"{totals.oldest:%Y-%m-%d} ({relative_time(totals.oldest, now)})")
     return text
+
+
+def _noun(count: int) -> str:
+    return "backup" if count == 1 else "backups"
 
 
 def _service_rows(report: BackupReport, now: datetime) -> list[BackupRow]:

@@ -77,6 +77,8 @@ class SummaryContext:
     """An environment's backups as far as they are known (backup_rows.py renders them)."""
     reload_key: str = "r"
     """The key that reloads, named in retry hints."""
+    total_key: str = "T"
+    """The key that reads an environment's backup total size, named in its summary."""
     partial: Callable[[str, str, str], PartialRead | None] = lambda kind, field, parent: None
     """(kind, field, parent) -> how far a list read for a summary got when its budget stopped
     it (`Session.partial_children`), else None."""
@@ -237,7 +239,7 @@ def _environment_rows(data: ResourceData, ctx: SummaryContext) -> list[Row]:
     ssh = data.raw.get("ssh_endpoint")
     if isinstance(ssh, Mapping):
         rows.append(("ssh", _value(f"{ssh.get('user')}@{ssh.get('host')}:{ssh.get('port')}")))
-    rows.extend(backup_rows(ctx.backups, ctx.now, ctx.reload_key))
+    rows.extend(backup_rows(ctx.backups, ctx.now, ctx.reload_key, ctx.total_key))
     partial = ctx.partial("backup", "environment", data.uuid) if data.uuid else None
     if partial is not None:
         of = f"{partial.count:,}" if partial.count is not None else "an unknown number of"

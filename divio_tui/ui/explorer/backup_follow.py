@@ -1,11 +1,18 @@
 """The environment summary's backup answer, fetched while the cursor rests on an environment.
 
 When the cursor rests on an environment, one worker (exclusive: moving on cancels it) asks the
-session's `BackupBook` for the answer and then, in the background, for the total size; the
-detail pane is refreshed as each batch lands. It waits a moment first (`SUMMARY_DELAY`) unless
-the environment's backups are already known, so running the cursor down a list of
+session's `BackupBook` for the answer, and only for it: the environment's backups, its service
+instances and the service-instance backups (SIBs) of the newest backups, about ten requests;
+the detail pane is refreshed as each batch lands. It waits a moment first (`SUMMARY_DELAY`)
+unless the environment's backups are already known, so running the cursor down a list of
 environments does not send a request for each. A failure stays on screen until `r` on the
 environment (`retry`).
+
+The total size needs every SIB (one request each), so it is read only when asked: `T`
+(`total`) starts a worker that reads the SIBs still unknown, a batch at a time, the summary
+showing how many are left; `T` again stops it. When every SIB is known already (the backups
+table read them, the health view's whole collections, an earlier `T`), the summary shows the
+total without a request.
 
 `backups_scope(data)` says whose backups `b` opens as a table from the highlighted node.
 """
@@ -28,6 +35,9 @@ SUMMARY_GROUP = "backup-summary"
 
 BACKUP_KINDS = frozenset({"environment", "backup", "service_instance_backup"})
 """Resources `b` opens the backups table from (and an environment's Backups group)."""
+
+TOTAL_GROUP = "backup-total"
+"""Worker group of the total size's reads (`T`: one environment at a time)."""
 
 SUMMARY_REFRESH = 0.25
 """Seconds between two redraws of the summary while the total size loads."""
@@ -68,6 +78,8 @@ class BackupFollower:
         self._changed = changed
         self._followed: tuple[str | None, int] = (None, 0)
         """The environment the summary fetches for, and the session generation it started in."""
+        self._totalling: str | None = None
+        """The environment whose total size `T` is reading, while it does."""
 
     def report(self, data: NodeData | None) -> BackupReport | None:
         """The backup report for the summary of `data` (environments only). Never fetches."""
@@ -87,7 +99,7 @@ class BackupFollower:
         if followed == self._followed and running:
             return
         self._followed = followed
-        if environment is None or book.report(environment).settled:
+        if environment is None or book.report(environment).answer_settled:
             self._owner.workers.cancel_group(self._owner, SUMMARY_GROUP)
             return
         self._owner.run_worker(self._summarise(environment), group=SUMMARY_GROUP,
@@ -98,7 +110,56 @@ class BackupFollower:
         book = self.book
         if book.report(environment).backups is None:
             await asyncio.sleep(self.SUMMARY_DELAY)
+        await book.answer(environment, self._redraw(environment))
+        self._redraw_end(environment)
 
+    # -- the total size (T) -------------------------------------------------------------
+
+    @staticmethod
+    def can_total(data: NodeData | None) -> bool:
+        """`T` applies: the cursor is on an environment."""
+        return isinstance(data, ResourceData) and data.kind == "environment" and bool(data.uuid)
+
+    def totalling(self) -> str | None:
+        """The environment whose total size is being read now, if any."""
+        running = any(worker.group == TOTAL_GROUP and worker.is_running
+                      for worker in self._owner.workers)
+        return self._totalling if running else None
+
+    def total(self, data: NodeData | None) -> str | None:
+        """`T` on `data`: read its environment's total size, or stop reading it; returns what
+        to tell the user (None: the summary shows it)."""
+        if not self.can_total(data):
+            return "The total size is an environment's: highlight one"
+        assert isinstance(data, ResourceData) and data.uuid is not None
+        environment = data.uuid
+        if self.totalling() == environment:
+            self._owner.workers.cancel_group(self._owner, TOTAL_GROUP)
+            self._totalling = None
+            self._changed()
+            return "Stopped reading the total size"
+        report = self.book.report(environment)
+        if report.sized:
+            return None  # on screen already
+        self._totalling = environment
+        self._owner.run_worker(self._total(environment), group=TOTAL_GROUP, exclusive=True,
+                               exit_on_error=False,
+                               description=f"total size of {_slug(data)}'s backups")
+        return None
+
+    async def _total(self, environment: str) -> None:
+        try:
+            await self.book.complete(environment, self._redraw(environment), background=False)
+        finally:
+            if self._totalling == environment:
+                self._totalling = None
+            self._redraw_end(environment)
+
+    # -- redrawing ----------------------------------------------------------------------
+
+    def _redraw(self, environment: str) -> Callable[[], None]:
+        """A listener that redraws the summary of `environment` while it is on screen."""
+        book = self.book
         shown = [0.0, False]  # when the summary was last refreshed, and if it had the answer
 
         def changed() -> None:
@@ -115,8 +176,10 @@ class BackupFollower:
             shown[:] = [now, report.answered]
             self._changed()
 
-        await book.complete(environment, changed, background=True)
-        # The end is always drawn: the throttle above may have skipped the last change.
+        return changed
+
+    def _redraw_end(self, environment: str) -> None:
+        # The end is always drawn: the throttle may have skipped the last change.
         data = self._highlighted()
         if isinstance(data, ResourceData) and data.uuid == environment:
             self._changed()
@@ -124,6 +187,9 @@ class BackupFollower:
     def retry(self, data: NodeData | None) -> None:
         """`r` on an environment: its backups are read again (failures forgotten)."""
         if isinstance(data, ResourceData) and data.kind == "environment" and data.uuid:
+            if self.totalling() == data.uuid:  # it read the list `retry` forgets: T again
+                self._owner.workers.cancel_group(self._owner, TOTAL_GROUP)
+                self._totalling = None
             self.book.retry(data.uuid)
             self._followed = (None, 0)
 

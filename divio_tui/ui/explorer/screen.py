@@ -288,6 +288,7 @@ class ExplorerScreen(Screen[None]):
         return SummaryContext(now=self.host.now(), lookup=lookup,
                               backups=self.follower.report(data),
                               reload_key=self.resource_tree.reload_key,
+                              total_key=keys_for(self.host, "backup-total")[0],
                               partial=self.session.partial_children,
                               newest_deployments=newest,
                               updated=lambda kind, uuid: self.live.updated.get((kind, uuid)),
@@ -345,6 +346,8 @@ class ExplorerScreen(Screen[None]):
         data = self.highlighted
         if action == "backups_view":
             return backups_scope(data) is not None
+        if action == "backup_total":
+            return self.follower.can_total(data)
         if action == "compare":
             return compare_scope(data) is not None
         if action == "logs":
@@ -446,6 +449,12 @@ class ExplorerScreen(Screen[None]):
 
         self.app.push_screen(BackupsScreen(self.host.backups, scope),
                              callback=self._show_from_table)
+
+    def action_backup_total(self) -> None:
+        """`T`: read (or stop reading) the highlighted environment's backups' total size."""
+        message = self.follower.total(self.highlighted)
+        if message is not None:
+            self.notify(message, markup=False, timeout=3)
 
     def _show_from_table(self, target: Target | None) -> None:
         if target is None:
