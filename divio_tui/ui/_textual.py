@@ -89,10 +89,10 @@ class FastTree(Tree[T], Generic[T]):
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self._fast_lines: dict[int, _TreeLine[T]] = {}
-        """Node id -> its line in the last layout (reused while the node's place holds)."""
-        self._fast_measured: dict[int, tuple[object, bool, int]] = {}
-        """Node id -> (the label measured, whether it had an expand arrow, its width)."""
+        self._fast_lines: list[_TreeLine[T]] = []
+        """The last layout's lines (a node's old line is at its old line number)."""
+        self._fast_widths: list[tuple[object, bool, int]] = []
+        """Per line of the last layout: (the label measured, its expand arrow, its width)."""
         super().__init__(*args, **kwargs)
 
     def visible_ids(self) -> set[int] | None:
@@ -167,64 +167,72 @@ class FastTree(Tree[T], Generic[T]):
 
     def _build(self) -> None:
         # Tree._build, laying out only the visible nodes when some are hidden, and cheaper:
-        # a line whose node, parent line and `last` are as in the previous build is the same
-        # `_TreeLine` object again, and a label is measured once (again only when the node
-        # gets a new label), so streaming a batch into a big tree does not measure and
-        # rebuild 20,000 lines each time. Still one pass over the expanded nodes.
+        # a node's line in the last layout (found at its old line number) is reused when its
+        # parent's line was and it is still last or not last, and a label is measured once
+        # (again only when the node gets a new label or arrow), so streaming a batch into a
+        # big tree does not rebuild and measure 20,000 lines each time. Still one pass over
+        # the expanded nodes, a tight loop per list of children.
         visible = self.visible_ids()
-        if visible is not None:
-            for node in self._tree_nodes.values():
-                node._line = -1
-        previous = self._fast_lines
-        measured = self._fast_measured
-        current: dict[int, _TreeLine[T]] = {}
+        old_lines = self._fast_lines
+        old_widths = self._fast_widths
+        old_count = len(old_lines)
         lines: list[_TreeLine[T]] = []
+        widths: list[tuple[object, bool, int]] = []
         add_line = lines.append
+        add_width = widths.append
         depth = self.guide_depth
         show_root = self.show_root
-        widest = 0
         get_label_width = self.get_label_width
+        widest = 0
+        TreeLine = _TreeLine
 
-        def add_node(path: list[TreeNode[T]], node: TreeNode[T], last: bool,
-                     same: bool) -> None:
+        def add_children(path: list[TreeNode[T]], children: list[TreeNode[T]],
+                         same: bool) -> None:
             nonlocal widest
-            node_id = node._id
-            line = previous.get(node_id) if same else None
-            if line is None or line.last != last or line.path[-1] is not node:
-                line = _TreeLine([*path, node], last)
-                same = False
-            node._line = len(lines)
-            add_line(line)
-            current[node_id] = line
-            label = node._label
-            known = measured.get(node_id)
-            if known is None or known[0] is not label or known[1] != node._allow_expand:
-                known = (label, node._allow_expand, get_label_width(node))
-                measured[node_id] = known
-            width = known[2] + line._get_guide_width(depth, show_root)
-            if width > widest:
-                widest = width
-            if node._expanded:
-                children = node._children
-                if visible is not None:
-                    children = [child for child in children if child._id in visible]
-                child_path = line.path
-                final = len(children) - 1
-                for index, child in enumerate(children):
-                    add_node(child_path, child, index == final, same)
+            if visible is not None:
+                children = [child for child in children if child._id in visible]
+            final = len(children) - 1
+            guide = TreeLine([*path, children[0]], False)._get_guide_width(depth, show_root) \
+                if children else 0
+            for index, child in enumerate(children):
+                last = index == final
+                old = child._line
+                line: _TreeLine[T] | None = None
+                width: tuple[object, bool, int] | None = None
+                if 0 <= old < old_count:
+                    line = old_lines[old]
+                    if line.path[-1] is child:
+                        width = old_widths[old]
+                        if not same or line.last is not last:
+                            line = None
+                    else:
+                        line = None
+                if line is None:
+                    line = TreeLine([*path, child], last)
+                    reused = False
+                else:
+                    reused = True
+                if width is None or width[0] is not child._label \
+                        or width[1] is not child._allow_expand:
+                    width = (child._label, child._allow_expand, get_label_width(child))
+                child._line = len(lines)
+                add_line(line)
+                add_width(width)
+                if width[2] + guide > widest:
+                    widest = width[2] + guide
+                if child._expanded and child._children:
+                    add_children(line.path, child._children, reused)
 
         if show_root and visible is None:
-            add_node([], self.root, True, True)
+            add_children([], [self.root], True)
         else:
-            tops = self.root._children
-            if visible is not None:
-                tops = [node for node in tops if node._id in visible]
-            for top in tops:
-                add_node([], top, True, True)
-        self._fast_lines = current
-        if len(measured) > 2 * len(self._tree_nodes) + 64:  # forget dropped nodes' widths
-            for node_id in [key for key in measured if key not in self._tree_nodes]:
-                del measured[node_id]
+            add_children([], self.root._children, True)
+        if visible is not None:  # hidden nodes have no line
+            for node in self._tree_nodes.values():
+                if not (0 <= node._line < len(lines) and lines[node._line].path[-1] is node):
+                    node._line = -1
+        self._fast_lines = lines
+        self._fast_widths = widths
         self._tree_lines_cached = lines
         self.virtual_size = Size(widest if lines else self.size.width, len(lines))
         if self.cursor_line != -1:
