@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable
 from contextlib import aclosing
 from dataclasses import fields, replace
 from datetime import datetime
+from time import monotonic
 from typing import Any
 
 from rich.text import Text
@@ -62,6 +63,9 @@ log = logging.getLogger(__name__)
 NODES_PER_BATCH = 100
 """Nodes added between two yields to the event loop while a page is inserted."""
 
+STREAMING_REFRESH = 0.5
+"""Seconds between two updates of the detail pane while the list under the cursor streams."""
+
 INVALID_SHOWN = 20
 """Unreadable records of one page shown as lines (the rest are counted in one more)."""
 
@@ -89,6 +93,10 @@ class TreeLoader:
         """Called with a resource node opened for the first time (inline children load)."""
         self.on_backups_shown: Callable[[Node, list[Node]], None] | None = None
         """Called with (list node, new backup nodes) when backups land (sizes fill in)."""
+        self._told: dict[int, float] = {}
+        """Node id -> when the screen was last told its list changed (`_node_changed_soon`)."""
+        self._due: set[int] = set()
+        """Ids of the nodes whose change the screen will be told of shortly."""
         self._stale: dict[int, tuple[list[Node], Listing]] = {}
         """Node id -> the children and the listing a reload keeps on screen until its first
         page lands (see `start_listing`)."""
@@ -101,7 +109,33 @@ class TreeLoader:
 
     def refresh_listing_label(self, node: Node) -> None:
         node.set_label(self.text.listing_text(node))
-        self.node_changed(node)
+        listing = listing_of(node.data)
+        if listing is not None and listing.loading:
+            self._node_changed_soon(node)
+        else:
+            self.node_changed(node)
+
+    def _node_changed_soon(self, node: Node) -> None:
+        """`node_changed`, at most every `STREAMING_REFRESH` seconds while `node`'s list
+        streams in: the screen redraws the detail pane each time (a group's summary reads all
+        its children), and pages land faster than that. The last change is never dropped,
+        and the end of the load tells at once (`_finish_listing`)."""
+        if self.tree.cursor_node is not node:
+            return
+        now = monotonic()
+        wait = self._told.get(node.id, -STREAMING_REFRESH) + STREAMING_REFRESH - now
+        if wait <= 0:
+            self._told[node.id] = now
+            self.node_changed(node)
+        elif node.id not in self._due:
+            self._due.add(node.id)
+            self.tree.set_timer(wait, lambda: self._tell_due(node))
+
+    def _tell_due(self, node: Node) -> None:
+        self._due.discard(node.id)
+        if self.tree.registered(node):
+            self._told[node.id] = monotonic()
+            self.node_changed(node)
 
     def node_changed(self, node: Node) -> None:
         """Tell the screen the node under the cursor has new data (label, count, children)."""
