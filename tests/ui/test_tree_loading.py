@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from divio_tui.fake.dataset import FIXED_NOW, generate
 from divio_tui.fake.server import FakeDivioAPI
@@ -311,3 +314,53 @@ async def test_an_organisation_says_how_many_applications_it_holds() -> None:
         assert "Northwind Digital" in visible_labels(app)
         await press(pilot, "down", "space")
         assert f"Northwind Digital ({held})" in visible_labels(app)
+
+
+@pytest.mark.parametrize("order", ["shuffled", "pages-rising"])
+async def test_backups_sent_out_of_order_are_shown_newest_first_across_load_more(
+        order: str) -> None:
+    dataset = generate("tiny", now=FIXED_NOW)
+    env = dataset.special_environment("backup_working")
+    minutes = list(range(1200))
+    if order == "shuffled":
+        random.Random(7).shuffle(minutes)
+    else:  # each batch of 500 newest first, but every batch newer than the one before
+        before = len(dataset.where("backups", "environment", env["uuid"]))  # listed first
+        minutes = [(at // 500) * 500 + 499 - at % 500
+                   for at in range(before, before + len(minutes))]
+    for minute in minutes:  # the server lists them in this order
+        dataset.add("backups", {
+            "environment": env["uuid"], "state": "COMPLETED", "success": "SUCCESS",
+            "service_instance_backups": [], "trigger": "MANUAL", "notes": "",
+            "scheduled_for_deletion_at": None,
+            "created_at": (datetime(2020, 1, 1, tzinfo=UTC) + timedelta(minutes=minute))
+            .strftime("%Y-%m-%dT%H:%M:%SZ")}, index=len(dataset.collections["backups"]))
+    api = FakeDivioAPI(dataset)
+    app = make_app(api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        org = dataset.collections["organisations"][0]
+        app_record = dataset.by_id("applications", env["application"])
+        assert app_record is not None
+        backups = await open_path(pilot, resource("organisation", uuid=org["uuid"]),
+                                  resource("application", uuid=app_record["uuid"]),
+                                  resource("environment", uuid=env["uuid"]), group("backup"))
+
+        def shown() -> list[str]:
+            return [c.data.raw["created_at"] for c in backups.children
+                    if isinstance(c.data, ResourceData)]
+
+        assert len(shown()) == 500
+        assert shown() == sorted(shown(), reverse=True)
+        while isinstance(backups.children[-1].data, StatusData) \
+                and backups.children[-1].data.kind == "load-more":
+            await goto(pilot, backups.children[-1])
+            await press(pilot, "enter")
+            assert shown() == sorted(shown(), reverse=True)
+        total = len(dataset.where("backups", "environment", env["uuid"]))
+        assert len(shown()) == total
+        # The tree's lines follow the children: the newest on the line under the group.
+        lines = tree(app).visible_lines()
+        first = lines[backups.line + 1]
+        assert isinstance(first.data, ResourceData)
+        assert first.data.raw["created_at"] == shown()[0]

@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable
 from contextlib import aclosing
 from dataclasses import fields, replace
 from datetime import datetime
+from time import monotonic
 from typing import Any
 
 from rich.text import Text
@@ -62,6 +63,9 @@ log = logging.getLogger(__name__)
 NODES_PER_BATCH = 100
 """Nodes added between two yields to the event loop while a page is inserted."""
 
+STREAMING_REFRESH = 0.5
+"""Seconds between two updates of the detail pane while the list under the cursor streams."""
+
 INVALID_SHOWN = 20
 """Unreadable records of one page shown as lines (the rest are counted in one more)."""
 
@@ -89,6 +93,10 @@ class TreeLoader:
         """Called with a resource node opened for the first time (inline children load)."""
         self.on_backups_shown: Callable[[Node, list[Node]], None] | None = None
         """Called with (list node, new backup nodes) when backups land (sizes fill in)."""
+        self._told: dict[int, float] = {}
+        """Node id -> when the screen was last told its list changed (`_node_changed_soon`)."""
+        self._due: set[int] = set()
+        """Ids of the nodes whose change the screen will be told of shortly."""
         self._stale: dict[int, tuple[list[Node], Listing]] = {}
         """Node id -> the children and the listing a reload keeps on screen until its first
         page lands (see `start_listing`)."""
@@ -101,7 +109,33 @@ class TreeLoader:
 
     def refresh_listing_label(self, node: Node) -> None:
         node.set_label(self.text.listing_text(node))
-        self.node_changed(node)
+        listing = listing_of(node.data)
+        if listing is not None and listing.loading:
+            self._node_changed_soon(node)
+        else:
+            self.node_changed(node)
+
+    def _node_changed_soon(self, node: Node) -> None:
+        """`node_changed`, at most every `STREAMING_REFRESH` seconds while `node`'s list
+        streams in: the screen redraws the detail pane each time (a group's summary reads all
+        its children), and pages land faster than that. The last change is never dropped,
+        and the end of the load tells at once (`_finish_listing`)."""
+        if self.tree.cursor_node is not node:
+            return
+        now = monotonic()
+        wait = self._told.get(node.id, -STREAMING_REFRESH) + STREAMING_REFRESH - now
+        if wait <= 0:
+            self._told[node.id] = now
+            self.node_changed(node)
+        elif node.id not in self._due:
+            self._due.add(node.id)
+            self.tree.set_timer(wait, lambda: self._tell_due(node))
+
+    def _tell_due(self, node: Node) -> None:
+        self._due.discard(node.id)
+        if self.tree.registered(node):
+            self._told[node.id] = monotonic()
+            self.node_changed(node)
 
     def node_changed(self, node: Node) -> None:
         """Tell the screen the node under the cursor has new data (label, count, children)."""
@@ -184,10 +218,17 @@ class TreeLoader:
             self.tree.move_cursor(node)
         self.tree.drop_descendants(node)
 
-    def sort_newest_first(self, node: Node, kind_name: str) -> None:
-        """Keep time-ordered kinds newest first even if the server sends another order."""
+    def sort_newest_first(self, node: Node, kind_name: str,
+                          added: list[Node] | None = None) -> None:
+        """Keep time-ordered kinds newest first even if the server sends another order.
+
+        `added`: the children just added, after the others of their kind, which are in order
+        already; when the batch is in order and no newer than what precedes it (the usual
+        case: the server sends newest first) nothing else is looked at."""
         kind = KINDS.get(kind_name)
         if kind is None or kind.newest_first is None:
+            return
+        if added is not None and self._in_order_after(node, kind_name, added):
             return
         children = list(self.tree.children_of(node))
         resources = [child for child in children if isinstance(child.data, ResourceData)
@@ -199,9 +240,35 @@ class TreeLoader:
         others = [child for child in children if id(child) not in chosen]
         head = [child for child in others if not isinstance(child.data, StatusData)]
         tail = [child for child in others if isinstance(child.data, StatusData)]
-        ordered = sorted(resources, key=lambda child: kind.sort_key(_model(child)),
-                         reverse=True)
+        ordered = [child for _key, child in sorted(zip(keys, resources, strict=True),
+                                                   key=lambda pair: pair[0], reverse=True)]
         self.tree.reorder_children(node, [*head, *ordered, *tail])
+
+    def _in_order_after(self, node: Node, kind_name: str, added: list[Node]) -> bool:
+        """Are `added` (the last resources of `node`) newest first, and none newer than the
+        resource of their kind just before them?"""
+        kind = KINDS[kind_name]
+        if not added or not all(isinstance(child.data, ResourceData)
+                                and child.data.kind == kind_name for child in added):
+            return False
+        keys = [kind.sort_key(_model(child)) for child in added]
+        if not all(keys[i] >= keys[i + 1] for i in range(len(keys) - 1)):
+            return False
+        children = self.tree.children_of(node)
+        position = len(children) - 1
+        first = added[0]
+        while position >= 0 and children[position] is not first:
+            position -= 1
+        if position < 0:
+            return False
+        # What lies between the batch's nodes must be the batch itself (in its order).
+        if children[position:position + len(added)] != added:
+            return False
+        for child in reversed(children[:position]):
+            data = child.data
+            if isinstance(data, ResourceData) and data.kind == kind_name:
+                return kind.sort_key(data.model) >= keys[0]
+        return True
 
     # -- lists --------------------------------------------------------------------------
 
@@ -435,14 +502,22 @@ class TreeLoader:
         if isinstance(node.data, GroupData):
             parent = node.data.owner
         ctx = self.label_context()
-        # Insert before any status line (load more / error) so those stay last.
-        before = next((child for child in node.children if isinstance(child.data, StatusData)),
+        # Insert before the status lines (load more / error) so those stay last; by index:
+        # `before=node` makes Textual search the children list for each node added.
+        children = self.tree.children_of(node)  # live: other code may change it in a yield
+        anchor = next((child for child in children if isinstance(child.data, StatusData)),
                       None)
+        position = len(children)
         created: list[Node] = []
         for index, model in enumerate(models):
+            if anchor is None:
+                position = len(children)
+            elif position >= len(children) or children[position] is not anchor:
+                position = children.index(anchor) if anchor in children else len(children)
             data = ResourceData(listing.kind, model, parent=parent)
-            child = node.add(self.resource_text(data, ctx), data, before=before,
+            child = node.add(self.resource_text(data, ctx), data, before=position,
                              allow_expand=has_children(listing.kind, model))
+            position += 1
             created.append(child)
             listing.shown += 1
             self.restore_node(child)
@@ -452,7 +527,7 @@ class TreeLoader:
                     raise asyncio.CancelledError
         if listing.member_uuids is None:
             # A parent's own list (a backup's SIBs) keeps the parent's order.
-            self.sort_newest_first(node, listing.kind)
+            self.sort_newest_first(node, listing.kind, created)
         return created
 
     # -- status lines -------------------------------------------------------------------
