@@ -13,6 +13,7 @@ from divio_tui.fake.dataset import FIXED_NOW, generate
 from divio_tui.fake.server import FakeDivioAPI
 from divio_tui.fake.transport import FakeTransport
 from divio_tui.state.nodes import GroupData, ResourceData, StatusData
+from divio_tui.ui.explorer.live_refresh import LiveRefresher
 from tests.ui.helpers import (
     GatedTransport,
     find_node,
@@ -26,6 +27,14 @@ from tests.ui.helpers import (
     tree,
     visible_labels,
 )
+
+
+@pytest.fixture(autouse=True)
+def live_refresh_out_of_the_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The requests counted here are the tree's own: the look again at a running backup on
+    screen (test_live_state.py) waits 2 s of wall time, which a loaded machine can reach
+    inside a "no request" window; here it waits ten minutes."""
+    monkeypatch.setattr(LiveRefresher, "BACKOFF", (600.0, 1.5, 600.0))
 
 
 def cursor_key(app: Any) -> Any:
