@@ -313,29 +313,41 @@ def group_summary(data: GroupData, children: list[ResourceData], ctx: SummaryCon
         rows.append(("note", Text(f"the server ignored the filter; {listing.dropped:,} items of "
                                   "other parents were left out", "warn")))
     if kind is not None and kind.newest_first and children:
-        times = sorted((kind.sort_key(child.model) for child in children), reverse=True)
-        rows.append(("newest", _time(times[0], ctx)))
-        rows.append(("oldest", _time(times[-1], ctx) if len(times) > 1 else Text("—", "muted")))
-        rows.extend(_outcome_rows(kind.sort_key, children, ctx))
+        rows.extend(_time_rows(kind.sort_key, children, ctx))
     return rows
 
 
-def _outcome_rows(sort_key: Callable[[Any], datetime], children: list[ResourceData],
-                  ctx: SummaryContext) -> list[Row]:
-    """For kinds with a `success` field: the last success and how many failed (loaded ones)."""
-    outcomes = [(child, child.raw.get("success")) for child in children
-                if "success" in child.raw]
-    if not outcomes:
-        return []
-    good = [child for child, success in outcomes if success is True or success == "SUCCESS"]
-    bad = sum(1 for _, success in outcomes if success is False or success == "FAILURE")
-    rows: list[Row] = []
-    if good:
-        newest = max(good, key=lambda child: sort_key(child.model))
-        rows.append(("last success", _time(sort_key(newest.model), ctx)))
-    else:
-        rows.append(("last success", Text("none loaded", "warn")))
-    rows.append(("failed", Text(f"{bad:,} of {len(outcomes):,}", "bad" if bad else "ok")))
+def _time_rows(sort_key: Callable[[Any], datetime], children: list[ResourceData],
+               ctx: SummaryContext) -> list[Row]:
+    """Newest and oldest of the loaded children and, for kinds with a `success` field, the last
+    success and how many failed.
+
+    The tree keeps a newest-first kind sorted (ui/tree/loader.py, whatever order the server
+    sent), so the newest is the first child, the oldest the last and the last success the
+    first successful one: a group of 20,000 backups, summarised each time the cursor lands on
+    it while it streams in, reads three times, not 20,000. Counting the failures reads only
+    each record's `success`.
+    """
+    rows: list[Row] = [("newest", _time(sort_key(children[0].model), ctx)),
+                       ("oldest", _time(sort_key(children[-1].model), ctx)
+                        if len(children) > 1 else Text("—", "muted"))]
+    outcomes = bad = 0
+    last_success: ResourceData | None = None
+    for child in children:
+        raw = child.raw
+        if "success" not in raw:
+            continue
+        outcomes += 1
+        success = raw["success"]
+        if success is True or success == "SUCCESS":
+            if last_success is None:
+                last_success = child
+        elif success is False or success == "FAILURE":
+            bad += 1
+    if outcomes:
+        rows.append(("last success", _time(sort_key(last_success.model), ctx)
+                     if last_success is not None else Text("none loaded", "warn")))
+        rows.append(("failed", Text(f"{bad:,} of {outcomes:,}", "bad" if bad else "ok")))
     return rows
 
 
