@@ -373,3 +373,9 @@ async def test_backups_sent_out_of_order_are_shown_newest_first_across_load_more
         first = lines[backups.line + 1]
         assert isinstance(first.data, ResourceData)
         assert first.data.raw["created_at"] == shown()[0]
+        # The group's summary reads its newest and oldest from the ends of that order.
+        await goto(pilot, backups)
+        rows = {name: text.plain for name, text in app.explorer.detail.view.rows}
+        times = sorted(shown())
+        assert rows["newest"].startswith(f"{times[-1][:10]} {times[-1][11:16]}")
+        assert rows["oldest"].startswith(f"{times[0][:10]} {times[0][11:16]}")
