@@ -24,8 +24,6 @@ bytes. Nothing here imports Textual or fetches anything; the planner is health_s
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -34,6 +32,7 @@ from typing import Any
 
 from divio_tui.api.backup_summary import BackupAttempt, ServiceBackupStatus
 from divio_tui.api.models import Application, Environment, Organisation, ServiceInstance
+from divio_tui.saving import csv_text as saving_csv_text
 from divio_tui.state.backups import BackupReport
 
 __all__ = [
@@ -302,16 +301,6 @@ CSV_COLUMNS: tuple[str, ...] = (
 )
 """One line per environment and service instance (an environment without one: one line)."""
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> object:
-    # API text is untrusted: a spreadsheet would run a name starting with `=` as a formula.
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return "" if value is None else value
-
-
 def csv_rows(rows: Iterable[HealthRow]) -> Iterable[list[object]]:
     """The CSV lines (without the header, `CSV_COLUMNS`) of `rows`, in their order."""
     for row in rows:
@@ -323,11 +312,11 @@ def csv_rows(rows: Iterable[HealthRow]) -> Iterable[list[object]]:
         ]
         tail = [row.uuid, _error_text(row.error)]
         if not row.services:
-            yield [_cell(v) for v in (*base, *([None] * 14), *tail)]
+            yield [*base, *([None] * 14), *tail]
             continue
         for service in row.services:
             latest, problem = service.latest, service.problem
-            yield [_cell(v) for v in (
+            yield [
                 *base, service.service_type, service.prefix, str(service.verdict),
                 iso(latest.sib.taken_at) if latest else None,
                 round(service.age.total_seconds() / 3600, 2) if service.age is not None else None,
@@ -338,13 +327,10 @@ def csv_rows(rows: Iterable[HealthRow]) -> Iterable[list[object]]:
                 problem.outcome if problem else None,
                 iso(problem.when) if problem else None,
                 problem.sib.errors[0] if problem and problem.sib.errors else None,
-                service.failures, service.service_instance, *tail)]
+                service.failures, service.service_instance, *tail]
 
 
 def csv_text(rows: Sequence[HealthRow]) -> str:
-    """The whole CSV file (header first), as written by the view's export."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_rows(rows))
-    return out.getvalue()
+    """The whole CSV file (header first), as written by the view's export: `saving.csv_text`,
+    which also keeps a spreadsheet from running untrusted API text as a formula."""
+    return saving_csv_text(CSV_COLUMNS, csv_rows(rows))
