@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
@@ -60,9 +59,6 @@ from divio_tui.untrusted import clip, visible
 
 log = logging.getLogger(__name__)
 
-REQUEST_LOG_MODULE = "divio_tui.ui.requests.screen"
-"""The request log screen's module, imported when the screen first opens (like the help):
-the first screen needs neither (issue 14, cold start)."""
 
 Clock = Callable[[], datetime]
 
@@ -352,7 +348,8 @@ class DivioApp(App[None]):
             # nothing, and it holds a token being typed.
             return not isinstance(self.screen, SignInScreen)
         if action == "request_log":
-            return not isinstance(self.screen, SignInScreen) and not _is_request_log(self.screen)
+            # Its screen has this id (ui/requests/screen.py, imported only once it opens).
+            return not isinstance(self.screen, SignInScreen) and self.screen.id != "request-log"
         return True
 
     def action_command_palette(self) -> None:
@@ -446,12 +443,6 @@ class DivioApp(App[None]):
                         markup=False, timeout=10)
             return
         self.use_client(client, settings, me=me)
-
-
-def _is_request_log(screen: Screen[Any]) -> bool:
-    """`screen` is the request log (which cannot be before its module is imported)."""
-    module = sys.modules.get(REQUEST_LOG_MODULE)
-    return module is not None and isinstance(screen, module.RequestLogScreen)
 
 
 def _env_of(settings: Settings) -> dict[str, str]:
