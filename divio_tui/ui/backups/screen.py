@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Protocol, cast
 
-import httpx
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -39,10 +38,9 @@ from textual.widgets import DataTable, Footer, Static
 
 from divio_tui.api.errors import ApiError
 from divio_tui.api.models import ApiModel, Backup, ServiceInstance, ServiceInstanceBackup
-from divio_tui.api.resources import KINDS
-from divio_tui.api.urls import is_api_id, is_web_url
 from divio_tui.saving import csv_text, file_name
 from divio_tui.settings import Settings
+from divio_tui.state import links
 from divio_tui.state.backups import BackupBook, BackupReport
 from divio_tui.ui.backups import export
 from divio_tui.ui.backups.cells import (
@@ -374,11 +372,8 @@ class BackupsScreen(Screen[Target | None]):
         if row is None:
             return
         kind, model, what = row
-        try:
-            url: str | None = str(self.book.session.client.url_for(KINDS[kind], model.key))
-        except (ApiError, httpx.InvalidURL, ValueError):
-            url = None
-        if url is None or not is_web_url(url):
+        url = links.api_url(self.book.session.client, kind, model.key)
+        if url is None:
             self.notify("Not copied: its UUID holds characters no URL may carry.",
                         severity="warning", markup=False)
             return
@@ -409,12 +404,7 @@ class BackupsScreen(Screen[Target | None]):
         app = session.known("application", app_uuid) if isinstance(app_uuid, str) else None
         ancestors = {name: value for name, value in
                      (("environment", environment), ("application", app)) if value is not None}
-        url = KINDS[kind].control_panel_url(model, ancestors, zone)
-        if url is None or not is_web_url(url):
-            return None
-        parts = [part for part in httpx.URL(url).path.split("/")
-                 if part and part not in ("o", "app")]
-        return url if all(is_api_id(part) for part in parts) else None
+        return links.control_panel_url(kind, model, ancestors, zone)
 
     def _copy_text(self, uuid: str, message: str) -> None:
         self.app.copy_to_clipboard(uuid)

@@ -20,8 +20,9 @@ import httpx
 
 from divio_tui.api.errors import ApiError
 from divio_tui.api.resources import KINDS
-from divio_tui.api.urls import is_api_id, is_web_url
+from divio_tui.api.urls import is_api_id
 from divio_tui.settings import Settings
+from divio_tui.state import links
 from divio_tui.state.nodes import GroupData, NodeData, ResourceData, StatusData
 from divio_tui.ui.detail.pane import masked_fields
 from divio_tui.ui.text.labels import MASK, breadcrumb
@@ -78,16 +79,11 @@ def whole_record(data: NodeData | None, *, reveal: bool) -> tuple[str, object] |
 
 def api_url(client: Any, data: NodeData | None) -> str | None:
     """The API URL of a resource or of a group's list. URLs never carry the token."""
-    try:
-        if isinstance(data, ResourceData) and data.uuid:
-            url = str(client.url_for(KINDS[data.kind], data.uuid))
-        elif isinstance(data, GroupData):
-            url = str(client.url_for(KINDS[data.kind], params=data.listing.params or None))
-        else:
-            return None
-    except (ApiError, httpx.InvalidURL, ValueError):
-        return None  # a uuid no URL can hold (control characters…): nothing to copy
-    return url if is_web_url(url) else None
+    if isinstance(data, ResourceData) and data.uuid:
+        return links.api_url(client, data.kind, data.uuid)
+    if isinstance(data, GroupData):
+        return links.api_url(client, data.kind, params=data.listing.params)
+    return None
 
 
 def control_panel_url(data: NodeData | None, settings: Settings) -> str | None:
@@ -95,17 +91,9 @@ def control_panel_url(data: NodeData | None, settings: Settings) -> str | None:
     resource = data.owner if isinstance(data, GroupData) else data
     if not isinstance(resource, ResourceData):
         return None
-    kind = KINDS.get(resource.kind)
-    if kind is None:
-        return None
     ancestors = {item.kind: item.model for item in resource.ancestors}
-    zone = None if settings.demo else settings.zone
-    url = kind.control_panel_url(resource.model, ancestors, zone)
-    if url is None or not is_web_url(url):
-        return None
-    # Every id the URL was built from must be an API id: nothing else goes to the browser.
-    parts = [part for part in httpx.URL(url).path.split("/") if part and part not in ("o", "app")]
-    return url if all(is_api_id(part) for part in parts) else None
+    return links.control_panel_url(resource.kind, resource.model, ancestors,
+                                   None if settings.demo else settings.zone)
 
 
 def request_url(client: Any, data: NodeData | None) -> str | None:
