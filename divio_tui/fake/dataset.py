@@ -99,6 +99,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -122,6 +123,16 @@ FIXED_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 _ALIASES = {"serviceinstances": "service-instances"}
 _ENV_LOG_CACHE_SIZE = 32
 
+HISTORY_ROUTES = frozenset({"deployments", "builds", "backups", "service-instance-backups",
+                            "environments"})
+"""The routes the history writes (environments: their `last_finished_deployment`). The
+history is built the first time one of them, or the whole `collections`, is read: the demo
+shows its organisations without building it (the cold start)."""
+
+SideTables = tuple[dict[str, dict[str, str]], dict[str, str], dict[str, str]]
+"""The history's hand-placed side tables: env-var snapshots, deployment and runtime log
+flavours (see `Dataset`)."""
+
 
 def canonical_route(route: str) -> str:
     """Map a route alias (`serviceinstances`) to its collection name; others unchanged."""
@@ -138,6 +149,11 @@ class Dataset:
     snapshots per deployment, log flavours) are fixed at generation: `add`/`remove` of
     environment variables do not change a hand-placed deployment's snapshot. Index building
     is thread-safe (the loopback server answers from several threads).
+
+    `history`, when given, builds the deployments, builds, backups and SIBs into
+    `collections` (in place) and returns the side tables; it runs once, the first time a
+    route of `HISTORY_ROUTES` or the whole `collections` is read (`history_built` says
+    whether it has). What it builds does not depend on when it runs.
     """
 
     def __init__(self, *, scale: str, seed: int, now: datetime, me: Record,
@@ -145,12 +161,15 @@ class Dataset:
                  special: dict[str, tuple[str, str]],
                  snapshots: dict[str, dict[str, str]] | None = None,
                  deploy_logs: dict[str, str] | None = None,
-                 env_logs: dict[str, str] | None = None) -> None:
+                 env_logs: dict[str, str] | None = None,
+                 history: Callable[[], SideTables] | None = None) -> None:
         self.scale = scale
         self.seed = seed
         self.now = now if now.tzinfo else now.replace(tzinfo=UTC)
         self.me = me
-        self.collections = collections
+        self._collections = collections
+        self._history = history
+        self._history_lock = threading.Lock()
         self.special = dict(special)
         self._ssh = ssh
         # Hand-placed side tables: deployment uuid -> env-var snapshot / log flavour, and
@@ -164,6 +183,35 @@ class Dataset:
         self._env_logs: dict[str, list[Record]] = {}
         self._id_rng = rng_for(seed, "added-records")
 
+    @property
+    def collections(self) -> dict[str, list[Record]]:
+        """Route name -> records, the history built (see the class docstring)."""
+        self._build_history()
+        return self._collections
+
+    @property
+    def history_built(self) -> bool:
+        """Whether the deployments, builds, backups and SIBs exist yet."""
+        return self._history is None
+
+    def records(self, route: str) -> list[Record]:
+        """The records of `route` in collection order (the history built only if `route`
+        is one it writes)."""
+        route = canonical_route(route)
+        if route in HISTORY_ROUTES:
+            self._build_history()
+        return self._collections.get(route, [])
+
+    def _build_history(self) -> None:
+        if self._history is None:
+            return
+        with self._history_lock:
+            history = self._history
+            if history is None:
+                return
+            self._snapshots, self._deploy_logs, self._env_logs_flavour = history()
+            self._history = None
+
     # -- lookups ---------------------------------------------------------------------------
     def by_id(self, route: str, uuid: str) -> Record | None:
         """The record of `route` with this uuid, or None."""
@@ -173,7 +221,7 @@ class Dataset:
             with self._lock:
                 index = self._ids.get(route)
                 if index is None:
-                    index = {rec["uuid"]: rec for rec in self.collections.get(route, ())}
+                    index = {rec["uuid"]: rec for rec in self.records(route)}
                     self._ids[route] = index
         return index.get(uuid)
 
@@ -186,7 +234,7 @@ class Dataset:
                 index = self._fields.get(key)
                 if index is None:
                     index = {}
-                    for rec in self.collections.get(key[0], ()):
+                    for rec in self.records(key[0]):
                         index.setdefault(rec.get(field), []).append(rec)
                     self._fields[key] = index
         return index.get(value, [])
@@ -350,7 +398,12 @@ def generate(scale: Scale = "demo", seed: int = 0, now: datetime | None = None) 
     orgs, apps = app_specs(scale, seed)
     draft = build_structure(seed, when, orgs, apps)
     special = SPECIAL_ENVS[scale]
-    build_history(draft, special)
+
+    def history() -> SideTables:
+        build_history(draft, special)
+        return draft.snapshots, draft.deploy_logs, draft.env_logs
+
+    # The history (most of the work: every backup and deployment) waits until a route needs
+    # it; the structure alone answers the organisations and applications.
     return Dataset(scale=scale, seed=seed, now=when, me=draft.me, collections=draft.collections,
-                   ssh=draft.ssh, special=special, snapshots=draft.snapshots,
-                   deploy_logs=draft.deploy_logs, env_logs=draft.env_logs)
+                   ssh=draft.ssh, special=special, history=history)

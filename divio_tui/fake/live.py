@@ -96,20 +96,29 @@ class Timeline:
         now = self._now()
         self.origin = max(to_naive_utc(origin) if origin is not None else now, self._start)
         self._lock = threading.Lock()
-        seed = dataset.seed
-        self._running = [
-            _Running(dep, int(dep.get("percent") or 0),
-                     DEPLOY_SECONDS + _rng(seed, "deploy", dep["uuid"]).uniform(-30, 30))
-            for dep in dataset.collections.get("deployments", []) if dep.get("ended_at") is None]
-        self._working = [
-            _Working(backup, [sib for uuid in backup.get("service_instance_backups") or []
-                              if (sib := dataset.by_id("service-instance-backups", uuid)) is not None],
-                     BACKUP_SECONDS + _rng(seed, "backup", backup["uuid"]).uniform(-30, 30))
-            for backup in dataset.collections.get("backups", []) if backup.get("state") == "WORKING"]
+        self._tracked: tuple[list[_Running], list[_Working]] | None = None
         self._logs: dict[str, _LiveLog] = {}
 
     def _now(self) -> datetime:
         return to_naive_utc(self.clock())
+
+    def _running_and_working(self) -> tuple[list[_Running], list[_Working]]:
+        """The deployments and backups running at `dataset.now`, found once (this builds the
+        dataset's history if it is not built yet)."""
+        if self._tracked is None:
+            dataset, seed = self.dataset, self.dataset.seed
+            running = [
+                _Running(dep, int(dep.get("percent") or 0),
+                         DEPLOY_SECONDS + _rng(seed, "deploy", dep["uuid"]).uniform(-30, 30))
+                for dep in dataset.records("deployments") if dep.get("ended_at") is None]
+            working = [
+                _Working(backup, [sib for uuid in backup.get("service_instance_backups") or []
+                                  if (sib := dataset.by_id("service-instance-backups", uuid))
+                                  is not None],
+                         BACKUP_SECONDS + _rng(seed, "backup", backup["uuid"]).uniform(-30, 30))
+                for backup in dataset.records("backups") if backup.get("state") == "WORKING"]
+            self._tracked = running, working
+        return self._tracked
 
     @property
     def now(self) -> datetime:
@@ -120,12 +129,13 @@ class Timeline:
     def advance(self) -> None:
         """Bring the records up to the clock's time (the server calls it before each request)."""
         elapsed = (self._now() - self.origin).total_seconds()
-        if elapsed <= 0:
-            return
+        if elapsed <= 0 or not self.dataset.history_built:
+            return  # nothing served yet shows a deployment or a backup: they move once it does
+        running_now, working_now = self._running_and_working()
         with self._lock:
-            for running in self._running:
+            for running in running_now:
                 self._advance_deployment(running, elapsed)
-            for working in self._working:
+            for working in working_now:
                 if not working.done and elapsed >= working.seconds:
                     self._complete_backup(working)
 
@@ -169,7 +179,8 @@ class Timeline:
     # -- derived bodies --------------------------------------------------------------------
     def deployment_logs(self, uuid: str) -> str | None:
         """The deployment's log as of now: a running one's grows by appending."""
-        running = next((r for r in self._running if r.record["uuid"] == uuid), None)
+        running = next((r for r in self._running_and_working()[0] if r.record["uuid"] == uuid),
+                       None)
         if running is None:
             return self.dataset.deployment_logs(uuid)
         with self._lock:

@@ -237,7 +237,13 @@ class FakeDivioAPI:
         if kind is not None and kind not in ("badjson", "timeout"):
             resp = fault_response(kind)
         else:
+            built = self.dataset.history_built
             resp = self._dispatch(method, split.scheme or "http", host, path, split.query, hdrs)
+            if self.timeline is not None and not built and self.dataset.history_built:
+                # This request built the history (dataset.py): bring it to the clock's time,
+                # as every request before would have, and answer from that.
+                self.timeline.advance()
+                resp = self._dispatch(method, split.scheme or "http", host, path, split.query, hdrs)
             if kind is not None:
                 resp = fault_response(kind, resp)
         if self.stock_drf and "Allow" in resp.headers:
@@ -385,7 +391,7 @@ class FakeDivioAPI:
     def _filter(self, route: str, params: dict[str, list[str]]) -> list[Record]:
         """Apply the route's filters (module docstring table) in collection order."""
         ds = self.dataset
-        records = ds.collections.get(route, [])
+        records = ds.records(route)
         if self.ignore_filters and route in _IGNORABLE:
             return records
         whole = True  # still the full collection: the first exact filter may use an index
