@@ -154,17 +154,17 @@ class DivioApp(App[None]):
         if self._unknown_keys:
             self.notify("Unknown key binding ids in the config: " + ", ".join(
                 visible(key) for key in self._unknown_keys), severity="warning", markup=False)
-        if self.signed_in:
-            self.fetch_me()
-        else:
+        if not self.signed_in:
             self.show_sign_in()
         terminal = None if self.is_headless else controlling_terminal_fd()
         if terminal is not None:
             self.set_interval(CHECK_INTERVAL, lambda: self._exit_if_lost(terminal))
 
     def on_ready(self) -> None:
-        # Ready, not mount: the explorer's tree exists only once the first frame is laid out.
+        # Ready, not mount: the explorer's header and tree exist only once the first frame is
+        # laid out (the demo would answer who the user is before they do).
         if self.signed_in:
+            self.fetch_me()
             self.open_start_target()
 
     def _exit_if_lost(self, terminal: int) -> None:
