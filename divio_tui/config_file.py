@@ -40,7 +40,6 @@ import os
 import re
 import stat
 import tempfile
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -181,10 +180,16 @@ class ConfigFile(BaseModel):
 def _read_toml(path: Path) -> dict[str, Any]:
     """The TOML table in ``path``, ``{}`` if the file does not exist."""
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        fh = path.open("rb")
     except FileNotFoundError:
         return {}
+    except OSError as exc:
+        raise SettingsError(f"Cannot read the config file {path}: {exc}.") from None
+    import tomllib  # only once there is a file: compiling its patterns is most of the import
+
+    try:
+        with fh:
+            return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"The config file {path} is not valid TOML: {exc}.") from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -20,6 +20,7 @@ NOT_ON_THE_FIRST_SCREEN = (
     "divio_tui.fake.loopback",
     "http.server",
     "tomli_w",
+    "tomllib",  # read only when there is a config file (the demo in a clean HOME has none)
     "divio_tui.ui.compare.screen",
     "divio_tui.state.comparison",
     "divio_tui.state.compare",
