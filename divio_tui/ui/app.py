@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
 from rich.text import Text
@@ -47,15 +47,13 @@ from divio_tui.ui.explorer.screen import ExplorerScreen
 from divio_tui.ui.explorer.start import open_target
 from divio_tui.ui.keys import ALL_BINDINGS, APP_BINDINGS, KEY_NAMES, keys_for
 from divio_tui.ui.requests.origin import worker_origin
-from divio_tui.ui.screens.signin import (
-    ClientFactory,
-    SignedIn,
-    SignInScreen,
-    rejection_message,
-)
+from divio_tui.ui.screens import SIGN_IN_ID
 from divio_tui.ui.terminal import CHECK_INTERVAL, controlling_terminal_fd, terminal_lost
 from divio_tui.ui.text.labels import error_summary
 from divio_tui.untrusted import clip, visible
+
+if TYPE_CHECKING:
+    from divio_tui.ui.screens.signin import ClientFactory, SignedIn
 
 log = logging.getLogger(__name__)
 
@@ -271,6 +269,8 @@ class DivioApp(App[None]):
             self.notify(f"{error_summary(error)}{detail}", title="The API refused the token",
                         severity="error", markup=False, timeout=12)
             return
+        from divio_tui.ui.screens.signin import rejection_message
+
         message = rejection_message(error, self.settings.token_source)
         log.warning("%s", message)
         self.notify(message, title="The API refused the token", severity="error",
@@ -279,8 +279,10 @@ class DivioApp(App[None]):
 
     def show_sign_in(self, reason: str | None = None) -> None:
         """Push the sign-in screen unless it is up already."""
-        if any(isinstance(screen, SignInScreen) for screen in self.screen_stack):
+        if any(screen.id == SIGN_IN_ID for screen in self.screen_stack):
             return
+        from divio_tui.ui.screens.signin import SignInScreen
+
         self.push_screen(SignInScreen(self.settings, self.client_factory, reason=reason),
                          self._signed_in)
 
@@ -346,10 +348,10 @@ class DivioApp(App[None]):
         if action == "command_palette":
             # The palette lists what the screen below offers; the sign-in screen offers
             # nothing, and it holds a token being typed.
-            return not isinstance(self.screen, SignInScreen)
+            return self.screen.id != SIGN_IN_ID
         if action == "request_log":
             # Its screen has this id (ui/requests/screen.py, imported only once it opens).
-            return not isinstance(self.screen, SignInScreen) and self.screen.id != "request-log"
+            return self.screen.id not in (SIGN_IN_ID, "request-log")
         return True
 
     def action_command_palette(self) -> None:
@@ -415,6 +417,8 @@ class DivioApp(App[None]):
             return
         if settings.token is None:
             self.notify(f"{visible(name)} has no token yet: sign in to it.", markup=False)
+            from divio_tui.ui.screens.signin import SignInScreen
+
             self.push_screen(SignInScreen(settings, self.client_factory,
                                           reason=f"{visible(name)}: no token was found."),
                              self._signed_in)
@@ -436,6 +440,8 @@ class DivioApp(App[None]):
             me = await client.me()
         except ApiError as error:
             await client.aclose()
+            from divio_tui.ui.screens.signin import rejection_message
+
             message = (rejection_message(error, settings.token_source)
                        if isinstance(error, Unauthorised) else visible(error.message))
             self.notify(f"{message}\nStill exploring {visible(self.connection_label())}.",

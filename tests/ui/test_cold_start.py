@@ -32,6 +32,8 @@ NOT_ON_THE_FIRST_SCREEN = (
     "divio_tui.ui.screens.full_value",
     "divio_tui.ui.palette.jump",
     "divio_tui.ui.palette.pickers",
+    "divio_tui.ui.backups.screen",
+    "divio_tui.ui.screens.signin",
     # Textual builds a Rich traceback (which imports these) for a worker that fails: at the
     # first screen, one that ran before the header existed did.
     "rich.traceback",

@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Protocol, cast
 
@@ -53,6 +52,7 @@ from divio_tui.ui.backups.cells import (
     backup_cells,
     header_text,
 )
+from divio_tui.ui.backups.scope import BackupsScope
 from divio_tui.ui.keys import BACKUPS_VIEW_BINDINGS
 from divio_tui.ui.text.humanize import format_time
 from divio_tui.ui.text.labels import (
@@ -74,16 +74,6 @@ class BackupsHost(Protocol):
 
     @property
     def settings(self) -> Settings: ...
-
-
-@dataclass(frozen=True)
-class BackupsScope:
-    """Whose backups the table shows: the environment, and the trail shown in its title."""
-
-    environment: str
-    crumbs: list[str]
-    backup: str | None = None
-    """The backup to put the cursor on first (None: the newest)."""
 
 
 class BackupsScreen(Screen[Target | None]):

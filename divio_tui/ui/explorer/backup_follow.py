@@ -27,7 +27,7 @@ from textual.dom import DOMNode
 
 from divio_tui.state.backups import BackupBook, BackupReport
 from divio_tui.state.nodes import GroupData, NodeData, ResourceData
-from divio_tui.ui.backups.screen import BackupsScope
+from divio_tui.ui.backups.scope import BackupsScope
 from divio_tui.ui.text.labels import breadcrumb
 
 SUMMARY_GROUP = "backup-summary"

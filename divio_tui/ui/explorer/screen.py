@@ -496,7 +496,8 @@ class ExplorerScreen(Screen[None]):
     def open_backups(self, environment: str, crumbs: list[str]) -> None:
         """`b` in the health view: the environment's backups table on top of it; showing a
         backup from there closes both."""
-        from divio_tui.ui.backups.screen import BackupsScope, BackupsScreen
+        from divio_tui.ui.backups.scope import BackupsScope
+        from divio_tui.ui.backups.screen import BackupsScreen
 
         self.app.push_screen(BackupsScreen(self.host.backups, BackupsScope(environment, crumbs)),
                              callback=self._show_from_nested_table)

@@ -29,6 +29,7 @@ from divio_tui.api.models import User
 from divio_tui.logs import add_secret
 from divio_tui.redaction import redact
 from divio_tui.settings import Settings, SettingsError, save_token
+from divio_tui.ui.screens import SIGN_IN_ID
 from divio_tui.ui.text.labels import error_summary
 from divio_tui.ui.widgets.header import tilde
 from divio_tui.untrusted import clip, visible
@@ -87,7 +88,7 @@ class SignInScreen(ModalScreen[SignedIn]):
 
     def __init__(self, settings: Settings, client_factory: ClientFactory, *,
                  reason: str | None = None) -> None:
-        super().__init__(id="sign-in")
+        super().__init__(id=SIGN_IN_ID)
         self._settings = settings
         self._factory = client_factory
         self._reason = reason
