@@ -1,7 +1,9 @@
 """The fake Divio account: a deterministic, seeded dataset of wire-format JSON dicts.
 
-`generate(scale, seed, now)` builds a `Dataset`. Same (scale, seed, now) -> byte-identical
-`Dataset.to_json()`, in any process (no dependence on hash seeds or wall-clock time other
+`generate(scale, seed, now)` builds a `Dataset`: the structure at once, the history
+(deployments, builds, backups, SIBs) the first time a route needs it (`HISTORY_ROUTES`).
+Same (scale, seed, now) -> byte-identical `Dataset.to_json()`, whatever is read first, in
+any process (no dependence on hash seeds or wall-clock time other
 than the `now` default). Nothing here imports the API client: the records are plain dicts in
 exactly the shape the server emits (the wire format of contracts.md).
 
