@@ -74,7 +74,7 @@ def test_the_wheel_holds_every_file_of_the_package(wheelhouse: Path) -> None:
                                        if name.endswith(".dist-info/entry_points.txt")))
     assert "divio_tui/ui/app.tcss" in source
     assert packaged == source
-    assert b"divio-tui = divio_tui.cli:main" in entry_points
+    assert b"divio-tui = divio_tui.__main__:main" in entry_points
 
 
 def test_the_installed_tool_runs_from_its_venv_alone(tool_venv: Path, tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from divio_tui import __version__
+from divio_tui import __version__, startup
 from divio_tui.cli import backups, completion, config_cmd, diff, get
 from divio_tui.cli import open as open_cmd
 from divio_tui.cli.clients import build_client
@@ -161,6 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the process exit status (see the module docstring)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == [FAKE_API_COMMAND]:
+        startup.loaded()
         return _run_fake_api(args_list[1:])
 
     parser = build_parser()
@@ -193,6 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         command = COMMANDS.get(args.command or "")
         if command is not None:
+            startup.loaded()
             return command.run(args, settings)
         return _run_explorer(settings)
     except SettingsError as exc:
@@ -235,6 +237,7 @@ def _run_explorer(settings: Settings, start_at: str | None = None) -> int:
         settings.token_source or "nowhere (no token)",
     )
     run_app = _load_run_app()
+    startup.loaded()  # the UI is loaded: the collector on again before the app starts
     try:
         # The UI may not import fake/, so the CLI builds the clients (demo or real) for it:
         # the first one, and those for a token typed into the sign-in screen or the demo.
