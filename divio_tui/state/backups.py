@@ -198,6 +198,11 @@ class BackupBook:
             self._progress[environment] = state
         return state
 
+    def _current(self, state: _Progress) -> bool:
+        """Whether `state` belongs to the session as it is: after a reload of everything
+        (`Session.clear`), a read started before stops between two requests."""
+        return state.generation == self.session.generation
+
     def _sibs(self) -> Mapping[str, ServiceInstanceBackup]:
         return cast(Mapping[str, ServiceInstanceBackup],
                     self.session.known_of_kind("service_instance_backup"))
@@ -241,7 +246,7 @@ class BackupBook:
                        if uuid not in sibs and uuid not in state.sib_errors]
             batch = max(1, getattr(self.session.client, "concurrency", 6))
             rounds = 0
-            while pending and not self.report(environment).answered:
+            while pending and not self.report(environment).answered and self._current(state):
                 if rounds == 1 and await self._read_open_services(environment, state):
                     sibs = self._sibs()
                     pending = [uuid for uuid in pending if uuid not in sibs]
@@ -252,7 +257,7 @@ class BackupBook:
                 pending = pending[batch:]
                 rounds += 1
                 _notify(on_change)
-            while totals and pending:
+            while totals and pending and self._current(state):
                 await self._fetch(pending[:TOTALS_BATCH], state, background=background)
                 pending = pending[TOTALS_BATCH:]
                 _notify(on_change)
