@@ -42,6 +42,7 @@ from divio_tui.ui.detail.summary import SummaryContext
 from divio_tui.ui.explorer import copying
 from divio_tui.ui.explorer.auto_refresh import AutoRefresher
 from divio_tui.ui.explorer.backup_follow import BackupFollower, backups_scope
+from divio_tui.ui.explorer.collector import IdleCollector
 from divio_tui.ui.explorer.commands import commands_for
 from divio_tui.ui.explorer.comparing import Comparer, compare_scope
 from divio_tui.ui.explorer.host import ExplorerHost
@@ -123,6 +124,9 @@ class ExplorerScreen(Screen[None]):
         self.comparer = Comparer(self, host, reveal=lambda: self.reveal_secrets,
                                  show=self._show_from_table)
         self.take_away = TakeAway(self)
+        self.collector = IdleCollector(
+            self, lambda: self.app.screen is self and self.resource_tree.has_focus)
+        """Python's full collections, run while the cursor rests."""
         """Copy as curl or as a divio-cli command, save to a file (`C`, `D`, `s`)."""
         self.live = LiveRefresher(self, host.session, lambda: self.resource_tree, host.now,
                                   self._live_changed, self._live_tell)
@@ -155,6 +159,10 @@ class ExplorerScreen(Screen[None]):
         self.set_interval(1.0, self._tick_live)
         if self.host.settings.auto_refresh_seconds:
             self.auto.start()
+        self.collector.start()
+
+    def on_unmount(self) -> None:
+        self.collector.stop()
 
     def show_connection(self) -> None:
         """Where the explorer is connected and where the token came from (never the token),
@@ -209,6 +217,8 @@ class ExplorerScreen(Screen[None]):
     @on(ResourceTree.Highlighted)
     def _show_highlighted(self, message: messages.Highlighted) -> None:
         self._highlighted = message.node
+        if not message.refreshed:
+            self.collector.touch()
         self.follower.follow(message.data)
         self.live.environment_highlighted(message.data)
         self.live.wake()
