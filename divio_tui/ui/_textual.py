@@ -12,7 +12,7 @@ what to re-read in Textual's source:
 
 - `Tree._build`, `Tree._tree_lines`, `Tree._tree_lines_cached`, `Tree._tree_nodes`,
   `Tree._invalidate`, `Tree._get_node`, `Tree._line_cache` (keyed by line number first),
-  `Tree._new_id`, `Tree._refresh_line`, `_TreeLine`, `_TreeLine._get_guide_width`,
+  `Tree._new_id`, `Tree._refresh_line`, `Widget._scroll_update`, `_TreeLine`, `_TreeLine._get_guide_width`,
   `TreeNode._children`, `TreeNode._updates`, `TreeNode._id`, `TreeNode._line`,
   `TreeNode._expanded`, `TOGGLE_STYLE` (textual.widgets._tree);
 - `CommandPalette._search_for`, `CommandPalette._refresh_command_list`, `Command`
@@ -36,6 +36,7 @@ from textual.content import Content
 from textual.coordinate import Coordinate
 from textual.geometry import Region, Size
 from textual.style import Style as VisualStyle
+from textual.widget import Widget
 from textual.widgets import DataTable, Tree
 from textual.widgets._tree import TOGGLE_STYLE, _TreeLine
 from textual.widgets.tree import TreeNode
@@ -98,11 +99,18 @@ class FastTree(Tree[T], Generic[T]):
         """Per line of the last layout: its width with the guides."""
         self._fast_widest = 0
         """The widest of `_fast_extents` (the tree's virtual width)."""
+        self.cursor_moved_at = -1.0
+        """When the cursor last moved (`time.monotonic`): background work gives keys way."""
         super().__init__(*args, **kwargs)
 
     def visible_ids(self) -> set[int] | None:
         """Ids of the nodes to show, or None for all (override to hide lines)."""
         return None
+
+    def watch_cursor_line(self, previous_line: int, line: int) -> None:
+        super().watch_cursor_line(previous_line, line)
+        if previous_line != line:
+            self.cursor_moved_at = monotonic()
 
     # -- nodes ----------------------------------------------------------------------------
 
@@ -318,6 +326,15 @@ class FastTree(Tree[T], Generic[T]):
         self._fast_extents[at:at] = extents
         self._renumber(at, len(nodes), max(extents))
 
+    def _resize_quietly(self, size: Size) -> None:
+        """A new virtual size without a layout of the whole screen: setting `virtual_size`
+        (a layout reactive) reflows every widget, at each batch streamed in. The scrollbars
+        follow here; one appearing or going still asks for a layout."""
+        if size == self.virtual_size:
+            return
+        self.set_reactive(Widget.virtual_size, size)
+        self._scroll_update(size)
+
     def _forget_drawn(self, first: int, end: int | None = None) -> None:
         """Drop the drawn lines cached for line numbers `first` to `end` (None: all below)."""
         cache = self._line_cache
@@ -345,7 +362,7 @@ class FastTree(Tree[T], Generic[T]):
             self._fast_widest = extent
         elif moved < 0 and extent >= self._fast_widest:
             self._fast_widest = max(self._fast_extents, default=0)
-        self.virtual_size = Size(self._fast_widest if lines else self.size.width, len(lines))
+        self._resize_quietly(Size(self._fast_widest if lines else self.size.width, len(lines)))
         # The cursor and the hover stay on their nodes (whose lines moved); set quietly, as
         # the node highlighted is the same.
         for name in ("cursor_line", "hover_line"):

@@ -14,6 +14,7 @@ palette hit becomes a reveal in the tree.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
@@ -93,6 +94,9 @@ DEFAULT_TREE_WIDTH, NARROW_TREE_WIDTH = 55, 45
 NARROW_SCREEN = 100
 """Columns below which the layout makes room: a wider detail pane, a shorter footer."""
 
+DETAIL_REST = 0.1
+"""Seconds the cursor rests on a node before the detail pane draws it."""
+
 CONTEXT_ACTIONS: tuple[str, ...] = (
     "copy_uuid", "copy_json", "copy_url", "open_control_panel", "clear_filter",
     "history_back", "backups_view", "compare", "logs")
@@ -115,6 +119,9 @@ class ExplorerScreen(Screen[None]):
         super().__init__(id="explorer")
         self.host = host
         self._highlighted: Node | None = None
+        self._detail_keep_scroll: bool | None = None
+        """A highlight's drawing of the detail pane is due (`_draw_highlighted`): whether it
+        keeps the pane's scroll (only if every highlight since the last drawing did)."""
         self._footer_state: tuple[bool | None, ...] = ()
         self._tree_width_chosen = False
         self.follower = BackupFollower(self, host.backups, lambda: self.highlighted,
@@ -227,8 +234,32 @@ class ExplorerScreen(Screen[None]):
         if not message.refreshed:
             self.reference_names.follow(message.data)
         self.overview.follow(message.data)
-        self.refresh_detail(keep_scroll=message.refreshed)
-        self.header.set_crumbs(_crumbs(message.data))
+        # The pane (a summary, the JSON, the references, and the footer's keys) is drawn
+        # for the node the cursor rests on, `DETAIL_REST` after it stopped: drawing it costs
+        # more than moving the cursor, and keys held down or pressed fast would each wait
+        # for a pane nobody reads. A change of the node under the cursor is drawn just after
+        # the next frame. The wait is a worker, so that whoever waits for the workers to be
+        # done (the tests' `settle`) finds the pane drawn.
+        keep_scroll = message.refreshed and self._detail_keep_scroll is not False
+        due = self._detail_keep_scroll is not None
+        self._detail_keep_scroll = keep_scroll
+        if not message.refreshed:
+            self.run_worker(self._draw_after_rest(), group="detail-rest", exclusive=True,
+                            exit_on_error=False, description="the detail pane, at rest")
+        elif not due:
+            self.call_after_refresh(self._draw_highlighted)
+
+    async def _draw_after_rest(self) -> None:
+        await asyncio.sleep(DETAIL_REST)
+        self._draw_highlighted()
+
+    def _draw_highlighted(self) -> None:
+        keep_scroll, self._detail_keep_scroll = self._detail_keep_scroll, None
+        if keep_scroll is None:
+            return
+        data = self.highlighted
+        self.refresh_detail(keep_scroll=keep_scroll)
+        self.header.set_crumbs(_crumbs(data))
         self._refresh_footer()
 
     @on(ResourceTree.LoadFailed)

@@ -67,6 +67,12 @@ NODES_PER_BATCH = 100
 CHUNK_SECONDS = 0.003
 """Seconds of labelling nodes before they are added and the event loop gets a turn."""
 
+KEYS_ACTIVE = 0.5
+"""Seconds after a cursor move during which streaming gives way to keys (`give_way`)."""
+
+KEY_PAUSE = 0.01
+"""Seconds a list streaming in pauses between two chunks while keys are being pressed."""
+
 STREAMING_REFRESH = 0.5
 """Seconds between two updates of the detail pane while the list under the cursor streams."""
 
@@ -544,13 +550,21 @@ class TreeLoader:
             for child in added:
                 self.restore_node(child)
             if start < len(batch) or len(added) == NODES_PER_BATCH:
-                await asyncio.sleep(0)
+                await self.give_way()
                 if not self.tree.registered(node):
                     raise asyncio.CancelledError
         if listing.member_uuids is None:
             # A parent's own list (a backup's SIBs) keeps the parent's order.
             self.sort_newest_first(node, listing.kind, created)
         return created
+
+    async def give_way(self) -> None:
+        """A turn for the event loop between two chunks of work; a longer one while the user
+        is moving the cursor, so that the keys and their frames come before the list."""
+        if monotonic() - self.tree.cursor_moved_at < KEYS_ACTIVE:
+            await asyncio.sleep(KEY_PAUSE)
+        else:
+            await asyncio.sleep(0)
 
     # -- status lines -------------------------------------------------------------------
 
