@@ -44,14 +44,16 @@ other)."""
 class IdleCollector:
     """Runs Python's full collections when the user rests (see the module docstring)."""
 
-    def __init__(self, host: DOMNode, watching: Callable[[], bool] = lambda: True) -> None:
+    def __init__(self, host: DOMNode, watching: Callable[[], bool] = lambda: True, *,
+                 clock: Callable[[], float] = monotonic) -> None:
         self.host = host
+        self.clock = clock
         self.watching = watching
         """Whether the user's keys go where `touch` hears of them (the tree has the focus):
         typing elsewhere (the palette, the filter) is never taken for resting."""
         self._saved: tuple[int, int, int] | None = None
         self._timer: Timer | None = None
-        self._moved = monotonic()
+        self._moved = clock()
         self.collections = 0
         """Full collections run here."""
 
@@ -78,7 +80,7 @@ class IdleCollector:
 
     def touch(self) -> None:
         """The cursor moved: the user is not resting."""
-        self._moved = monotonic()
+        self._moved = self.clock()
 
     def check(self) -> bool:
         """Run a full collection if one is due and the user rests (or it is long overdue).
@@ -87,7 +89,7 @@ class IdleCollector:
             return False
         due = max(1, self._saved[2])
         pending = gc.get_count()[2]  # middle-generation collections since the last full one
-        resting = monotonic() - self._moved >= IDLE and self.watching()
+        resting = self.clock() - self._moved >= IDLE and self.watching()
         if pending >= due * FORCE or (pending >= due and resting):
             gc.collect()
             self.collections += 1
