@@ -11,8 +11,10 @@ Each is built here on Textual's internals, behind a small public face; nothing e
 what to re-read in Textual's source:
 
 - `Tree._build`, `Tree._tree_lines`, `Tree._tree_lines_cached`, `Tree._tree_nodes`,
-  `Tree._invalidate`, `Tree._get_node`, `Tree._line_cache` (keyed by line number first),
-  `Tree._new_id`, `Tree._refresh_line`, `Widget._scroll_update`, `_TreeLine`, `_TreeLine._get_guide_width`,
+  `Tree._invalidate`, `Tree._get_node`, `Tree._line_cache` (its keys start with the line
+  number), `Tree._new_id`, `Tree._refresh_line`, `Tree.watch_cursor_line`, the reactives
+  `Tree.cursor_line`, `Tree.hover_line` and `Widget.virtual_size` set without their watchers,
+  `Widget._scroll_update`, `_TreeLine`, `_TreeLine._get_guide_width`,
   `TreeNode._children`, `TreeNode._updates`, `TreeNode._id`, `TreeNode._line`,
   `TreeNode._expanded`, `TOGGLE_STYLE` (textual.widgets._tree);
 - `CommandPalette._search_for`, `CommandPalette._refresh_command_list`, `Command`
@@ -178,7 +180,8 @@ class FastTree(Tree[T], Generic[T]):
                   items: Sequence[tuple[TextType, T | None, bool]], *,
                   before: int | None = None) -> list[TreeNode[T]]:
         """Add collapsed children to `parent`, each `(label, data, allow_expand)`, at index
-        `before` (None: after the others), in one step; returns the new nodes in order."""
+        `before` (0 to the number of children; None: after the others), in one step;
+        returns the new nodes in order."""
         children = parent._children
         index = len(children) if before is None else max(0, min(before, len(children)))
         nodes: list[TreeNode[T]] = []
@@ -216,7 +219,7 @@ class FastTree(Tree[T], Generic[T]):
         self._fast_extents[line] = extent
         if extent > self._fast_widest or (before >= self._fast_widest > extent):
             self._fast_widest = max(self._fast_extents)
-            self.virtual_size = Size(self._fast_widest, len(lines))
+            self._resize_quietly(Size(self._fast_widest, len(lines)))
         self._refresh_line(line)
 
     def add_leaf(self, parent: TreeNode[T], label: TextType, data: T | None = None, *,
