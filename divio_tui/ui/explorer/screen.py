@@ -244,7 +244,7 @@ class ExplorerScreen(Screen[None]):
         due = self._detail_keep_scroll is not None
         self._detail_keep_scroll = keep_scroll
         if not message.refreshed:
-            self.run_worker(self._draw_after_rest(), group="detail-rest", exclusive=True,
+            self.run_worker(self._draw_after_rest, group="detail-rest", exclusive=True,
                             exit_on_error=False, description="the detail pane, at rest")
         elif not due:
             self.call_after_refresh(self._draw_highlighted)
