@@ -18,6 +18,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
+from time import monotonic
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -30,6 +31,7 @@ from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.worker import Worker
 
 from divio_tui.api.errors import ApiError, Forbidden, NotFound, Unauthorised
 from divio_tui.api.models import ApiModel
@@ -120,6 +122,9 @@ class ExplorerScreen(Screen[None]):
         self.host = host
         self._highlighted: Node | None = None
         self._detail_keep_scroll: bool | None = None
+        self._rest_until = 0.0
+        """When the cursor will have rested `DETAIL_REST` (`time.monotonic`)."""
+        self._rest_worker: Worker[None] | None = None
         """A highlight's drawing of the detail pane is due (`_draw_highlighted`): whether it
         keeps the pane's scroll (only if every highlight since the last drawing did)."""
         self._footer_state: tuple[bool | None, ...] = ()
@@ -244,13 +249,18 @@ class ExplorerScreen(Screen[None]):
         due = self._detail_keep_scroll is not None
         self._detail_keep_scroll = keep_scroll
         if not message.refreshed:
-            self.run_worker(self._draw_after_rest, group="detail-rest", exclusive=True,
-                            exit_on_error=False, description="the detail pane, at rest")
+            # One worker waits while the keys keep coming (each pushes the time on).
+            self._rest_until = monotonic() + DETAIL_REST
+            if self._rest_worker is None or self._rest_worker.is_finished:
+                self._rest_worker = self.run_worker(
+                    self._draw_after_rest(), group="detail-rest", exit_on_error=False,
+                    description="the detail pane, at rest")
         elif not due:
             self.call_after_refresh(self._draw_highlighted)
 
     async def _draw_after_rest(self) -> None:
-        await asyncio.sleep(DETAIL_REST)
+        while (wait := self._rest_until - monotonic()) > 0:
+            await asyncio.sleep(wait)
         self._draw_highlighted()
 
     def _draw_highlighted(self) -> None:
