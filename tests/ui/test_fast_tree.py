@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -31,6 +32,12 @@ class _Pair(App[None]):
 def _layout(tree: Tree[int]) -> list[tuple[str, bool, int, int]]:
     lines = tree._tree_lines
     return [(str(line.node.label), line.last, len(line.path), line.node.line) for line in lines]
+
+
+def _screen(tree: Tree[int]) -> list[str]:
+    """The tree's lines as drawn (through the widget's caches, as the screen gets them)."""
+    strips = tree.render_lines(Region(0, 0, tree.size.width, tree.size.height))
+    return [strip.text.rstrip() for strip in strips]
 
 
 def _walk(node: TreeNode[int]) -> list[TreeNode[int]]:
@@ -108,3 +115,73 @@ async def test_hidden_lines_come_back_in_place_when_the_filter_goes() -> None:
         fast.relayout()
         assert [str(node.label) for node in fast.visible_lines()] == before
         assert [node.line for node in fast.visible_lines()] == list(range(len(before)))
+
+
+async def test_lines_added_removed_and_relabelled_in_place_match_a_plain_tree() -> None:
+    """`add_nodes`, `remove_node` and `relabel` splice the current layout instead of laying
+    the tree out again: the lines, the cursor's node and what is drawn stay those of a plain
+    Tree that relays everything out."""
+    app = _Pair()
+    async with app.run_test(size=(80, 30)) as pilot:
+        fast = app.query_one("#fast", _Filtered)
+        plain: Tree[int] = app.query_one("#plain", Tree)
+        rng = random.Random(5)
+        for tree in (fast, plain):
+            tree.root.expand()
+            for index in range(3):
+                tree.root.add(f"group {index}", expand=True).add_leaf("first")
+        await pilot.pause()
+        for step in range(400):
+            action = rng.choice(["add", "add", "insert", "remove", "relabel", "toggle",
+                                 "cursor", "scroll"])
+            nodes = list(zip(_walk(fast.root), _walk(plain.root), strict=True))
+            index = rng.randrange(len(nodes))
+            seed = rng.random()
+            if action in ("scroll", "cursor"):
+                await pilot.pause()  # the plain tree's scrollbars follow its size at a layout
+            for tree in (fast, plain):
+                tree._tree_lines  # noqa: B018 — laid out, as drawing it would have
+                node = nodes[index][tree is plain]
+                pick = random.Random(seed)
+                labels = [f"n{step}-{n}" + "-" * pick.randrange(40)
+                          for n in range(pick.randrange(1, 8))]
+                before = pick.randrange(len(node.children) + 1) if action == "insert" \
+                    else None
+                if action in ("add", "insert"):
+                    if tree is fast:
+                        fast.add_nodes(node, [(label, None, pick.random() < 0.3)
+                                              for label in labels], before=before)
+                    else:
+                        for offset, label in enumerate(labels):
+                            node.add(label, before=None if before is None else before + offset,
+                                     allow_expand=pick.random() < 0.3)
+                elif action == "remove" and node.children:
+                    victim = node.children[pick.randrange(len(node.children))]
+                    if victim.line != tree.cursor_line:
+                        if tree is fast:
+                            fast.remove_node(victim)
+                        else:
+                            victim.remove()
+                elif action == "relabel" and node is not tree.root:
+                    if tree is fast:
+                        fast.relabel(node, labels[0])
+                    else:
+                        node.set_label(labels[0])
+                elif action == "toggle" and node is not tree.root and pick.random() < 0.3:
+                    node.toggle()
+                elif action == "cursor" and tree.last_line >= 0:
+                    tree.cursor_line = pick.randrange(tree.last_line + 1)
+                elif action == "scroll":
+                    tree.scroll_to(y=pick.randrange(max(1, tree.last_line)), animate=False)
+            if step % 4 == 0:
+                assert _layout(fast) == _layout(plain), step
+                # (Textual's set_label leaves the width as it was until the next layout.)
+                plain._invalidate()
+                assert _layout(fast) == _layout(plain), step
+                assert fast.virtual_size == plain.virtual_size, step
+                fast_cursor, plain_cursor = fast.cursor_node, plain.cursor_node
+                assert (fast_cursor and str(fast_cursor.label)) == \
+                    (plain_cursor and str(plain_cursor.label)), step
+                await pilot.pause()
+                assert fast.scroll_offset == plain.scroll_offset, step
+                assert _screen(fast) == _screen(plain), step

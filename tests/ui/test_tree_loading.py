@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from textual.geometry import Region
 
 from divio_tui.fake.dataset import FIXED_NOW, generate
 from divio_tui.fake.server import FakeDivioAPI
@@ -379,3 +380,67 @@ async def test_backups_sent_out_of_order_are_shown_newest_first_across_load_more
         times = sorted(shown())
         assert rows["newest"].startswith(f"{times[-1][:10]} {times[-1][11:16]}")
         assert rows["oldest"].startswith(f"{times[0][:10]} {times[0][11:16]}")
+
+
+async def test_the_cursor_stays_on_its_line_while_a_big_list_streams_in_around_it() -> None:
+    """1,200 backups stream into a group in pages and batches while the cursor is on the
+    group below it, then on a backup above where they land: the cursor stays on the node it
+    was on, every backup ends up a node in the server's order, and each line drawn shows
+    the node the tree has on it."""
+    dataset = generate("tiny", now=FIXED_NOW)
+    env = dataset.special_environment("backup_working")
+    for index in range(1200):
+        dataset.add("backups", {
+            "environment": env["uuid"], "state": "COMPLETED", "success": "SUCCESS",
+            "service_instance_backups": [], "trigger": "MANUAL", "notes": "",
+            "scheduled_for_deletion_at": None,
+            "created_at": f"2020-01-01T{index // 3600:02d}:{index // 60 % 60:02d}:"
+                          f"{index % 60:02d}Z"}, index=10_000)
+    api = FakeDivioAPI(dataset)
+    app = make_app(api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        org = dataset.collections["organisations"][0]
+        app_record = dataset.by_id("applications", env["application"])
+        assert app_record is not None
+        await open_path(pilot, resource("organisation", uuid=org["uuid"]),
+                        resource("application", uuid=app_record["uuid"]),
+                        resource("environment", uuid=env["uuid"]))
+        backups = find_node(app, group("backup"))
+        below = backups.next_sibling
+        assert below is not None
+        widget = tree(app)
+        await goto(pilot, below)
+        backups.expand()  # without moving the cursor: 500 land above it
+        await settle(pilot)
+        assert widget.cursor_node is below
+        assert widget.node_on_line(widget.cursor_line) is below
+
+        first = backups.children[0]
+        await goto(pilot, first)
+        while isinstance(backups.children[-1].data, StatusData):
+            more = backups.children[-1]
+            assert more.data.kind == "load-more"
+            widget.reloader.retry(more)  # `load more`, the cursor staying where it is
+            await settle(pilot)
+            assert widget.cursor_node is first
+
+        records = api.dataset.where("backups", "environment", env["uuid"])
+        served = [record["uuid"] for record in sorted(
+            records, key=lambda record: record["created_at"], reverse=True)]
+        shown = [child.data.uuid for child in backups.children
+                 if isinstance(child.data, ResourceData)]
+        assert shown == served
+        assert backups.label.plain == f"Backups ({len(served):,})"
+        # What is drawn: each line on screen shows the label of the node on that line.
+        await goto(pilot, backups.children[700])
+        await pilot.pause()
+        top = widget.scroll_offset.y
+        gutter = widget.gutter.top  # the border's line
+        height = widget.scrollable_content_region.height
+        strips = widget.render_lines(Region(0, 0, widget.outer_size.width,
+                                            widget.outer_size.height))
+        for row in range(height):
+            node = widget.node_on_line(top + row)
+            assert node is not None
+            assert str(node.label)[:40] in strips[gutter + row].text, row

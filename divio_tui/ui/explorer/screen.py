@@ -14,9 +14,11 @@ palette hit becomes a reveal in the tree.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
+from time import monotonic
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -29,6 +31,7 @@ from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.worker import Worker
 
 from divio_tui.api.errors import ApiError, Forbidden, NotFound, Unauthorised
 from divio_tui.api.models import ApiModel
@@ -42,6 +45,7 @@ from divio_tui.ui.detail.summary import SummaryContext
 from divio_tui.ui.explorer import copying
 from divio_tui.ui.explorer.auto_refresh import AutoRefresher
 from divio_tui.ui.explorer.backup_follow import BackupFollower, backups_scope
+from divio_tui.ui.explorer.collector import IdleCollector
 from divio_tui.ui.explorer.commands import commands_for
 from divio_tui.ui.explorer.comparing import Comparer, compare_scope
 from divio_tui.ui.explorer.host import ExplorerHost
@@ -92,6 +96,9 @@ DEFAULT_TREE_WIDTH, NARROW_TREE_WIDTH = 55, 45
 NARROW_SCREEN = 100
 """Columns below which the layout makes room: a wider detail pane, a shorter footer."""
 
+DETAIL_REST = 0.1
+"""Seconds the cursor rests on a node before the detail pane draws it."""
+
 CONTEXT_ACTIONS: tuple[str, ...] = (
     "copy_uuid", "copy_json", "copy_url", "open_control_panel", "clear_filter",
     "history_back", "backups_view", "compare", "logs")
@@ -114,6 +121,12 @@ class ExplorerScreen(Screen[None]):
         super().__init__(id="explorer")
         self.host = host
         self._highlighted: Node | None = None
+        self._detail_keep_scroll: bool | None = None
+        self._rest_until = 0.0
+        """When the cursor will have rested `DETAIL_REST` (`time.monotonic`)."""
+        self._rest_worker: Worker[None] | None = None
+        """A highlight's drawing of the detail pane is due (`_draw_highlighted`): whether it
+        keeps the pane's scroll (only if every highlight since the last drawing did)."""
         self._footer_state: tuple[bool | None, ...] = ()
         self._tree_width_chosen = False
         self.follower = BackupFollower(self, host.backups, lambda: self.highlighted,
@@ -123,6 +136,9 @@ class ExplorerScreen(Screen[None]):
         self.comparer = Comparer(self, host, reveal=lambda: self.reveal_secrets,
                                  show=self._show_from_table)
         self.take_away = TakeAway(self)
+        self.collector = IdleCollector(
+            self, lambda: self.app.screen is self and self.resource_tree.has_focus)
+        """Python's full collections, run while the cursor rests."""
         """Copy as curl or as a divio-cli command, save to a file (`C`, `D`, `s`)."""
         self.live = LiveRefresher(self, host.session, lambda: self.resource_tree, host.now,
                                   self._live_changed, self._live_tell)
@@ -155,6 +171,10 @@ class ExplorerScreen(Screen[None]):
         self.set_interval(1.0, self._tick_live)
         if self.host.settings.auto_refresh_seconds:
             self.auto.start()
+        self.collector.start()
+
+    def on_unmount(self) -> None:
+        self.collector.stop()
 
     def show_connection(self) -> None:
         """Where the explorer is connected and where the token came from (never the token),
@@ -209,6 +229,8 @@ class ExplorerScreen(Screen[None]):
     @on(ResourceTree.Highlighted)
     def _show_highlighted(self, message: messages.Highlighted) -> None:
         self._highlighted = message.node
+        if not message.refreshed:
+            self.collector.touch()
         self.follower.follow(message.data)
         self.live.environment_highlighted(message.data)
         self.live.wake()
@@ -217,8 +239,37 @@ class ExplorerScreen(Screen[None]):
         if not message.refreshed:
             self.reference_names.follow(message.data)
         self.overview.follow(message.data)
-        self.refresh_detail(keep_scroll=message.refreshed)
-        self.header.set_crumbs(_crumbs(message.data))
+        # The pane (a summary, the JSON, the references, and the footer's keys) is drawn
+        # for the node the cursor rests on, `DETAIL_REST` after it stopped: drawing it costs
+        # more than moving the cursor, and keys held down or pressed fast would each wait
+        # for a pane nobody reads. A change of the node under the cursor is drawn just after
+        # the next frame. The wait is a worker, so that whoever waits for the workers to be
+        # done (the tests' `settle`) finds the pane drawn.
+        keep_scroll = message.refreshed and self._detail_keep_scroll is not False
+        due = self._detail_keep_scroll is not None
+        self._detail_keep_scroll = keep_scroll
+        if not message.refreshed:
+            # One worker waits while the keys keep coming (each pushes the time on).
+            self._rest_until = monotonic() + DETAIL_REST
+            if self._rest_worker is None or self._rest_worker.is_finished:
+                self._rest_worker = self.run_worker(
+                    self._draw_after_rest(), group="detail-rest", exit_on_error=False,
+                    description="the detail pane, at rest")
+        elif not due:
+            self.call_after_refresh(self._draw_highlighted)
+
+    async def _draw_after_rest(self) -> None:
+        while (wait := self._rest_until - monotonic()) > 0:
+            await asyncio.sleep(wait)
+        self._draw_highlighted()
+
+    def _draw_highlighted(self) -> None:
+        keep_scroll, self._detail_keep_scroll = self._detail_keep_scroll, None
+        if keep_scroll is None:
+            return
+        data = self.highlighted
+        self.refresh_detail(keep_scroll=keep_scroll)
+        self.header.set_crumbs(_crumbs(data))
         self._refresh_footer()
 
     @on(ResourceTree.LoadFailed)

@@ -10,8 +10,9 @@ Every fetch runs in a worker (`exit_on_error=False`, and every failure caught in
 that is exclusive per node, so reloading a node cancels its load in flight. Paging is the API
 layer's: each list keeps a `ListCursor` and asks it for the next batch; the first page
 replaces the `loading…` placeholder as soon as it lands, the other pages of the batch are
-fetched concurrently and added in order, a hundred nodes at a time with a yield to the event
-loop between, so a 5,000-item list never freezes the screen. After `LOAD_BATCH` items a
+fetched concurrently and added in order, a few milliseconds' worth of nodes at a time
+(`CHUNK_SECONDS`, a hundred at most) with a yield to the event loop between, so a key
+pressed while a 20,000-item list streams in is not queued behind the list. After `LOAD_BATCH` items a
 `load more (n left)` line stops the stream until the user asks.
 
 The loader also keeps what a reload asked to restore (`restore`): nodes to open again and the
@@ -28,7 +29,7 @@ from collections.abc import Callable, Iterable
 from contextlib import aclosing
 from dataclasses import fields, replace
 from datetime import datetime
-from time import monotonic
+from time import monotonic, perf_counter
 from typing import Any
 
 from rich.text import Text
@@ -61,7 +62,16 @@ from divio_tui.untrusted import clip
 log = logging.getLogger(__name__)
 
 NODES_PER_BATCH = 100
-"""Nodes added between two yields to the event loop while a page is inserted."""
+"""Nodes added between two yields to the event loop while a page is inserted, at most."""
+
+CHUNK_SECONDS = 0.003
+"""Seconds of labelling nodes before they are added and the event loop gets a turn."""
+
+KEYS_ACTIVE = 0.5
+"""Seconds after a cursor move during which streaming gives way to keys (`give_way`)."""
+
+KEY_PAUSE = 0.01
+"""Seconds a list streaming in pauses between two chunks while keys are being pressed."""
 
 STREAMING_REFRESH = 0.5
 """Seconds between two updates of the detail pane while the list under the cursor streams."""
@@ -97,6 +107,8 @@ class TreeLoader:
         """Node id -> when the screen was last told its list changed (`_node_changed_soon`)."""
         self._due: set[int] = set()
         """Ids of the nodes whose change the screen will be told of shortly."""
+        self._status: dict[int, list[Node]] = {}
+        """Node id -> the status lines added under it (some may be gone: `status_children`)."""
         self._stale: dict[int, tuple[list[Node], Listing]] = {}
         """Node id -> the children and the listing a reload keeps on screen until its first
         page lands (see `start_listing`)."""
@@ -108,7 +120,8 @@ class TreeLoader:
         return self.text.resource_text(data, ctx)
 
     def refresh_listing_label(self, node: Node) -> None:
-        node.set_label(self.text.listing_text(node))
+        # Only the node's own line is drawn again (`relabel`), not every line under it.
+        self.tree.relabel(node, self.text.listing_text(node))
         listing = listing_of(node.data)
         if listing is not None and listing.loading:
             self._node_changed_soon(node)
@@ -295,8 +308,8 @@ class TreeLoader:
             listing.reset()
         self.remove_status_children(node, set(TRANSIENT))
         text = "reloading…" if reloading else "loading…"
-        node.add_leaf(placeholder_label(text), StatusData("placeholder", text,
-                                                          owner=node.data))
+        self._add_status(node, placeholder_label(text),
+                         StatusData("placeholder", text, owner=node.data))
         listing.loading = True
         listing.error = None
         listing.generation += 1
@@ -335,6 +348,7 @@ class TreeLoader:
     def forget(self) -> None:
         """Forget the children kept for reloads in flight (the tree is being rebuilt)."""
         self._stale.clear()
+        self._status.clear()
 
     def _keep_stale(self, node: Node, listing: Listing) -> bool:
         """A reload failed: if nothing new was shown yet, put the previous load back (its
@@ -369,8 +383,8 @@ class TreeLoader:
         if listing.loaded and listing.shown == 0 and not self.has_status(node, "error"):
             kind = KINDS.get(listing.kind)
             noun = kind.title.lower() if kind else listing.kind
-            node.add_leaf(placeholder_label(f"no {noun}"),
-                          StatusData("empty", f"no {noun}", owner=node.data))
+            self._add_status(node, placeholder_label(f"no {noun}"),
+                             StatusData("empty", f"no {noun}", owner=node.data))
         self.refresh_listing_label(node)
 
     async def _load_first_batch(self, node: Node, listing: Listing) -> None:
@@ -409,8 +423,8 @@ class TreeLoader:
     def _add_load_more(self, node: Node, listing: Listing) -> None:
         if not listing.exhausted:
             remaining = listing.remaining
-            node.add_leaf(load_more_label(remaining, LOAD_BATCH),
-                          StatusData("load-more", f"{remaining} left", owner=node.data))
+            self._add_status(node, load_more_label(remaining, LOAD_BATCH),
+                             StatusData("load-more", f"{remaining} left", owner=node.data))
 
     async def _load_from_index(self, node: Node, listing: Listing) -> None:
         models = await self.session.collection(listing.kind)
@@ -477,14 +491,16 @@ class TreeLoader:
         self.remove_status_children(node, {"placeholder"})
         created = await self._add_resources(node, listing, models)
         for record in page.invalid[:INVALID_SHOWN]:
-            node.add_leaf(
+            self._add_status(
+                node,
                 Text.assemble(("⚠ unreadable record: ", "warn"),
                               (clip(record.error.message, 80), "muted")),
                 StatusData("invalid", record.error.message, invalid=record, owner=node.data),
             )
         if len(page.invalid) > INVALID_SHOWN:
             more = f"… {len(page.invalid) - INVALID_SHOWN:,} more unreadable records on this page"
-            node.add_leaf(Text(more, "warn"), StatusData("invalid", more, owner=node.data))
+            self._add_status(node, Text(more, "warn"),
+                             StatusData("invalid", more, owner=node.data))
         listing.loaded = True
         self.refresh_listing_label(node)
         self._backups_shown(node, listing, created)
@@ -505,30 +521,50 @@ class TreeLoader:
         # Insert before the status lines (load more / error) so those stay last; by index:
         # `before=node` makes Textual search the children list for each node added.
         children = self.tree.children_of(node)  # live: other code may change it in a yield
-        anchor = next((child for child in children if isinstance(child.data, StatusData)),
-                      None)
+        status = self.status_children(node)
+        anchor = status[0] if status else None
         position = len(children)
         created: list[Node] = []
-        for index, model in enumerate(models):
+        batch = list(models)
+        kind = listing.kind
+        start = 0
+        while start < len(batch):
             if anchor is None:
                 position = len(children)
             elif position >= len(children) or children[position] is not anchor:
                 position = children.index(anchor) if anchor in children else len(children)
-            data = ResourceData(listing.kind, model, parent=parent)
-            child = node.add(self.resource_text(data, ctx), data, before=position,
-                             allow_expand=has_children(listing.kind, model))
-            position += 1
-            created.append(child)
-            listing.shown += 1
-            self.restore_node(child)
-            if index % NODES_PER_BATCH == NODES_PER_BATCH - 1:
-                await asyncio.sleep(0)
+            # A chunk is what can be labelled in `CHUNK_SECONDS` (NODES_PER_BATCH at most):
+            # a key pressed meanwhile waits for one chunk per hop to the tree, not more.
+            began = perf_counter()
+            items = []
+            for model in batch[start:start + NODES_PER_BATCH]:
+                data = ResourceData(kind, model, parent=parent)
+                items.append((self.resource_text(data, ctx), data, has_children(kind, model)))
+                if perf_counter() - began >= CHUNK_SECONDS:
+                    break
+            start += len(items)
+            added = self.tree.add_nodes(node, items, before=position)
+            position += len(added)
+            created.extend(added)
+            listing.shown += len(added)
+            for child in added:
+                self.restore_node(child)
+            if start < len(batch) or len(added) == NODES_PER_BATCH:
+                await self.give_way()
                 if not self.tree.registered(node):
                     raise asyncio.CancelledError
         if listing.member_uuids is None:
             # A parent's own list (a backup's SIBs) keeps the parent's order.
             self.sort_newest_first(node, listing.kind, created)
         return created
+
+    async def give_way(self) -> None:
+        """A turn for the event loop between two chunks of work; a longer one while the user
+        is moving the cursor, so that the keys and their frames come before the list."""
+        if monotonic() - self.tree.cursor_moved_at < KEYS_ACTIVE:
+            await asyncio.sleep(KEY_PAUSE)
+        else:
+            await asyncio.sleep(0)
 
     # -- status lines -------------------------------------------------------------------
 
@@ -543,21 +579,51 @@ class TreeLoader:
             stale = stale or listing.stale
         status = StatusData("error", getattr(error, "message", "") or str(error), error=error,
                             owner=node.data, stale=stale)
-        child = node.add_leaf(error_label(error, self.reload_key, stale=stale), status,
-                              before=before)
+        child = self._add_status(node, error_label(error, self.reload_key, stale=stale),
+                                 status, before=before)
         self.report_failure(error, node)
         if self.tree.cursor_node is node or self.tree.cursor_node is None:
             self.node_changed(child)
 
+    def _add_status(self, node: Node, label: Text, status: StatusData, *,
+                    before: int | None = None) -> Node:
+        """A status line under `node` (every one is added here, so that they can be found
+        without looking at every child: see `status_children`)."""
+        child = self.tree.add_leaf(node, label, status, before=before)
+        self._status.setdefault(node.id, []).append(child)
+        return child
+
+    def status_children(self, node: Node) -> list[Node]:
+        """The status lines under `node`, in order. They are usually the last children (new
+        resources go before the first status line), so only those are looked at when the
+        status lines added and still there are all among them."""
+        known = [child for child in self._status.get(node.id, ())
+                 if child.parent is node and self.tree.registered(child)]
+        if not known:
+            self._status.pop(node.id, None)
+            return []
+        self._status[node.id] = known
+        children = self.tree.children_of(node)
+        tail: list[Node] = []
+        for child in reversed(children):
+            if not isinstance(child.data, StatusData):
+                break
+            tail.append(child)
+        if len(tail) == len(known):
+            return tail[::-1]
+        return [child for child in children if isinstance(child.data, StatusData)]
+
     def has_status(self, node: Node, kind: str) -> bool:
-        return any(isinstance(c.data, StatusData) and c.data.kind == kind for c in node.children)
+        return any(isinstance(child.data, StatusData) and child.data.kind == kind
+                   for child in self.status_children(node))
 
     def remove_status_children(self, node: Node, kinds: set[str]) -> None:
-        for child in list(node.children):
-            if isinstance(child.data, StatusData) and child.data.kind in kinds:
-                if self.tree.cursor_node is child:
-                    self.tree.move_cursor(node)
-                child.remove()
+        doomed = [child for child in self.status_children(node)
+                  if isinstance(child.data, StatusData) and child.data.kind in kinds]
+        for child in doomed:
+            if self.tree.cursor_node is child:
+                self.tree.move_cursor(node)
+            self.tree.remove_node(child)
 
 
 def _model(node: Node) -> ApiModel:
