@@ -122,11 +122,13 @@ class ExplorerScreen(Screen[None]):
         self.host = host
         self._highlighted: Node | None = None
         self._detail_keep_scroll: bool | None = None
+        """A highlight's drawing of the detail pane is due (`_draw_highlighted`) unless None:
+        whether it keeps the pane's scroll (only if every highlight since the last drawing
+        did)."""
         self._rest_until = 0.0
         """When the cursor will have rested `DETAIL_REST` (`time.monotonic`)."""
         self._rest_worker: Worker[None] | None = None
-        """A highlight's drawing of the detail pane is due (`_draw_highlighted`): whether it
-        keeps the pane's scroll (only if every highlight since the last drawing did)."""
+        """The one worker waiting for the cursor to rest (`_draw_after_rest`)."""
         self._footer_state: tuple[bool | None, ...] = ()
         self._tree_width_chosen = False
         self.follower = BackupFollower(self, host.backups, lambda: self.highlighted,
@@ -136,10 +138,10 @@ class ExplorerScreen(Screen[None]):
         self.comparer = Comparer(self, host, reveal=lambda: self.reveal_secrets,
                                  show=self._show_from_table)
         self.take_away = TakeAway(self)
+        """Copy as curl or as a divio-cli command, save to a file (`C`, `D`, `s`)."""
         self.collector = IdleCollector(
             self, lambda: self.app.screen is self and self.resource_tree.has_focus)
         """Python's full collections, run while the cursor rests."""
-        """Copy as curl or as a divio-cli command, save to a file (`C`, `D`, `s`)."""
         self.live = LiveRefresher(self, host.session, lambda: self.resource_tree, host.now,
                                   self._live_changed, self._live_tell)
         self.auto = AutoRefresher(self, lambda: self.resource_tree,
