@@ -444,3 +444,51 @@ async def test_the_cursor_stays_on_its_line_while_a_big_list_streams_in_around_i
             node = widget.node_on_line(top + row)
             assert node is not None
             assert str(node.label)[:40] in strips[gutter + row].text, row
+
+
+async def test_backup_sizes_are_read_for_the_backups_on_screen_then_as_they_come_into_view() -> None:
+    dataset = generate("tiny", now=FIXED_NOW)
+    env = dataset.special_environment("backup_working")
+    template = next(backup for backup in dataset.where("backups", "environment", env["uuid"])
+                    if backup["state"] == "COMPLETED")
+    parts = [dataset.by_id("service-instance-backups", uuid)
+             for uuid in template["service_instance_backups"]]
+    for index in range(300):
+        backup = dataset.add("backups", {
+            **template, "uuid": dataset.new_id(), "service_instance_backups": [],
+            "created_at": f"2020-01-{1 + index // 24:02d}T{index % 24:02d}:00:00Z"},
+            index=10_000)
+        for part in parts:
+            assert part is not None
+            sib = dataset.add("service-instance-backups", {
+                **part, "uuid": dataset.new_id(), "backup": backup["uuid"]}, index=100_000)
+            backup["service_instance_backups"].append(sib["uuid"])
+    api = FakeDivioAPI(dataset)
+    app = make_app(api)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app_record = dataset.by_id("applications", env["application"])
+        assert app_record is not None
+        backups = await open_path(pilot, resource("organisation",
+                                                  uuid=dataset.collections["organisations"][0]["uuid"]),
+                                  resource("application", uuid=app_record["uuid"]),
+                                  resource("environment", uuid=env["uuid"]), group("backup"))
+        await settle(pilot)
+        shown = [child for child in backups.children if isinstance(child.data, ResourceData)]
+        assert len(shown) == len(dataset.where("backups", "environment", env["uuid"]))
+
+        def sib_reads() -> int:
+            return sum("/service-instance-backups/" in path for path in paths(api))
+
+        # The screen and the one below it, not the 600 SIBs of the list.
+        assert 0 < sib_reads() <= 2 * 2 * 36
+        last = shown[-1]
+        assert "…" in last.label.plain  # far below: not read
+        before = sib_reads()
+        await goto(pilot, last)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert "…" not in last.label.plain
+        assert last.label.plain.endswith(("MB · manual", "GB · manual", "MB · scheduled",
+                                          "GB · scheduled"))
+        assert before < sib_reads() < 2 * len(shown)

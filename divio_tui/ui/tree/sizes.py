@@ -1,13 +1,18 @@
 """Backup sizes in the tree: a backup's size is the sum of its service-instance backups.
 
-When backups land, `BackupSizes` fetches their SIBs in the background (by uuid, through the
-session cache, under the session's smaller limit for speculative work) and the labels change
-from `…` to a size as they arrive, newest backups first, a few at a time.
+A backup's size costs a request per SIB (the API has no size on the backup), so only the
+backups on screen, and the screen's worth below them, have theirs read: `BackupSizes` looks
+at those lines when backups land, when the tree scrolls and when it is resized, and fetches
+the SIBs it does not know yet in the background (by uuid, through the session cache, under
+the session's smaller limit for speculative work). Labels change from `…` to a size as they
+arrive, top of the screen first, a few at a time. A list of 20,000 backups streamed in costs
+the screenful's SIBs, not 40,000 requests; scrolling down it reads what comes into view.
 """
 
 from __future__ import annotations
 
 import logging
+from itertools import islice
 
 from divio_tui.api.errors import ApiError
 from divio_tui.state.nodes import NodeData, ResourceData
@@ -20,27 +25,62 @@ log = logging.getLogger(__name__)
 SIZE_BATCH = 8
 """Backups whose sizes are fetched (and labels updated) together."""
 
+LOOK_AGAIN = 0.15
+"""Seconds after a scroll before the lines on screen are looked at (a held key scrolls
+through many screens: only where it stops is read)."""
+
 
 class BackupSizes:
-    """Fills in the sizes of backup nodes as their SIBs arrive (see the module docstring)."""
+    """Fills in the sizes of the backups on screen as their SIBs arrive (see the module
+    docstring)."""
 
     def __init__(self, tree: FastTree[NodeData], loader: TreeLoader) -> None:
         self.tree = tree
         self.loader = loader
         self.session = loader.session
+        self._in_flight: set[str] = set()
+        """SIB uuids being fetched now (not asked for twice at once)."""
+        self._pending = False
 
     def fill(self, node: Node, backups: list[Node]) -> None:
-        """Fetch the SIBs of freshly shown backups in the background; relabel as they land."""
-        waiting = [child for child in backups if isinstance(child.data, ResourceData)
-                   and any(self.session.known("service_instance_backup", uuid) is None
-                           for uuid in _sib_uuids(child.data))]
-        if waiting:
-            self.tree.run_worker(self._fetch_sizes(node, waiting), group=f"sizes-{node.id}",
+        """Backups landed under `node`: read the sizes of those on screen (once the lines
+        are laid out)."""
+        self.tree.call_after_refresh(self.look)
+
+    def look_soon(self) -> None:
+        """The tree scrolled or was resized: look at its lines once it has stopped."""
+        if not self._pending:
+            self._pending = True
+            self.tree.set_timer(LOOK_AGAIN, self._look_now)
+
+    def _look_now(self) -> None:
+        self._pending = False
+        self.look()
+
+    def look(self) -> None:
+        """Fetch, in the background, the SIBs of the backups on screen and a screen below
+        that are not known yet; relabel them as they land."""
+        height = max(1, self.tree.size.height)
+        top = max(0, int(self.tree.scroll_offset.y))
+        lines = self.tree.visible_lines()
+        by_list: dict[int, tuple[Node, list[tuple[Node, list[str]]]]] = {}
+        for child in islice(lines, top, min(len(lines), top + 2 * height)):
+            data = child.data
+            parent = child.parent
+            if not isinstance(data, ResourceData) or data.kind != "backup" or parent is None:
+                continue
+            wanted = [uuid for uuid in _sib_uuids(data) if uuid not in self._in_flight
+                      and self.session.known("service_instance_backup", uuid) is None]
+            if wanted:
+                self._in_flight.update(wanted)
+                by_list.setdefault(parent.id, (parent, []))[1].append((child, wanted))
+        for node, backups in by_list.values():
+            self.tree.run_worker(self._fetch_sizes(node, backups), group=f"sizes-{node.id}",
                                  exit_on_error=False,
                                  description=f"sizes of {describe(node, last=2)}")
 
-    async def _fetch_sizes(self, node: Node, backups: list[Node]) -> None:
-        first = backups[0].data if backups else None
+    async def _fetch_sizes(self, node: Node, backups: list[tuple[Node, list[str]]]) -> None:
+        first = backups[0][0].data if backups else None
         environment = first.raw.get("environment") if isinstance(first, ResourceData) else None
         try:
             if isinstance(environment, str):
@@ -50,23 +90,29 @@ class BackupSizes:
                     await self.session.read_service_instances(environment)
                 except ApiError as error:
                     log.info("service instances of %s: %s", environment, error.message)
-            # In tree order (newest first), a few backups at a time, so the top of the list
+            # In tree order (newest first), a few backups at a time, so the top of the screen
             # gets its sizes first and labels change in small steps.
             for start in range(0, len(backups), SIZE_BATCH):
                 chunk = backups[start:start + SIZE_BATCH]
-                uuids = [uuid for child in chunk if isinstance(child.data, ResourceData)
-                         for uuid in _sib_uuids(child.data)]
-                await self.session.get_many("service_instance_backup", uuids, background=True)
+                uuids = [uuid for _child, wanted in chunk for uuid in wanted]
+                try:
+                    await self.session.get_many("service_instance_backup", uuids,
+                                                background=True)
+                finally:
+                    self._in_flight.difference_update(uuids)
                 if not self.tree.registered(node):
                     return
                 ctx = self.loader.label_context()
-                for child in chunk:
-                    if isinstance(child.data, ResourceData):
+                for child, _wanted in chunk:
+                    if isinstance(child.data, ResourceData) and self.tree.registered(child):
                         child.set_label(self.loader.resource_text(child.data, ctx))
                         self.loader.node_changed(child)
         except Exception:
             # The backups stay listed with `…` and their SIBs load when one is expanded.
             log.exception("fetching backup sizes failed")
+        finally:  # stopped (a reload, the app closing): what it did not read is asked again
+            self._in_flight.difference_update(uuid for _child, wanted in backups
+                                              for uuid in wanted)
 
 
 def _sib_uuids(data: ResourceData) -> list[str]:

@@ -5,7 +5,8 @@ it owns, each in its own module:
 
 - `loader` (`TreeLoader`, loader.py): the tree's shape from the resource table, and children
   streamed in from the API as nodes are expanded;
-- `sizes` (`BackupSizes`, sizes.py): backup sizes filled in as their parts arrive;
+- `sizes` (`BackupSizes`, sizes.py): the sizes of the backups on screen, filled in as their
+  parts arrive;
 - `inline` (`InlineChildren`, inline.py): the one child a resource names (a repository);
 - `reloader` (`TreeReloader`, reload.py): reloads that keep what is open and the cursor;
 - `revealer` (`Revealer`, reveal.py): showing any resource by kind and uuid, going back.
@@ -24,7 +25,7 @@ from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.binding import BindingType
 from textual.widgets import Tree
 from textual.worker import Worker
@@ -95,6 +96,14 @@ class ResourceTree(FastTree[NodeData]):
         # Not before sign-in: the screen rebuilds the tree with `reload_all` once it has a
         # token.
         self.loader.build_roots(open_first=self._open_first)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            self.sizes.look_soon()  # the backups coming into view get their sizes
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.sizes.look_soon()
 
     @on(Tree.NodeExpanded)
     def _load_on_expand(self, event: Tree.NodeExpanded[NodeData]) -> None:
