@@ -163,8 +163,10 @@ async def test_expanding_a_backup_costs_no_request_once_its_size_is_known() -> N
                                   resource("application", slug="acme-shop"),
                                   resource("environment", slug="live"), group("backup"))
         backup = next(c for c in backups.children if "SUCCESS" in c.label.plain)
-        api.reset_stats()
         await goto(pilot, backup)
+        await pilot.pause(0.3)  # the sizes of what scrolled into view, read meanwhile
+        await settle(pilot)
+        api.reset_stats()
         await press(pilot, "space")
         assert api.requests == []
         assert [child.label.plain.split(" · ")[:2] for child in backup.children] == [
