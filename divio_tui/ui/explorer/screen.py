@@ -14,11 +14,9 @@ palette hit becomes a reveal in the tree.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
-from time import monotonic
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -31,7 +29,6 @@ from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.worker import Worker
 
 from divio_tui.api.errors import ApiError, Forbidden, NotFound, Unauthorised
 from divio_tui.api.models import ApiModel
@@ -62,6 +59,7 @@ from divio_tui.ui.tree.messages import Node
 from divio_tui.ui.tree.widget import ResourceTree
 from divio_tui.ui.widgets.filter_bar import FilterBar
 from divio_tui.ui.widgets.header import HeaderBar, header_source
+from divio_tui.ui.widgets.rest import AtRest
 from divio_tui.untrusted import visible
 
 if TYPE_CHECKING:
@@ -125,10 +123,9 @@ class ExplorerScreen(Screen[None]):
         """A highlight's drawing of the detail pane is due (`_draw_highlighted`) unless None:
         whether it keeps the pane's scroll (only if every highlight since the last drawing
         did)."""
-        self._rest_until = 0.0
-        """When the cursor will have rested `DETAIL_REST` (`time.monotonic`)."""
-        self._rest_worker: Worker[None] | None = None
-        """The one worker waiting for the cursor to rest (`_draw_after_rest`)."""
+        self._at_rest = AtRest(self, DETAIL_REST, self._draw_highlighted, group="detail-rest",
+                               description="the detail pane, at rest")
+        """Draws the pane once the cursor has rested `DETAIL_REST`."""
         self._footer_state: tuple[bool | None, ...] = ()
         self._tree_width_chosen = False
         self.follower = BackupFollower(self, host.backups, lambda: self.highlighted,
@@ -245,25 +242,14 @@ class ExplorerScreen(Screen[None]):
         # for the node the cursor rests on, `DETAIL_REST` after it stopped: drawing it costs
         # more than moving the cursor, and keys held down or pressed fast would each wait
         # for a pane nobody reads. A change of the node under the cursor is drawn just after
-        # the next frame. The wait is a worker, so that whoever waits for the workers to be
-        # done (the tests' `settle`) finds the pane drawn.
+        # the next frame.
         keep_scroll = message.refreshed and self._detail_keep_scroll is not False
         due = self._detail_keep_scroll is not None
         self._detail_keep_scroll = keep_scroll
         if not message.refreshed:
-            # One worker waits while the keys keep coming (each pushes the time on).
-            self._rest_until = monotonic() + DETAIL_REST
-            if self._rest_worker is None or self._rest_worker.is_finished:
-                self._rest_worker = self.run_worker(
-                    self._draw_after_rest(), group="detail-rest", exit_on_error=False,
-                    description="the detail pane, at rest")
+            self._at_rest.push()  # each key pushes the drawing on
         elif not due:
             self.call_after_refresh(self._draw_highlighted)
-
-    async def _draw_after_rest(self) -> None:
-        while (wait := self._rest_until - monotonic()) > 0:
-            await asyncio.sleep(wait)
-        self._draw_highlighted()
 
     def _draw_highlighted(self) -> None:
         keep_scroll, self._detail_keep_scroll = self._detail_keep_scroll, None

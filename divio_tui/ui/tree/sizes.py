@@ -11,18 +11,15 @@ the screenful's SIBs, not 40,000 requests; scrolling down it reads what comes in
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from itertools import islice
-from time import monotonic
-
-from textual.worker import Worker
 
 from divio_tui.api.errors import ApiError
 from divio_tui.state.nodes import NodeData, ResourceData
 from divio_tui.ui._textual import FastTree
 from divio_tui.ui.tree.loader import TreeLoader
 from divio_tui.ui.tree.messages import Node, describe
+from divio_tui.ui.widgets.rest import AtRest
 
 log = logging.getLogger(__name__)
 
@@ -44,29 +41,17 @@ class BackupSizes:
         self.session = loader.session
         self._in_flight: set[str] = set()
         """SIB uuids being fetched now (not asked for twice at once)."""
-        self._look_at = 0.0
-        """When the tree will have stopped scrolling for `LOOK_AGAIN` (`time.monotonic`)."""
-        self._waiting: Worker[None] | None = None
-        """The one worker waiting for that (`_look_once_still`)."""
+        self._still = AtRest(tree, LOOK_AGAIN, self.look, group="sizes-look",
+                             description="backup sizes on screen")
+        """Looks at the lines once the tree has stopped scrolling for `LOOK_AGAIN`."""
 
     def fill(self, node: Node, backups: list[Node]) -> None:
         """Backups landed under `node`: read the sizes of those on screen."""
         self.look()
 
     def look_soon(self) -> None:
-        """The tree scrolled or was resized: look at its lines once it has stopped (each
-        scroll pushes the look on; one worker waits, so whoever waits for the workers to be
-        done finds the sizes asked for)."""
-        self._look_at = monotonic() + LOOK_AGAIN
-        if self._waiting is None or self._waiting.is_finished:
-            self._waiting = self.tree.run_worker(self._look_once_still(), group="sizes-look",
-                                                 exit_on_error=False,
-                                                 description="backup sizes on screen")
-
-    async def _look_once_still(self) -> None:
-        while (wait := self._look_at - monotonic()) > 0:
-            await asyncio.sleep(wait)
-        self.look()
+        """The tree scrolled or was resized: look at its lines once it has stopped."""
+        self._still.push()
 
     def look(self) -> None:
         """Fetch, in the background, the SIBs of the backups on screen and a screen below
