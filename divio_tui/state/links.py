@@ -2,7 +2,8 @@
 
 One place for what the tree's `u` / `o` and the backups table's `u` / `o` hand over: the API
 URL of a resource or a list (never carrying the token), and its Divio Control Panel page, built
-only from API ids (nothing else goes to the browser). None when no safe link exists.
+only from API ids (nothing else goes to the browser); None when no safe link exists, and then
+the one reason both give.
 """
 
 from __future__ import annotations
@@ -42,3 +43,9 @@ def control_panel_url(kind: str, model: Any, ancestors: Mapping[str, Any],
         return None
     parts = [part for part in httpx.URL(url).path.split("/") if part and part not in ("o", "app")]
     return url if all(is_api_id(part) for part in parts) else None
+
+
+def no_control_panel(demo: bool) -> str:
+    """Why there is no Control Panel page to open (for `Nothing to open: …`)."""
+    return ("the demo data has no Control Panel" if demo
+            else "no Control Panel page is known for it (or its ids are not API ids)")

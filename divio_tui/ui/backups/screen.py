@@ -378,9 +378,8 @@ class BackupsScreen(Screen[Target | None]):
         settings = cast(BackupsHost, self.app).settings
         url = self._control_panel_url(kind, model, None if settings.demo else settings.zone)
         if url is None:
-            why = ("the demo data has no Control Panel" if settings.demo
-                   else "no Control Panel page is known for it (or its ids are not API ids)")
-            self.notify(f"Nothing to open: {why}.", markup=False)
+            self.notify(f"Nothing to open: {links.no_control_panel(settings.demo)}.",
+                        markup=False)
             return
         self.app.open_url(url)
         self.notify(f"Opening the Control Panel page of {what}\n{visible(url)}", markup=False)

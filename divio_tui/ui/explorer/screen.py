@@ -33,6 +33,7 @@ from textual.widgets import Footer
 from divio_tui.api.errors import ApiError, Forbidden, NotFound, Unauthorised
 from divio_tui.api.models import ApiModel
 from divio_tui.settings import Settings
+from divio_tui.state import links
 from divio_tui.state.live import MOVING_KINDS, moving
 from divio_tui.state.nodes import GroupData, NodeData, ResourceData, StatusData
 from divio_tui.state.session import Session
@@ -451,9 +452,8 @@ class ExplorerScreen(Screen[None]):
         settings = self.host.settings
         url = copying.control_panel_url(self.highlighted, settings)
         if url is None:
-            why = ("the demo data has no Control Panel" if settings.demo
-                   else "no Control Panel page is known for this (or its ids are not API ids)")
-            self.notify(f"Nothing to open: {why}.", markup=False)
+            self.notify(f"Nothing to open: {links.no_control_panel(settings.demo)}.",
+                        markup=False)
             return
         self.app.open_url(url)
         self.notify(f"Opening the Control Panel\n{visible(url)}", markup=False)
