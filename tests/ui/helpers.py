@@ -149,6 +149,17 @@ async def open_path(pilot: Pilot[Any], *steps: Callable[[Any], bool]) -> Any:
     return node
 
 
+async def open_environment(pilot: Pilot[Any], dataset: Any, env: Any,
+                           *below: Callable[[Any], bool]) -> Any:
+    """Put the cursor on the environment record `env` of `dataset` in the tree (opening what
+    leads to it) and let it load; then open `below` under it (a group…). Returns the last."""
+    application = dataset.by_id("applications", env["application"])
+    assert application is not None
+    return await open_path(pilot, resource("organisation", uuid=application["organisation"]),
+                           resource("application", uuid=application["uuid"]),
+                           resource("environment", uuid=env["uuid"]), *below)
+
+
 class GatedTransport(httpx.AsyncBaseTransport):
     """Holds back the requests `hold` matches until `release()`: streaming made observable."""
 

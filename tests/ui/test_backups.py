@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from textual.pilot import Pilot
 
 from bench.backup_question import howto_walk
 from divio_tui.fake import FIXED_NOW, Dataset, FakeDivioAPI
@@ -22,6 +21,7 @@ from tests.ui.helpers import (
     find_node,
     group,
     make_app,
+    open_environment,
     open_path,
     press,
     resource,
@@ -45,13 +45,13 @@ def expected_latest(dataset: Dataset, env: Record) -> dict[str, Record]:
     return latest
 
 
-async def open_environment(pilot: Pilot[Any], dataset: Dataset, env: Record) -> Any:
-    """Put the cursor on `env` in the tree (opening what leads to it) and let it load."""
-    application = dataset.by_id("applications", env["application"])
-    assert application is not None
-    return await open_path(pilot, resource("organisation", uuid=application["organisation"]),
-                           resource("application", uuid=application["uuid"]),
-                           resource("environment", uuid=env["uuid"]))
+def second_backup_and_its_database(dataset: Dataset, env: Record) -> tuple[Record, Record]:
+    """The environment's second newest backup and its DATABASE service-instance backup."""
+    previous = dataset.where("backups", "environment", env["uuid"])[1]
+    sibs = [dataset.by_id("service-instance-backups", uuid)
+            for uuid in previous["service_instance_backups"]]
+    database = next(sib for sib in sibs if sib is not None and sib["service_type"] == "DATABASE")
+    return previous, database
 
 
 def summary(app: Any) -> dict[str, str]:
@@ -254,10 +254,7 @@ async def test_c_copies_the_backup_or_sib_uuid_and_enter_shows_it_in_the_tree(
         fake_api: FakeDivioAPI) -> None:
     dataset = fake_api.dataset
     env = dataset.special_environment("backup_newest_failed")
-    previous = dataset.where("backups", "environment", env["uuid"])[1]
-    sibs = [dataset.by_id("service-instance-backups", uuid)
-            for uuid in previous["service_instance_backups"]]
-    database = next(sib for sib in sibs if sib is not None and sib["service_type"] == "DATABASE")
+    previous, database = second_backup_and_its_database(dataset, env)
     app = make_app(fake_api)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -453,10 +450,7 @@ async def test_the_summary_s_total_carries_on_after_the_backups_table_closes(
 async def test_y_u_and_o_act_on_the_row_as_c_does(fake_api: FakeDivioAPI) -> None:
     dataset = fake_api.dataset
     env = dataset.special_environment("backup_newest_failed")
-    previous = dataset.where("backups", "environment", env["uuid"])[1]
-    sibs = [dataset.by_id("service-instance-backups", uuid)
-            for uuid in previous["service_instance_backups"]]
-    database = next(sib for sib in sibs if sib is not None and sib["service_type"] == "DATABASE")
+    previous, database = second_backup_and_its_database(dataset, env)
     app = make_app(fake_api)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)

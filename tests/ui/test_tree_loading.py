@@ -21,6 +21,7 @@ from tests.ui.helpers import (
     goto,
     group,
     make_app,
+    open_environment,
     open_path,
     press,
     resource,
@@ -186,12 +187,7 @@ async def test_a_long_list_stops_at_500_with_load_more() -> None:
     app = make_app(api)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        org = dataset.collections["organisations"][0]
-        app_record = dataset.by_id("applications", env["application"])
-        assert app_record is not None
-        backups = await open_path(pilot, resource("organisation", uuid=org["uuid"]),
-                                  resource("application", uuid=app_record["uuid"]),
-                                  resource("environment", uuid=env["uuid"]), group("backup"))
+        backups = await open_environment(pilot, dataset, env, group("backup"))
         total = len(dataset.where("backups", "environment", env["uuid"]))
         resources = [c for c in backups.children if isinstance(c.data, ResourceData)]
         assert len(resources) == 500
@@ -351,12 +347,7 @@ async def test_backups_sent_out_of_order_are_shown_newest_first_across_load_more
     app = make_app(api)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        org = dataset.collections["organisations"][0]
-        app_record = dataset.by_id("applications", env["application"])
-        assert app_record is not None
-        backups = await open_path(pilot, resource("organisation", uuid=org["uuid"]),
-                                  resource("application", uuid=app_record["uuid"]),
-                                  resource("environment", uuid=env["uuid"]), group("backup"))
+        backups = await open_environment(pilot, dataset, env, group("backup"))
 
         def shown() -> list[str]:
             return [c.data.raw["created_at"] for c in backups.children
@@ -469,12 +460,7 @@ async def test_backup_sizes_are_read_for_the_backups_on_screen_then_as_they_come
     app = make_app(api)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        app_record = dataset.by_id("applications", env["application"])
-        assert app_record is not None
-        backups = await open_path(pilot, resource("organisation",
-                                                  uuid=dataset.collections["organisations"][0]["uuid"]),
-                                  resource("application", uuid=app_record["uuid"]),
-                                  resource("environment", uuid=env["uuid"]), group("backup"))
+        backups = await open_environment(pilot, dataset, env, group("backup"))
         await settle(pilot)
         shown = [child for child in backups.children if isinstance(child.data, ResourceData)]
         assert len(shown) == len(dataset.where("backups", "environment", env["uuid"]))
